@@ -1,0 +1,364 @@
+/*
+ * Connection, lazily prepared statements, the pipelined request call, and the one result checker.
+ */
+#define _GNU_SOURCE
+#include "db.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct rd_db {
+	char *conninfo;
+	PGconn *conn;
+	unsigned gen; /* bumped on every (re)connect; statements prepared on an older one are re-prepared */
+};
+
+struct rd_res {
+	PGresult *pg;
+};
+
+/* The per-request context statement; first in every pipeline. */
+static struct rd_stmt st_ctx = RD_STMT("rd_ctx",
+	"SELECT tenant_id, root_account_id, user_id, is_admin, read_only FROM rd_ctx($1, $2)", 2);
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+	if (src == NULL)
+		src = "";
+	snprintf(dst, cap, "%s", src);
+}
+
+enum rd_err rd_db_map_sqlstate(const char *s)
+{
+	if (s == NULL || strlen(s) != 5)
+		return RD_ERR_INTERNAL;
+	/* rolesd's own codes, raised by the SQL functions in migrations/ */
+	if (strcmp(s, "RDH04") == 0)
+		return RD_ERR_UNKNOWN_HOST;
+	if (strcmp(s, "RD401") == 0)
+		return RD_ERR_INVALID_TOKEN;
+	if (strcmp(s, "RDU01") == 0)
+		return RD_ERR_UNAUTHENTICATED;
+	if (strcmp(s, "RD403") == 0)
+		return RD_ERR_FORBIDDEN;
+	if (strcmp(s, "RD404") == 0)
+		return RD_ERR_NOT_FOUND;
+	if (strcmp(s, "RDR04") == 0)
+		return RD_ERR_ROLE_NOT_FOUND;
+	if (strcmp(s, "RDP04") == 0)
+		return RD_ERR_PAGE_NOT_FOUND;
+	if (strcmp(s, "RD400") == 0)
+		return RD_ERR_BAD_REQUEST;
+	if (strcmp(s, "RD422") == 0)
+		return RD_ERR_INVALID;
+	if (strcmp(s, "RD409") == 0)
+		return RD_ERR_CONFLICT;
+	if (strcmp(s, "RDRO1") == 0 || strcmp(s, "25006") == 0)
+		return RD_ERR_READ_ONLY;
+	/* PostgreSQL's own */
+	if (strcmp(s, "23505") == 0)
+		return RD_ERR_CONFLICT;
+	if (strcmp(s, "23503") == 0)
+		return RD_ERR_NOT_FOUND;
+	if (strcmp(s, "22P02") == 0 || strcmp(s, "22023") == 0 || strcmp(s, "22003") == 0 ||
+	    strcmp(s, "22001") == 0 || strcmp(s, "22021") == 0 || strcmp(s, "22007") == 0 ||
+	    strcmp(s, "22008") == 0)
+		return RD_ERR_BAD_REQUEST;
+	if (strcmp(s, "57014") == 0)
+		return RD_ERR_TIMEOUT;
+	if (strncmp(s, "08", 2) == 0 || strcmp(s, "57P01") == 0 || strcmp(s, "57P02") == 0 ||
+	    strcmp(s, "57P03") == 0 || strcmp(s, "53300") == 0)
+		return RD_ERR_UNAVAILABLE;
+	if (strcmp(s, "40001") == 0 || strcmp(s, "40P01") == 0)
+		return RD_ERR_CONFLICT;
+	return RD_ERR_INTERNAL;
+}
+
+/*
+ * The one result checker (after psql's AcceptResult): OK statuses pass; anything else is translated
+ * through its SQLSTATE, with the server's message and DETAIL kept for the error body. A result without a
+ * SQLSTATE on a dead connection is a lost connection.
+ */
+static enum rd_err check_result(struct rd_db *db, const PGresult *r, struct rd_dberr *err)
+{
+	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	const char *state;
+
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK || st == PGRES_SINGLE_TUPLE ||
+	    st == PGRES_PIPELINE_SYNC)
+		return RD_OK;
+	state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	if (err != NULL) {
+		copy_str(err->sqlstate, sizeof err->sqlstate, state);
+		copy_str(err->message, sizeof err->message,
+			 r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(db->conn));
+		copy_str(err->detail, sizeof err->detail, r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL);
+	}
+	if (state == NULL || PQstatus(db->conn) != CONNECTION_OK)
+		return RD_ERR_UNAVAILABLE;
+	return rd_db_map_sqlstate(state);
+}
+
+struct rd_db *rd_db_create(const char *conninfo)
+{
+	struct rd_db *db = calloc(1, sizeof *db);
+
+	if (db == NULL)
+		return NULL;
+	db->conninfo = strdup(conninfo ? conninfo : "");
+	if (db->conninfo == NULL) {
+		free(db);
+		return NULL;
+	}
+	return db;
+}
+
+void rd_db_free(struct rd_db *db)
+{
+	if (db == NULL)
+		return;
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	free(db->conninfo);
+	free(db);
+}
+
+/* Makes sure there is a live connection; a failed attempt is retried on the next request. */
+static enum rd_err ensure_conn(struct rd_db *db, struct rd_dberr *err)
+{
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+		return RD_OK;
+	if (db->conn != NULL) {
+		PQfinish(db->conn);
+		db->conn = NULL;
+	}
+	db->conn = PQconnectdb(db->conninfo);
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		if (err != NULL) {
+			copy_str(err->sqlstate, sizeof err->sqlstate, "08006");
+			copy_str(err->message, sizeof err->message, db->conn ? PQerrorMessage(db->conn) : "out of memory");
+			err->detail[0] = '\0';
+		}
+		if (db->conn != NULL) {
+			PQfinish(db->conn);
+			db->conn = NULL;
+		}
+		return RD_ERR_UNAVAILABLE;
+	}
+	db->gen++;
+	if (db->gen == 0)
+		db->gen = 1;
+	return RD_OK;
+}
+
+static enum rd_err prepare(struct rd_db *db, struct rd_stmt *st, struct rd_dberr *err)
+{
+	PGresult *r;
+	enum rd_err e;
+
+	if (st->prepared_gen == db->gen)
+		return RD_OK;
+	r = PQprepare(db->conn, st->name, st->sql, st->nparams, NULL);
+	e = check_result(db, r, err);
+	PQclear(r);
+	if (e == RD_OK)
+		st->prepared_gen = db->gen;
+	return e;
+}
+
+static void drop_conn(struct rd_db *db)
+{
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	db->conn = NULL;
+}
+
+/*
+ * Pipelined call: [rd_ctx] [stmt] Sync, read back every result. The first failure decides the error;
+ * later results of an aborted pipeline are drained. Both statements run in the pipeline's implicit
+ * transaction, so rd_ctx's set_config(..., true) is visible to stmt and everything commits or rolls back
+ * together.
+ */
+static enum rd_err pipeline(struct rd_db *db, struct rd_dbctx *ctx, struct rd_stmt *stmt,
+			    const char *const *params, struct rd_res **out, struct rd_dberr *err)
+{
+	enum rd_err e = RD_OK, first = RD_OK;
+	const char *ctxp[2];
+	PGresult *r, *kept = NULL;
+	int step = 0, nsteps = ctx ? 2 : 1, synced = 0;
+
+	if (PQenterPipelineMode(db->conn) != 1)
+		return RD_ERR_UNAVAILABLE;
+	if (ctx != NULL) {
+		ctxp[0] = ctx->host;
+		ctxp[1] = ctx->token_hash;
+		if (PQsendQueryPrepared(db->conn, st_ctx.name, 2, ctxp, NULL, NULL, 0) != 1)
+			goto lost;
+	}
+	if (PQsendQueryPrepared(db->conn, stmt->name, stmt->nparams, params, NULL, NULL, 0) != 1)
+		goto lost;
+	if (PQpipelineSync(db->conn) != 1)
+		goto lost;
+
+	while (!synced) {
+		r = PQgetResult(db->conn);
+		if (r == NULL) {
+			/* end of one statement's results */
+			if (PQstatus(db->conn) != CONNECTION_OK)
+				goto lost;
+			step++;
+			continue;
+		}
+		switch (PQresultStatus(r)) {
+		case PGRES_PIPELINE_SYNC:
+			synced = 1;
+			break;
+		case PGRES_PIPELINE_ABORTED:
+			break;
+		case PGRES_TUPLES_OK:
+		case PGRES_COMMAND_OK:
+			if (ctx != NULL && step == 0 && PQntuples(r) == 1) {
+				ctx->tenant_id = atoll(PQgetvalue(r, 0, 0));
+				ctx->root_account_id = atoll(PQgetvalue(r, 0, 1));
+				ctx->user_id = atoll(PQgetvalue(r, 0, 2));
+				ctx->is_admin = PQgetvalue(r, 0, 3)[0] == 't';
+				ctx->read_only = PQgetvalue(r, 0, 4)[0] == 't';
+			} else if (step == nsteps - 1 && kept == NULL) {
+				kept = r;
+				r = NULL;
+			}
+			break;
+		default:
+			/* only the first failure's text is kept; later steps were aborted by it */
+			e = check_result(db, r, first == RD_OK ? err : NULL);
+			if (first == RD_OK)
+				first = e;
+			break;
+		}
+		PQclear(r);
+		if (PQstatus(db->conn) != CONNECTION_OK)
+			goto lost;
+	}
+	if (PQexitPipelineMode(db->conn) != 1)
+		goto lost;
+	if (first != RD_OK) {
+		PQclear(kept);
+		return first;
+	}
+	if (out != NULL) {
+		*out = calloc(1, sizeof **out);
+		if (*out == NULL)
+			abort();
+		(*out)->pg = kept;
+	} else {
+		PQclear(kept);
+	}
+	return RD_OK;
+lost:
+	PQclear(kept);
+	if (err != NULL) {
+		copy_str(err->sqlstate, sizeof err->sqlstate, "08006");
+		copy_str(err->message, sizeof err->message, PQerrorMessage(db->conn));
+		err->detail[0] = '\0';
+	}
+	drop_conn(db);
+	return RD_ERR_UNAVAILABLE;
+}
+
+static enum rd_err call(struct rd_db *db, struct rd_dbctx *ctx, struct rd_stmt *stmt,
+			const char *const *params, struct rd_res **out, struct rd_dberr *err)
+{
+	enum rd_err e;
+	double t0 = now_ms();
+	int attempt;
+
+	if (out != NULL)
+		*out = NULL;
+	/* One retry: a connection that died while idle (server restart) is only noticed on use. */
+	for (attempt = 0; attempt < 2; attempt++) {
+		int was_connected = db->conn != NULL;
+
+		e = ensure_conn(db, err);
+		if (e != RD_OK)
+			break;
+		if (ctx != NULL && (e = prepare(db, &st_ctx, err)) != RD_OK)
+			goto check;
+		if ((e = prepare(db, stmt, err)) != RD_OK)
+			goto check;
+		e = pipeline(db, ctx, stmt, params, out, err);
+check:
+		if (e != RD_ERR_UNAVAILABLE || !was_connected)
+			break;
+		if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+			break;
+		drop_conn(db);
+	}
+	if (ctx != NULL)
+		ctx->db_ms += now_ms() - t0;
+	return e;
+}
+
+enum rd_err rd_db_call(struct rd_db *db, struct rd_dbctx *ctx, struct rd_stmt *stmt,
+		       const char *const *params, struct rd_res **out, struct rd_dberr *err)
+{
+	return call(db, ctx, stmt, params, out, err);
+}
+
+enum rd_err rd_db_exec(struct rd_db *db, struct rd_stmt *stmt, const char *const *params,
+		       struct rd_res **out, struct rd_dberr *err)
+{
+	return call(db, NULL, stmt, params, out, err);
+}
+
+int rd_res_nrows(const struct rd_res *res)
+{
+	return res && res->pg ? PQntuples(res->pg) : 0;
+}
+
+int rd_res_isnull(const struct rd_res *res, int row, int col)
+{
+	return res == NULL || res->pg == NULL || row >= PQntuples(res->pg) || col >= PQnfields(res->pg) ||
+	       PQgetisnull(res->pg, row, col);
+}
+
+const char *rd_res_value(const struct rd_res *res, int row, int col)
+{
+	if (rd_res_isnull(res, row, col))
+		return "";
+	return PQgetvalue(res->pg, row, col);
+}
+
+int rd_res_len(const struct rd_res *res, int row, int col)
+{
+	if (rd_res_isnull(res, row, col))
+		return 0;
+	return PQgetlength(res->pg, row, col);
+}
+
+long long rd_res_int(const struct rd_res *res, int row, int col)
+{
+	return rd_res_isnull(res, row, col) ? 0 : atoll(PQgetvalue(res->pg, row, col));
+}
+
+int rd_res_bool(const struct rd_res *res, int row, int col)
+{
+	return !rd_res_isnull(res, row, col) && PQgetvalue(res->pg, row, col)[0] == 't';
+}
+
+void rd_res_free(struct rd_res *res)
+{
+	if (res == NULL)
+		return;
+	PQclear(res->pg);
+	free(res);
+}

@@ -1,0 +1,78 @@
+/*
+ * db/: the only code that talks to PostgreSQL (the only includer of libpq-fe.h).
+ *
+ * One connection per worker process. Every request runs as ONE pipelined batch in ONE implicit
+ * transaction: rd_ctx(host, token_hash) — which resolves the tenant and caller and sets the RLS settings
+ * with set_config(..., true) — followed by the operation's statement, then a Sync. So authentication,
+ * authorization and the work cost one network round trip, and a failing step rolls back everything.
+ *
+ * Statements are declared where they are used (one db/<resource>.c per resource) as static
+ * struct rd_stmt objects; they are prepared lazily on first use per connection.
+ */
+#ifndef RD_DB_H
+#define RD_DB_H
+
+#include "../fcgi/errors.h"
+
+#define RD_MUSTCHECK __attribute__((warn_unused_result))
+
+struct rd_db;
+struct rd_res;
+
+struct rd_stmt {
+	const char *name;
+	const char *sql;
+	int nparams;
+	unsigned prepared_gen; /* connection generation it was prepared on; 0 = never */
+};
+#define RD_STMT(name, sql, nparams) { (name), (sql), (nparams), 0 }
+
+/* Identity of the request, in; what rd_ctx() found, out. */
+struct rd_dbctx {
+	const char *host;       /* normalised request host */
+	const char *token_hash; /* hex SHA-256 of the presented token, or NULL */
+	long long tenant_id;
+	long long root_account_id;
+	long long user_id;      /* 0 = anonymous */
+	int is_admin;           /* api2 Administrator */
+	int read_only;
+	double db_ms;           /* time spent waiting on the database */
+};
+
+/* What the database said when a call failed; message/detail are PostgreSQL's primary message and DETAIL. */
+struct rd_dberr {
+	char sqlstate[6];
+	char message[256];
+	char detail[2048];
+};
+
+/* Connection from DATABASE_URL (or the PG* variables). NULL only on out-of-memory; a connection that
+ * cannot be made now is retried by the next call. */
+struct rd_db *rd_db_create(const char *conninfo);
+void rd_db_free(struct rd_db *db);
+
+/*
+ * Runs rd_ctx + stmt(params) as one pipelined transaction. On success *out is a new result the caller
+ * frees with rd_res_free (may be NULL if out is NULL). On failure returns the mapped error and fills err.
+ * A lost connection is reset and answered RD_ERR_UNAVAILABLE; the next call reconnects.
+ */
+enum rd_err rd_db_call(struct rd_db *db, struct rd_dbctx *ctx, struct rd_stmt *stmt,
+		       const char *const *params, struct rd_res **out, struct rd_dberr *err) RD_MUSTCHECK;
+
+/* A statement with no request context (health checks, admin CLI). */
+enum rd_err rd_db_exec(struct rd_db *db, struct rd_stmt *stmt, const char *const *params,
+		       struct rd_res **out, struct rd_dberr *err) RD_MUSTCHECK;
+
+/* Result accessors. Values are borrowed from the result and live until rd_res_free. */
+int rd_res_nrows(const struct rd_res *res);
+int rd_res_isnull(const struct rd_res *res, int row, int col);
+const char *rd_res_value(const struct rd_res *res, int row, int col); /* "" for NULL */
+int rd_res_len(const struct rd_res *res, int row, int col);
+long long rd_res_int(const struct rd_res *res, int row, int col);    /* 0 for NULL */
+int rd_res_bool(const struct rd_res *res, int row, int col);         /* 't' -> 1 */
+void rd_res_free(struct rd_res *res);
+
+/* SQLSTATE -> error enum, the one translation (style.md §5). */
+enum rd_err rd_db_map_sqlstate(const char *sqlstate);
+
+#endif

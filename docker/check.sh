@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Static checks of the docker/ files (no Docker engine needed): every path they copy or mount exists,
+# the compose file parses as YAML-ish structure we expect, and the nginx config passes `nginx -t`
+# once the upstream host is replaced by a local address. Prints "docker: N passed, N failed".
+set -u
+here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/.." && pwd)
+pass=0 fail=0
+check() { if eval "$2"; then pass=$((pass + 1)); echo "ok - $1"; else fail=$((fail + 1)); echo "not ok - $1"; fi; }
+for p in $(sed -n 's/^COPY \(--from=[a-z]* \)\{0,1\}\([^ ]*\) .*/\2/p' "$here/Dockerfile" | grep -v '^/'); do
+    check "Dockerfile COPY source $p exists" "[ -e '$root/$p' ]"
+done
+for m in $(sed -n 's/^ *- \(\.[^:]*\):.*/\1/p' "$here/docker-compose.yml"); do
+    check "compose mount $m exists" "[ -e '$here/$m' ]"
+done
+for s in postgres migrate rolesd nginx; do
+    check "compose defines service $s" "grep -q '^  $s:' '$here/docker-compose.yml'"
+done
+check "compose has no tabs" "! grep -q \$'\\t' '$here/docker-compose.yml'"
+tmp=$(mktemp -d)
+sed -e 's/server rolesd:9000;/server 127.0.0.1:9;/' -e "s|/etc/nginx/rolesd_fastcgi_params|$root/nginx/fastcgi_params|" \
+    -e 's/listen 80 default_server;/listen 127.0.0.1:1 default_server;/' -e "s|/dev/stdout|$tmp/access.log|" \
+    "$here/nginx.conf" > "$tmp/nginx.conf"
+check "docker nginx.conf passes nginx -t" "nginx -t -q -p '$tmp' -c '$tmp/nginx.conf' -e '$tmp/error.log' 2>/dev/null"
+rm -rf "$tmp"
+echo "docker: $pass passed, $fail failed"
+[ $fail -eq 0 ]

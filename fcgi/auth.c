@@ -1,0 +1,79 @@
+#define _GNU_SOURCE
+#include "auth.h"
+
+#include <openssl/evp.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "params.h"
+#include "request.h"
+
+#define RD_TOKEN_MAX 512
+
+void rd_auth_sha256_hex(const void *data, size_t len, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+	int i;
+
+	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
+		memset(md, 0, sizeof md);
+	for (i = 0; i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+int rd_auth_from_request(struct rd_req *req, const char *authorization)
+{
+	const char *tok = NULL;
+	size_t len = 0;
+
+	req->token_hash[0] = '\0';
+	if (authorization != NULL && strncmp(authorization, "Bearer ", 7) == 0) {
+		tok = authorization + 7;
+		while (*tok == ' ')
+			tok++;
+		len = strlen(tok);
+		while (len > 0 && (tok[len - 1] == ' ' || tok[len - 1] == '\t'))
+			len--;
+	} else {
+		tok = rd_params_str(json_object_get(req->params, "access_token"));
+		len = tok ? strlen(tok) : 0;
+	}
+	if (tok == NULL)
+		return 0;
+	if (len == 0 || len > RD_TOKEN_MAX) {
+		/* a present but unusable token is still a bad token: hash something no token hashes to */
+		rd_auth_sha256_hex("", 0, req->token_hash);
+		return -1;
+	}
+	rd_auth_sha256_hex(tok, len, req->token_hash);
+	return 0;
+}
+
+int rd_auth_token_new(char token[RD_TOKEN_LEN + 1], char hash[65], char hint[RD_TOKEN_HINT_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char raw[RD_TOKEN_LEN / 2];
+	size_t got = 0;
+	int i;
+
+	while (got < sizeof raw) {
+		ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	for (i = 0; i < (int)sizeof raw; i++) {
+		token[2 * i] = hex[raw[i] >> 4];
+		token[2 * i + 1] = hex[raw[i] & 15];
+	}
+	token[RD_TOKEN_LEN] = '\0';
+	rd_auth_sha256_hex(token, RD_TOKEN_LEN, hash);
+	memcpy(hint, token, RD_TOKEN_HINT_LEN);
+	hint[RD_TOKEN_HINT_LEN] = '\0';
+	return 0;
+}

@@ -1,0 +1,261 @@
+#define _GNU_SOURCE
+#include "paginate.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "params.h"
+#include "request.h"
+
+/* Ruby's String#to_i: optional leading whitespace and sign, then digits; anything else stops. */
+static long long ruby_to_i(const char *s, int *numeric)
+{
+	char *end;
+	long long v;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v')
+		s++;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (numeric)
+		*numeric = end != s;
+	if (errno == ERANGE)
+		v = v < 0 ? -1 : 1000000000000LL;
+	return v;
+}
+
+static long long param_int(const struct rd_req *req, const char *key, int *present, int *numeric)
+{
+	json_t *v = json_object_get(req->params, key);
+
+	*present = v != NULL && !json_is_null(v);
+	*numeric = 0;
+	if (json_is_integer(v)) {
+		*numeric = 1;
+		return json_integer_value(v);
+	}
+	if (json_is_string(v))
+		return ruby_to_i(json_string_value(v), numeric);
+	return 0;
+}
+
+static long long clamp(long long v, long long lo, long long hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+enum rd_err rd_page_canvas(const struct rd_req *req, struct rd_page *pg)
+{
+	int present, numeric;
+	long long v;
+
+	v = param_int(req, "per_page", &present, &numeric);
+	pg->per_page = present ? clamp(v, 1, 100) : 10;
+	v = param_int(req, "page", &present, &numeric);
+	if (!present) {
+		pg->page = 1;
+	} else if (!numeric || v <= 0) {
+		return RD_ERR_PAGE_NOT_FOUND;
+	} else {
+		pg->page = v;
+	}
+	return RD_OK;
+}
+
+enum rd_err rd_page_api2(const struct rd_req *req, struct rd_page *pg)
+{
+	int present, numeric;
+	long long v;
+
+	v = param_int(req, "per_page", &present, &numeric);
+	pg->per_page = present ? clamp(v, 1, 500) : 50;
+	v = param_int(req, "_p", &present, &numeric);
+	pg->page = present ? clamp(v, 1, 1000000000LL) : 1;
+	return RD_OK;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Rails' Object#to_query for one value under key ns, appended as "k=v" strings to list. */
+static void to_query(json_t *v, const char *ns, char ***list, size_t *n, size_t *cap)
+{
+	struct rd_buf b = {0};
+
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *sub;
+		json_object_foreach(v, k, sub) {
+			struct rd_buf key = {0};
+			rd_buf_printf(&key, "%s[%s]", ns, k);
+			to_query(sub, key.p, list, n, cap);
+			rd_buf_free(&key);
+		}
+		return;
+	}
+	if (json_is_array(v)) {
+		size_t i;
+		json_t *sub;
+		struct rd_buf key = {0};
+		rd_buf_printf(&key, "%s[]", ns);
+		json_array_foreach(v, i, sub) to_query(sub, key.p, list, n, cap);
+		rd_buf_free(&key);
+		return;
+	}
+	rd_buf_cgi_escape(&b, ns);
+	rd_buf_puts(&b, "=");
+	if (json_is_string(v))
+		rd_buf_cgi_escape(&b, json_string_value(v));
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		*list = realloc(*list, *cap * sizeof **list);
+		if (*list == NULL)
+			abort();
+	}
+	(*list)[(*n)++] = rd_buf_take(&b);
+}
+
+/*
+ * The request's own query parameters, re-encoded for links: every key but those that the link sets or
+ * that must never be echoed (access_token, api_key). Sorted like Rails' Hash#to_query.
+ */
+static char *other_query(const struct rd_req *req, const char *const *skip)
+{
+	json_t *q = json_object();
+	struct rd_params_error perr;
+	struct rd_buf out = {0};
+	char **list = NULL;
+	size_t n = 0, cap = 0, i;
+	const char *k;
+	json_t *v;
+
+	if (req->query != NULL &&
+	    rd_params_parse_query(q, req->query, strlen(req->query), &rd_params_default_limits, &perr) != RD_PARAMS_OK)
+		json_object_clear(q);
+	json_object_foreach(q, k, v) {
+		const char *const *s;
+		int skipped = 0;
+		for (s = skip; *s != NULL; s++)
+			if (strcmp(k, *s) == 0)
+				skipped = 1;
+		if (skipped || ((json_is_array(v) && json_array_size(v) == 0) ||
+				(json_is_object(v) && json_object_size(v) == 0)))
+			continue;
+		/* one string per top-level key, as Rails joins an array's parts before sorting */
+		char **sub = NULL;
+		size_t sn = 0, scap = 0;
+		struct rd_buf joined = {0};
+		to_query(v, k, &sub, &sn, &scap);
+		for (i = 0; i < sn; i++) {
+			if (i > 0)
+				rd_buf_puts(&joined, "&");
+			rd_buf_puts(&joined, sub[i]);
+			free(sub[i]);
+		}
+		free(sub);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			list = realloc(list, cap * sizeof *list);
+			if (list == NULL)
+				abort();
+		}
+		list[n++] = rd_buf_take(&joined);
+	}
+	if (n > 0)
+		qsort(list, n, sizeof *list, cmp_str);
+	for (i = 0; i < n; i++) {
+		rd_buf_puts(&out, list[i]);
+		rd_buf_puts(&out, "&");
+		free(list[i]);
+	}
+	free(list);
+	json_decref(q);
+	return rd_buf_take(&out); /* "" or "a=1&b=2&" */
+}
+
+static const char *const canvas_skip[] = {"page", "per_page", "access_token", "api_key", NULL};
+
+static void canvas_link(struct rd_buf *b, const struct rd_req *req, const char *path, const char *other,
+			const char *page, long long per_page, const char *rel)
+{
+	if (b->len > 0)
+		rd_buf_puts(b, ",");
+	rd_buf_printf(b, "<%s://%s%s?%spage=%s&per_page=%lld>; rel=\"%s\"", req->scheme ? req->scheme : "http",
+		      req->host_header ? req->host_header : "", path, other, page, per_page, rel);
+}
+
+void rd_page_canvas_link(struct rd_req *req, const char *path, const struct rd_page *pg, long long total)
+{
+	char *other = other_query(req, canvas_skip);
+	struct rd_buf b = {0};
+	long long last = total <= 0 ? 1 : (total + pg->per_page - 1) / pg->per_page;
+	char num[24];
+
+	snprintf(num, sizeof num, "%lld", pg->page);
+	canvas_link(&b, req, path, other, num, pg->per_page, "current");
+	if (pg->page < last) {
+		snprintf(num, sizeof num, "%lld", pg->page + 1);
+		canvas_link(&b, req, path, other, num, pg->per_page, "next");
+	}
+	if (pg->page > 1) {
+		snprintf(num, sizeof num, "%lld", pg->page - 1);
+		canvas_link(&b, req, path, other, num, pg->per_page, "prev");
+	}
+	canvas_link(&b, req, path, other, "1", pg->per_page, "first");
+	snprintf(num, sizeof num, "%lld", last);
+	canvas_link(&b, req, path, other, num, pg->per_page, "last");
+	rd_req_header(req, "Link", b.p);
+	rd_buf_free(&b);
+	free(other);
+}
+
+void rd_page_canvas_link_keyset(struct rd_req *req, const char *path, const struct rd_page *pg,
+				const char *cur_token, const char *next_token)
+{
+	char *other = other_query(req, canvas_skip);
+	struct rd_buf b = {0};
+
+	canvas_link(&b, req, path, other, cur_token ? cur_token : "first", pg->per_page, "current");
+	if (next_token != NULL)
+		canvas_link(&b, req, path, other, next_token, pg->per_page, "next");
+	canvas_link(&b, req, path, other, "first", pg->per_page, "first");
+	rd_req_header(req, "Link", b.p);
+	rd_buf_free(&b);
+	free(other);
+}
+
+static const char *const api2_skip[] = {"_p", "per_page", "access_token", "api_key", NULL};
+
+static json_t *api2_url(const struct rd_req *req, const char *path, const char *other, long long page,
+			long long per_page)
+{
+	struct rd_buf b = {0};
+	json_t *s;
+
+	rd_buf_printf(&b, "%s?%s_p=%lld&per_page=%lld", path, other, page, per_page);
+	s = json_string(b.p);
+	rd_buf_free(&b);
+	(void)req;
+	return s;
+}
+
+json_t *rd_page_api2_links(const struct rd_req *req, const char *path, const struct rd_page *pg, long long total)
+{
+	char *other = other_query(req, api2_skip);
+	long long last = total <= 0 ? 1 : (total + pg->per_page - 1) / pg->per_page;
+	json_t *links = json_object();
+
+	json_object_set_new(links, "self", api2_url(req, path, other, pg->page, pg->per_page));
+	json_object_set_new(links, "prev",
+			    pg->page > 1 ? api2_url(req, path, other, pg->page - 1 > last ? last : pg->page - 1,
+						    pg->per_page)
+					 : json_null());
+	json_object_set_new(links, "next",
+			    pg->page < last ? api2_url(req, path, other, pg->page + 1, pg->per_page) : json_null());
+	free(other);
+	return links;
+}

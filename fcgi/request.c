@@ -1,0 +1,102 @@
+#define _GNU_SOURCE
+#include "request.h"
+#include "params.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "params.h"
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+	if (d == NULL)
+		abort(); /* out of memory ends the worker; the supervisor replaces it */
+	return d;
+}
+
+void rd_req_header(struct rd_req *req, const char *name, const char *value)
+{
+	if (req->nheaders >= RD_MAX_HEADERS)
+		return;
+	req->headers[req->nheaders].name = xstrdup(name);
+	req->headers[req->nheaders].value = xstrdup(value);
+	req->nheaders++;
+}
+
+void rd_req_body_text(struct rd_req *req, const char *text, size_t len)
+{
+	char *copy = malloc(len + 1);
+
+	if (copy == NULL)
+		abort();
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	free(req->body_text);
+	req->body_text = copy;
+	req->body_len = len;
+}
+
+enum rd_err rd_req_fail(struct rd_req *req, enum rd_err err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(req->err_message, sizeof req->err_message, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+enum rd_err rd_req_db(struct rd_req *req, struct rd_stmt *stmt, const char *const *params, struct rd_res **out)
+{
+	struct rd_dberr dberr;
+	enum rd_err e;
+
+	memset(&dberr, 0, sizeof dberr);
+	e = rd_db_call(req->db, &req->ctx, stmt, params, out, &dberr);
+	if (e == RD_OK)
+		return RD_OK;
+	snprintf(req->err_message, sizeof req->err_message, "%s", dberr.message);
+	json_decref(req->err_detail);
+	req->err_detail = NULL;
+	if (dberr.detail[0] != '\0')
+		req->err_detail = json_loads(dberr.detail, JSON_DECODE_ANY, NULL);
+	if (e == RD_ERR_INTERNAL || e == RD_ERR_UNAVAILABLE || e == RD_ERR_TIMEOUT) {
+		/* Server-side text is for the log, never for the client. */
+		fprintf(stderr, "rolesd: request %s: database error %s: %s\n",
+			req->request_id ? req->request_id : "-", dberr.sqlstate, dberr.message);
+		req->err_message[0] = '\0';
+	}
+	return e;
+}
+
+const char *rd_req_str(const struct rd_req *req, const char *key)
+{
+	return rd_params_str(json_object_get(req->params, key));
+}
+
+void rd_req_reset(struct rd_req *req)
+{
+	struct rd_db *db = req->db;
+	int i;
+
+	free(req->path);
+	free(req->host);
+	free(req->query);
+	free(req->host_header);
+	free(req->request_id);
+	json_decref(req->params);
+	for (i = 0; i < req->npathv; i++)
+		free(req->pathv[i]);
+	json_decref(req->body);
+	free(req->body_text);
+	for (i = 0; i < req->nheaders; i++) {
+		free(req->headers[i].name);
+		free(req->headers[i].value);
+	}
+	json_decref(req->err_detail);
+	memset(req, 0, sizeof *req);
+	req->db = db;
+}

@@ -1,0 +1,83 @@
+/*
+ * One request: what came in, the parameter tree, the database context, and what goes out.
+ * Lives for one FastCGI request; everything hanging off it is freed by rd_req_reset().
+ */
+#ifndef RD_REQUEST_H
+#define RD_REQUEST_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "errors.h"
+#include "../db/db.h"
+
+#define RD_MAX_PATH_PARAMS 6
+#define RD_MAX_HEADERS 12
+
+struct rd_route;
+
+struct rd_header {
+	char *name;
+	char *value;
+};
+
+struct rd_req {
+	/* in (strings owned by the request; valid until rd_req_reset) */
+	const char *method;
+	char *path;          /* URL path, trailing ".json" removed on Canvas routes */
+	char *host;          /* lower-case, port removed */
+	const char *scheme;  /* "http" or "https" */
+	char *query;         /* raw query string ("" if none) */
+	char *host_header;   /* host as sent (with port), for absolute Link URLs */
+	char *request_id;
+	json_t *params;      /* query + body, one tree (rd_params_*) */
+	char *pathv[RD_MAX_PATH_PARAMS]; /* :captures of the route pattern, percent-decoded */
+	int npathv;
+	const struct rd_route *route;
+	enum rd_surface surface; /* error shape; set by the router even when no route matched */
+	char token_hash[65]; /* hex SHA-256 of the presented token; "" when none */
+
+	/* database */
+	struct rd_db *db;
+	struct rd_dbctx ctx;
+
+	/* out */
+	int status;          /* 0 = 200 */
+	json_t *body;        /* JSON body (owned), or */
+	char *body_text;     /* a ready JSON text (owned, malloc'd), e.g. built by SQL */
+	size_t body_len;
+	const char *content_type; /* default application/json; charset=utf-8 */
+	struct rd_header headers[RD_MAX_HEADERS];
+	int nheaders;
+
+	/* error detail for rd_errors_render */
+	char err_message[256];
+	json_t *err_detail;  /* owned */
+	enum rd_err err;
+};
+
+/* Adds a response header (both strings copied). Silently drops headers past RD_MAX_HEADERS. */
+void rd_req_header(struct rd_req *req, const char *name, const char *value);
+
+/* Sets a copy of text (len bytes) as the response body. */
+void rd_req_body_text(struct rd_req *req, const char *text, size_t len);
+
+/* Sets err_message (printf-style) and returns err, so handlers can `return rd_req_fail(req, E, "...")`. */
+enum rd_err rd_req_fail(struct rd_req *req, enum rd_err err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Runs stmt through the request's connection and context (db/db.h rd_db_call). On failure copies the
+ * database's message into err_message and parses its DETAIL (JSON, when the SQL function raised one)
+ * into err_detail, and returns the mapped error.
+ */
+enum rd_err rd_req_db(struct rd_req *req, struct rd_stmt *stmt, const char *const *params,
+		      struct rd_res **out) __attribute__((warn_unused_result));
+
+/* Parameter helpers over req->params. */
+const char *rd_req_str(const struct rd_req *req, const char *key); /* string value or NULL */
+
+/* Frees everything the request owns and zeroes it for the next one (keeps db). */
+void rd_req_reset(struct rd_req *req);
+
+#endif

@@ -1,0 +1,163 @@
+/*
+ * Route lookup: a linear scan of the static table (a few dozen rows; a scan beats any structure here).
+ */
+#define _GNU_SOURCE
+#include "router.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "params.h"
+#include "request.h"
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Percent-decodes one path segment into a new string. Returns NULL for a malformed escape, an encoded
+ * NUL or invalid UTF-8; such a segment matches no route (404: no resource can have that name).
+ */
+static char *decode_segment(const char *s, size_t len)
+{
+	char *out = malloc(len + 1);
+	size_t i, o = 0;
+
+	if (out == NULL)
+		abort();
+	for (i = 0; i < len; i++) {
+		if (s[i] == '%') {
+			int h, l;
+			if (i + 2 >= len) {
+				free(out);
+				return NULL;
+			}
+			h = hexval((unsigned char)s[i + 1]);
+			l = hexval((unsigned char)s[i + 2]);
+			if (h < 0 || l < 0 || (h == 0 && l == 0)) {
+				free(out);
+				return NULL;
+			}
+			out[o++] = (char)(h * 16 + l);
+			i += 2;
+		} else {
+			out[o++] = s[i];
+		}
+	}
+	out[o] = '\0';
+	if (!rd_params_utf8_valid(out, o)) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* Matches path against pattern; on success stores up to RD_MAX_PATH_PARAMS captures (new strings). */
+static int match(const char *pattern, const char *path, size_t pathlen, char **caps, int *ncaps)
+{
+	const char *p = pattern, *s = path, *end = path + pathlen;
+	int n = 0;
+
+	while (*p != '\0' && s < end) {
+		if (*p != '/' || *s != '/')
+			goto fail;
+		p++;
+		s++;
+		const char *pseg_end = strchr(p, '/');
+		const char *sseg_end = memchr(s, '/', (size_t)(end - s));
+		size_t plen = pseg_end ? (size_t)(pseg_end - p) : strlen(p);
+		size_t slen = sseg_end ? (size_t)(sseg_end - s) : (size_t)(end - s);
+
+		if (*p == ':') {
+			if (slen == 0 || n >= RD_MAX_PATH_PARAMS)
+				goto fail;
+			if (caps != NULL) {
+				caps[n] = decode_segment(s, slen);
+				if (caps[n] == NULL)
+					goto fail;
+			}
+			n++;
+		} else if (plen != slen || memcmp(p, s, plen) != 0) {
+			goto fail;
+		}
+		p += plen;
+		s += slen;
+	}
+	if (*p != '\0' || s != end)
+		goto fail;
+	*ncaps = n;
+	return 1;
+fail:
+	if (caps != NULL)
+		while (n-- > 0) {
+			free(caps[n]);
+			caps[n] = NULL;
+		}
+	return 0;
+}
+
+static int has_json_suffix(const char *path, size_t len)
+{
+	return len > 5 && memcmp(path + len - 5, ".json", 5) == 0;
+}
+
+enum rd_err rd_router_match(const struct rd_route *table, struct rd_req *req)
+{
+	const struct rd_route *r, *path_hit = NULL;
+	size_t len = strlen(req->path);
+	char allow[128] = "";
+	int ncaps, pass;
+
+	/* pass 0: the path as given; pass 1: without a trailing .json (Canvas routes only) */
+	for (pass = 0; pass < 2; pass++) {
+		size_t plen = len;
+		if (pass == 1) {
+			if (!has_json_suffix(req->path, len))
+				break;
+			plen = len - 5;
+		}
+		for (r = table; r->method != NULL; r++) {
+			if (pass == 1 && r->surface != RD_SURFACE_CANVAS)
+				continue;
+			if (!match(r->pattern, req->path, plen, NULL, &ncaps))
+				continue;
+			if (strcmp(r->method, req->method) != 0) {
+				if (path_hit == NULL)
+					path_hit = r;
+				if (strstr(allow, r->method) == NULL && strlen(allow) + strlen(r->method) + 3 < sizeof allow) {
+					if (allow[0] != '\0')
+						strcat(allow, ", ");
+					strcat(allow, r->method);
+				}
+				continue;
+			}
+			if (!match(r->pattern, req->path, plen, req->pathv, &ncaps))
+				continue; /* undecodable capture: no such resource */
+			req->npathv = ncaps;
+			req->route = r;
+			req->surface = r->surface;
+			req->path[plen] = '\0';
+			return RD_OK;
+		}
+		if (path_hit != NULL)
+			break;
+	}
+	if (path_hit != NULL) {
+		req->surface = path_hit->surface;
+		rd_req_header(req, "Allow", allow);
+		return RD_ERR_METHOD;
+	}
+	/* Shape the 404 by prefix so a Canvas client gets a Canvas body and an api2 client an api2 one. */
+	if (strncmp(req->path, "/api2/", 6) == 0 || strcmp(req->path, "/api2") == 0)
+		req->surface = RD_SURFACE_API2;
+	else if (strncmp(req->path, "/api/", 5) == 0)
+		req->surface = RD_SURFACE_CANVAS;
+	return RD_ERR_NO_ROUTE;
+}

@@ -1,0 +1,318 @@
+/*
+ * One worker process: accept a FastCGI request, turn it into a struct rd_req, route, parse parameters,
+ * authenticate, run the handler, write the answer, log one line, forget everything but the connection.
+ */
+#define _GNU_SOURCE
+#include "worker.h"
+
+#include <ctype.h>
+#include <fcgiapp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../db/system.h"
+#include "auth.h"
+#include "buf.h"
+#include "params.h"
+#include "request.h"
+#include "router.h"
+
+static volatile sig_atomic_t in_request;
+static volatile sig_atomic_t stop_requested;
+
+/* Idle workers leave at once; a busy one finishes its request first (graceful drain). */
+static void on_term(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+	if (!in_request)
+		_exit(0);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static char *dup_or_empty(const char *s)
+{
+	char *d = strdup(s ? s : "");
+	if (d == NULL)
+		abort();
+	return d;
+}
+
+/*
+ * Host for tenant lookup: lower-case, port removed. Anything outside the characters a host name or an IP
+ * literal can contain becomes "" (no tenant has it, so the request is a 404 like any unknown host).
+ */
+static char *normalise_host(const char *h)
+{
+	size_t n, i;
+	char *out;
+
+	if (h == NULL)
+		return dup_or_empty("");
+	n = strlen(h);
+	if (n > 255)
+		return dup_or_empty("");
+	out = dup_or_empty(h);
+	if (out[0] == '[') {
+		char *close = strchr(out, ']');
+		if (close == NULL) {
+			out[0] = '\0';
+			return out;
+		}
+		close[1] = '\0';
+	} else {
+		char *colon = strchr(out, ':');
+		if (colon != NULL)
+			*colon = '\0';
+	}
+	for (i = 0; out[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)out[i];
+		if (!(isalnum(c) || c == '.' || c == '-' || c == '_' || c == '[' || c == ']' || c == ':')) {
+			out[0] = '\0';
+			return out;
+		}
+		out[i] = (char)tolower(c);
+	}
+	return out;
+}
+
+/* Reads the body (up to max bytes). Returns 0, or -1 if it is larger than max. */
+static int read_body(FCGX_Request *fr, size_t max, char **body, size_t *len)
+{
+	const char *cl = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
+	unsigned long long want = cl && cl[0] ? strtoull(cl, NULL, 10) : 0;
+	struct rd_buf b = {0};
+	char chunk[8192];
+	int n;
+
+	*body = NULL;
+	*len = 0;
+	if (want > max)
+		return -1;
+	while ((n = FCGX_GetStr(chunk, sizeof chunk, fr->in)) > 0) {
+		if (b.len + (size_t)n > max) {
+			rd_buf_free(&b);
+			return -1;
+		}
+		rd_buf_append(&b, chunk, (size_t)n);
+	}
+	*len = b.len;
+	*body = rd_buf_take(&b);
+	return 0;
+}
+
+static enum rd_err params_err(struct rd_req *req, enum rd_params_status st, const struct rd_params_error *perr)
+{
+	switch (st) {
+	case RD_PARAMS_OK:
+		return RD_OK;
+	case RD_PARAMS_TOO_LARGE:
+		return rd_req_fail(req, RD_ERR_TOO_LARGE, "%s", perr->message[0] ? perr->message : "request body too large");
+	case RD_PARAMS_UNSUPPORTED:
+		return RD_ERR_UNSUPPORTED;
+	case RD_PARAMS_TOO_MANY:
+	case RD_PARAMS_BAD:
+	default:
+		return rd_req_fail(req, RD_ERR_BAD_REQUEST, "%s", perr->message[0] ? perr->message : "malformed parameters");
+	}
+}
+
+/* Everything up to the handler; returns the first error. */
+static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd_config *cfg)
+{
+	const char *uri = FCGX_GetParam("REQUEST_URI", fr->envp);
+	const char *q;
+	struct rd_params_limits lim = rd_params_default_limits;
+	struct rd_params_error perr;
+	enum rd_params_status st;
+	enum rd_err e;
+	char *body = NULL;
+	size_t body_len = 0;
+
+	memset(&perr, 0, sizeof perr);
+	if (uri == NULL)
+		uri = "/";
+	q = strchr(uri, '?');
+	req->path = q ? strndup(uri, (size_t)(q - uri)) : dup_or_empty(uri);
+	if (req->path == NULL)
+		abort();
+	req->query = dup_or_empty(q ? q + 1 : "");
+
+	e = rd_router_match(rd_routes, req);
+	if (e != RD_OK && e != RD_ERR_METHOD)
+		return e;
+
+	req->params = json_object();
+	lim.max_body = cfg->max_body;
+	st = rd_params_parse_query(req->params, req->query, strlen(req->query), &lim, &perr);
+	if (st == RD_PARAMS_OK) {
+		if (read_body(fr, cfg->max_body, &body, &body_len) != 0)
+			st = RD_PARAMS_TOO_LARGE;
+		else if (body_len > 0)
+			st = rd_params_parse_body(req->params, FCGX_GetParam("CONTENT_TYPE", fr->envp), body, body_len,
+						  &lim, &perr);
+		free(body);
+	}
+	if (st != RD_PARAMS_OK || e == RD_ERR_METHOD) {
+		enum rd_err pe = st != RD_PARAMS_OK ? params_err(req, st, &perr) : e;
+		/* an unknown host is a 404 before any other complaint */
+		if (req->surface != RD_SURFACE_SYSTEM) {
+			req->ctx.token_hash = NULL;
+			if (rd_req_db(req, &rd_dbsys_noop, NULL, NULL) == RD_ERR_UNKNOWN_HOST)
+				return RD_ERR_UNKNOWN_HOST;
+		}
+		return pe;
+	}
+	if (rd_auth_from_request(req, FCGX_GetParam("HTTP_AUTHORIZATION", fr->envp)) != 0 ||
+	    req->token_hash[0] != '\0')
+		req->ctx.token_hash = req->token_hash;
+	return RD_OK;
+}
+
+static const char *reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Entity";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return "Unknown";
+	}
+}
+
+static void respond(struct rd_req *req, FCGX_Request *fr)
+{
+	int status = req->status ? req->status : 200;
+	char *text = NULL;
+	const char *out = NULL;
+	size_t out_len = 0;
+	int i;
+
+	if (req->body_text != NULL) {
+		out = req->body_text;
+		out_len = req->body_len;
+	} else if (req->body != NULL) {
+		text = json_dumps(req->body, JSON_COMPACT);
+		if (text == NULL)
+			abort();
+		out = text;
+		out_len = strlen(text);
+	}
+	FCGX_FPrintF(fr->out, "Status: %d %s\r\n", status, reason(status));
+	if (status != 204)
+		FCGX_FPrintF(fr->out, "Content-Type: %s\r\n",
+			     req->content_type ? req->content_type : "application/json; charset=utf-8");
+	for (i = 0; i < req->nheaders; i++)
+		FCGX_FPrintF(fr->out, "%s: %s\r\n", req->headers[i].name, req->headers[i].value);
+	FCGX_PutS("\r\n", fr->out);
+	if (status != 204 && out != NULL && strcmp(req->method, "HEAD") != 0)
+		FCGX_PutStr(out, (int)out_len, fr->out);
+	free(text);
+}
+
+static void log_line(const struct rd_req *req, double t0)
+{
+	struct timespec wall;
+	struct tm tm;
+	char ts[32];
+
+	clock_gettime(CLOCK_REALTIME, &wall);
+	gmtime_r(&wall.tv_sec, &tm);
+	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* route pattern, never the raw URL: no ids of other people, no query-string secrets */
+	fprintf(stderr,
+		"{\"time\":\"%s\",\"request_id\":\"%s\",\"tenant_id\":%lld,\"user_id\":%lld,\"method\":\"%s\","
+		"\"route\":\"%s\",\"status\":%d,\"error\":\"%s\",\"db_ms\":%.3f,\"total_ms\":%.3f}\n",
+		ts, req->request_id ? req->request_id : "", req->ctx.tenant_id, req->ctx.user_id,
+		req->method ? req->method : "", req->route ? req->route->pattern : "-",
+		req->status ? req->status : 200, req->err ? rd_errors_name(req->err) : "", req->ctx.db_ms,
+		now_ms() - t0);
+}
+
+static int valid_id_chars(const char *s)
+{
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
+			return 0;
+	return 1;
+}
+
+static void serve_one(struct rd_req *req, FCGX_Request *fr, const struct rd_config *cfg)
+{
+	const char *method = FCGX_GetParam("REQUEST_METHOD", fr->envp);
+	const char *rid = FCGX_GetParam("REQUEST_ID", fr->envp);
+	const char *scheme = FCGX_GetParam("REQUEST_SCHEME", fr->envp);
+	double t0 = now_ms();
+	enum rd_err e;
+
+	req->method = method ? method : "GET";
+	if (strcmp(req->method, "HEAD") == 0)
+		req->method = "GET";
+	req->request_id = dup_or_empty(rid && strlen(rid) <= 64 && valid_id_chars(rid) ? rid : "");
+	req->scheme = scheme && strcmp(scheme, "https") == 0 ? "https" : "http";
+	req->host_header = dup_or_empty(FCGX_GetParam("HTTP_HOST", fr->envp));
+	req->host = normalise_host(req->host_header);
+	req->ctx.host = req->host;
+
+	e = prepare(req, fr, cfg);
+	if (e == RD_OK)
+		e = req->route->handler(req);
+	if (e != RD_OK)
+		rd_errors_render(req, e);
+	req->method = method ? method : "GET";
+	respond(req, fr);
+	if (cfg->log_requests)
+		log_line(req, t0);
+}
+
+int rd_worker_run(int listen_fd, const struct rd_config *cfg)
+{
+	struct sigaction sa;
+	FCGX_Request fr;
+	struct rd_req req;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stderr, NULL, _IOLBF, 0);
+
+	memset(&req, 0, sizeof req);
+	req.db = rd_db_create(cfg->database_url);
+	if (req.db == NULL)
+		return 1;
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, listen_fd, 0) != 0)
+		return 1;
+	while (!stop_requested) {
+		if (FCGX_Accept_r(&fr) < 0)
+			break;
+		in_request = 1;
+		serve_one(&req, &fr, cfg);
+		FCGX_Finish_r(&fr);
+		rd_req_reset(&req);
+		in_request = 0;
+	}
+	rd_db_free(req.db);
+	return 0;
+}

@@ -1,0 +1,263 @@
+/* Router, error table and pagination: the HTTP semantics that need no database. */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "errors.h"
+#include "paginate.h"
+#include "params.h"
+#include "request.h"
+#include "router.h"
+
+static enum rd_err h_list(struct rd_req *req) { (void)req; return RD_OK; }
+static enum rd_err h_show(struct rd_req *req) { (void)req; return RD_OK; }
+static enum rd_err h_update(struct rd_req *req) { (void)req; return RD_OK; }
+static enum rd_err h_api2(struct rd_req *req) { (void)req; return RD_OK; }
+
+static const struct rd_route table[] = {
+	{"GET", "/api/v1/accounts/:account_id/roles", RD_SURFACE_CANVAS, h_list, "manage_role_overrides"},
+	{"GET", "/api/v1/accounts/:account_id/roles/:id", RD_SURFACE_CANVAS, h_show, "manage_role_overrides"},
+	{"PUT", "/api/v1/accounts/:account_id/roles/:id", RD_SURFACE_CANVAS, h_update, "manage_role_overrides"},
+	{"DELETE", "/api/v1/accounts/:account_id/roles/:id", RD_SURFACE_CANVAS, h_update, NULL},
+	{"GET", "/api2/roles/:id", RD_SURFACE_API2, h_api2, NULL},
+	{NULL, NULL, RD_SURFACE_SYSTEM, NULL, NULL},
+};
+
+static void req_init(struct rd_req *req, const char *method, const char *path)
+{
+	memset(req, 0, sizeof *req);
+	req->method = method;
+	req->path = strdup(path);
+	req->params = json_object();
+	req->scheme = "https";
+	req->host_header = strdup("school.example:8443");
+}
+
+static const char *header(const struct rd_req *req, const char *name)
+{
+	for (int i = 0; i < req->nheaders; i++)
+		if (strcmp(req->headers[i].name, name) == 0)
+			return req->headers[i].value;
+	return NULL;
+}
+
+static void test_route_captures(void **state)
+{
+	struct rd_req req;
+
+	req_init(&req, "GET", "/api/v1/accounts/self/roles/Teacher%20Enrollment");
+	assert_int_equal(rd_router_match(table, &req), RD_OK);
+	assert_ptr_equal(req.route->handler, h_show);
+	assert_int_equal(req.npathv, 2);
+	assert_string_equal(req.pathv[0], "self");
+	assert_string_equal(req.pathv[1], "Teacher Enrollment");
+	rd_req_reset(&req);
+}
+
+static void test_json_suffix_canvas_only(void **state)
+{
+	struct rd_req req;
+
+	req_init(&req, "GET", "/api/v1/accounts/1/roles.json");
+	assert_int_equal(rd_router_match(table, &req), RD_OK);
+	assert_ptr_equal(req.route->handler, h_list);
+	assert_string_equal(req.path, "/api/v1/accounts/1/roles");
+	rd_req_reset(&req);
+
+	req_init(&req, "GET", "/api2/roles/5.json");
+	assert_int_equal(rd_router_match(table, &req), RD_OK);
+	assert_string_equal(req.pathv[0], "5.json"); /* api2 takes the segment as is: the id lookup 404s */
+	rd_req_reset(&req);
+}
+
+static void test_405_allow(void **state)
+{
+	struct rd_req req;
+
+	req_init(&req, "POST", "/api/v1/accounts/1/roles/2");
+	assert_int_equal(rd_router_match(table, &req), RD_ERR_METHOD);
+	assert_string_equal(header(&req, "Allow"), "GET, PUT, DELETE");
+	assert_int_equal(req.surface, RD_SURFACE_CANVAS);
+	rd_req_reset(&req);
+}
+
+static void test_404_shapes(void **state)
+{
+	struct rd_req req;
+
+	req_init(&req, "GET", "/api/v1/accounts/1/nothing");
+	assert_int_equal(rd_router_match(table, &req), RD_ERR_NO_ROUTE);
+	assert_int_equal(req.surface, RD_SURFACE_CANVAS);
+	rd_req_reset(&req);
+	req_init(&req, "GET", "/api2/nothing/at/all");
+	assert_int_equal(rd_router_match(table, &req), RD_ERR_NO_ROUTE);
+	assert_int_equal(req.surface, RD_SURFACE_API2);
+	rd_req_reset(&req);
+	req_init(&req, "GET", "/api/v1/accounts//roles"); /* empty capture */
+	assert_int_equal(rd_router_match(table, &req), RD_ERR_NO_ROUTE);
+	rd_req_reset(&req);
+	req_init(&req, "GET", "/api/v1/accounts/1/roles/2/extra");
+	assert_int_equal(rd_router_match(table, &req), RD_ERR_NO_ROUTE);
+	rd_req_reset(&req);
+}
+
+static void test_bad_capture_encoding(void **state)
+{
+	struct rd_req req;
+
+	req_init(&req, "GET", "/api/v1/accounts/1/roles/%ff");
+	assert_int_not_equal(rd_router_match(table, &req), RD_OK);
+	rd_req_reset(&req);
+	req_init(&req, "GET", "/api/v1/accounts/1/roles/%4");
+	assert_int_not_equal(rd_router_match(table, &req), RD_OK);
+	rd_req_reset(&req);
+}
+
+static void test_error_table_complete(void **state)
+{
+	for (int e = 1; e < RD_ERR__COUNT; e++) {
+		int s = rd_errors_status((enum rd_err)e);
+		assert_true(s >= 400 && s < 600);
+		assert_non_null(rd_errors_name((enum rd_err)e));
+	}
+	assert_int_equal(rd_errors_status(RD_OK), 200);
+	assert_int_equal(rd_errors_status((enum rd_err)999), 500);
+}
+
+static char *body_of(struct rd_req *req)
+{
+	return req->body ? json_dumps(req->body, JSON_SORT_KEYS | JSON_COMPACT) : strndup(req->body_text, req->body_len);
+}
+
+static void test_render_canvas(void **state)
+{
+	struct rd_req req;
+	char *b;
+
+	req_init(&req, "GET", "/x");
+	req.surface = RD_SURFACE_CANVAS;
+	rd_errors_render(&req, RD_ERR_UNAUTHENTICATED);
+	assert_int_equal(req.status, 401);
+	b = body_of(&req);
+	assert_string_equal(b, "{\"errors\":[{\"message\":\"user authorization required\"}],\"status\":\"unauthenticated\"}");
+	assert_string_equal(header(&req, "WWW-Authenticate"), "Bearer realm=\"canvas-lms\"");
+	free(b);
+	rd_req_reset(&req);
+
+	req_init(&req, "GET", "/x");
+	req.surface = RD_SURFACE_CANVAS;
+	req.err_detail = json_pack("{s:s,s:i}", "permission", "manage_role_overrides", "account_id", 7);
+	rd_errors_render(&req, RD_ERR_FORBIDDEN);
+	assert_int_equal(req.status, 403);
+	b = body_of(&req);
+	assert_string_equal(b, "{\"errors\":[{\"account_id\":7,\"error_code\":\"missing_permission\",\"message\":"
+			       "\"user not authorized to perform that action\",\"permission\":\"manage_role_overrides\"}],"
+			       "\"status\":\"unauthorized\"}");
+	free(b);
+	rd_req_reset(&req);
+
+	req_init(&req, "GET", "/x");
+	req.surface = RD_SURFACE_CANVAS;
+	rd_errors_render(&req, RD_ERR_ROLE_NOT_FOUND);
+	assert_int_equal(req.status, 404);
+	b = body_of(&req);
+	assert_string_equal(b, "{\"message\":\"role not found\"}");
+	free(b);
+	rd_req_reset(&req);
+}
+
+static void test_render_api2_and_unavailable(void **state)
+{
+	struct rd_req req;
+	char *b;
+
+	req_init(&req, "GET", "/x");
+	req.surface = RD_SURFACE_API2;
+	req.err_detail = json_pack("[{s:s,s:s}]", "field", "display_name", "message", "is required");
+	rd_errors_render(&req, RD_ERR_INVALID);
+	assert_int_equal(req.status, 422);
+	b = body_of(&req);
+	assert_string_equal(b, "{\"errors\":[{\"field\":\"display_name\",\"message\":\"is required\"}],"
+			       "\"message\":\"Invalid values\"}");
+	free(b);
+	rd_req_reset(&req);
+
+	req_init(&req, "GET", "/x");
+	req.surface = RD_SURFACE_CANVAS;
+	rd_errors_render(&req, RD_ERR_UNAVAILABLE);
+	assert_int_equal(req.status, 503);
+	assert_non_null(header(&req, "Retry-After"));
+	rd_req_reset(&req);
+}
+
+static void test_canvas_paging(void **state)
+{
+	struct rd_req req;
+	struct rd_page pg;
+
+	req_init(&req, "GET", "/api/v1/accounts/1/roles");
+	assert_int_equal(rd_page_canvas(&req, &pg), RD_OK);
+	assert_int_equal(pg.page, 1);
+	assert_int_equal(pg.per_page, 10);
+	json_object_set_new(req.params, "per_page", json_string("1000"));
+	json_object_set_new(req.params, "page", json_string("2"));
+	assert_int_equal(rd_page_canvas(&req, &pg), RD_OK);
+	assert_int_equal(pg.per_page, 100);
+	assert_int_equal(pg.page, 2);
+	json_object_set_new(req.params, "per_page", json_string("0"));
+	assert_int_equal(rd_page_canvas(&req, &pg), RD_OK);
+	assert_int_equal(pg.per_page, 1);
+	json_object_set_new(req.params, "page", json_string("0"));
+	assert_int_equal(rd_page_canvas(&req, &pg), RD_ERR_PAGE_NOT_FOUND);
+	json_object_set_new(req.params, "page", json_string("abc"));
+	assert_int_equal(rd_page_canvas(&req, &pg), RD_ERR_PAGE_NOT_FOUND);
+	rd_req_reset(&req);
+}
+
+static void test_canvas_link_header(void **state)
+{
+	struct rd_req req;
+	struct rd_page pg = {2, 10};
+	json_t *state_arr = json_array();
+
+	req_init(&req, "GET", "/api/v1/accounts/1/roles");
+	json_array_append_new(state_arr, json_string("active"));
+	json_array_append_new(state_arr, json_string("inactive"));
+	json_object_set_new(req.params, "state", state_arr);
+	json_object_set_new(req.params, "access_token", json_string("secret"));
+	json_object_set_new(req.params, "page", json_string("2"));
+	/* links repeat the query string (not the body), re-encoded in Rails to_query order */
+	req.query = strdup("state[]=active&access_token=secret&page=2&state%5B%5D=inactive");
+	rd_page_canvas_link(&req, "/api/v1/accounts/1/roles", &pg, 25);
+	assert_string_equal(header(&req, "Link"),
+		"<https://school.example:8443/api/v1/accounts/1/roles?state%5B%5D=active&state%5B%5D=inactive&page=2&per_page=10>; rel=\"current\","
+		"<https://school.example:8443/api/v1/accounts/1/roles?state%5B%5D=active&state%5B%5D=inactive&page=3&per_page=10>; rel=\"next\","
+		"<https://school.example:8443/api/v1/accounts/1/roles?state%5B%5D=active&state%5B%5D=inactive&page=1&per_page=10>; rel=\"prev\","
+		"<https://school.example:8443/api/v1/accounts/1/roles?state%5B%5D=active&state%5B%5D=inactive&page=1&per_page=10>; rel=\"first\","
+		"<https://school.example:8443/api/v1/accounts/1/roles?state%5B%5D=active&state%5B%5D=inactive&page=3&per_page=10>; rel=\"last\"");
+	assert_null(strstr(header(&req, "Link"), "secret"));
+	rd_req_reset(&req);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_route_captures),
+		cmocka_unit_test(test_json_suffix_canvas_only),
+		cmocka_unit_test(test_405_allow),
+		cmocka_unit_test(test_404_shapes),
+		cmocka_unit_test(test_bad_capture_encoding),
+		cmocka_unit_test(test_error_table_complete),
+		cmocka_unit_test(test_render_canvas),
+		cmocka_unit_test(test_render_api2_and_unavailable),
+		cmocka_unit_test(test_canvas_paging),
+		cmocka_unit_test(test_canvas_link_header),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
