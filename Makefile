@@ -76,14 +76,20 @@ test: deps
 	@$(MAKE) --no-print-directory build $(UNIT_BIN)
 	@tests/run-all.sh $(UNIT_BIN)
 
+# Benchmarks build into their own directory with optimisation, so a test build is never measured.
 bench: deps
-	@$(MAKE) --no-print-directory clean-obj
-	@$(MAKE) --no-print-directory build OPT="-O2 -DNDEBUG"
-	@BENCH_OUT=$(BENCH_OUT) tests/bench/run.sh
+	@$(MAKE) --no-print-directory B=build/bench OPT="-O2 -DNDEBUG" build/bench/rolesd build/bench/baseline
+	@ROLESD_BIN=$(CURDIR)/build/bench/rolesd BENCH_BASELINE=$(CURDIR)/build/bench/baseline \
+		python3 tests/bench/bench.py --out $(BENCH_OUT)
 
 bench-scale: deps
-	@$(MAKE) --no-print-directory build OPT="-O2 -DNDEBUG"
-	@BENCH_OUT=$(BENCH_OUT) tests/bench/scale.sh
+	@$(MAKE) --no-print-directory B=build/bench OPT="-O2 -DNDEBUG" build/bench/rolesd build/bench/baseline
+	@ROLESD_BIN=$(CURDIR)/build/bench/rolesd BENCH_BASELINE=$(CURDIR)/build/bench/baseline \
+		python3 tests/bench/bench.py --scale --out $(patsubst %.json,%-scale.json,$(BENCH_OUT))
+
+$(B)/baseline: tests/bench/baseline.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< -lfcgi -lpq
 
 fuzz: $(B)/fuzz_params
 	@mkdir -p $(B)/fuzz-corpus

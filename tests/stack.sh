@@ -69,7 +69,7 @@ cmd_up() {
     local dir=$1 port=$2 fast=${3:-}
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
-    mkdir -p "$dir/run" "$dir/log" "$dir/nginx"
+    mkdir -p "$dir/run" "$dir/log" "$dir/nginx/extra"
     chmod 755 "$dir"
     local bindir; bindir=$(pg_bindir)
 
