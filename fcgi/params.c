@@ -77,11 +77,7 @@ static int hexval(int c)
 	return -1;
 }
 
-/*
- * Percent-decodes s[0..n) ('+' is a space) into a new NUL-terminated string (*out, caller frees) of
- * length *outlen. Returns -1 on a truncated or non-hex escape.
- */
-static int pct_decode(const char *s, size_t n, char **out, size_t *outlen)
+int rd_params_pct_decode(const char *s, size_t n, int plus_is_space, char **out, size_t *outlen)
 {
 	char *d = malloc(n + 1);
 	size_t i, j = 0;
@@ -103,7 +99,7 @@ static int pct_decode(const char *s, size_t n, char **out, size_t *outlen)
 			}
 			d[j++] = (char)(hi * 16 + lo);
 			i += 2;
-		} else if (s[i] == '+') {
+		} else if (s[i] == '+' && plus_is_space) {
 			d[j++] = ' ';
 		} else {
 			d[j++] = s[i];
@@ -269,8 +265,8 @@ static enum rd_params_status parse_urlencoded(struct pctx *c, json_t *root, cons
 		enum rd_params_status st;
 
 		if (end > i) {
-			if (pct_decode(s + i, kend - i, &key, &klen) != 0 ||
-			    pct_decode(eq ? eq + 1 : s + end, eq ? end - kend - 1 : 0, &val, &vlen) != 0) {
+			if (rd_params_pct_decode(s + i, kend - i, 1, &key, &klen) != 0 ||
+			    rd_params_pct_decode(eq ? eq + 1 : s + end, eq ? end - kend - 1 : 0, 1, &val, &vlen) != 0) {
 				free(key);
 				return fail(c->err, RD_PARAMS_BAD, "malformed percent-encoding in parameters");
 			}

@@ -53,6 +53,14 @@ const char *rd_params_str(const json_t *v);
 /* Canvas boolean: true for true, 1, "1", "true", "on", "yes" (case-insensitive); everything else false. */
 int rd_params_truthy(const json_t *v);
 
+/*
+ * Percent-decodes s[0..n) into a new NUL-terminated string (*out, caller frees) of length *outlen; '+'
+ * becomes a space when plus_is_space (forms and query strings, not paths). -1 on a truncated or non-hex
+ * escape. The result may contain NUL bytes and invalid UTF-8: callers check.
+ */
+int rd_params_pct_decode(const char *s, size_t n, int plus_is_space, char **out, size_t *outlen)
+	__attribute__((warn_unused_result));
+
 /* 1 if s[0..n) is well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF). */
 int rd_params_utf8_valid(const char *s, size_t n);
 

@@ -10,49 +10,18 @@
 #include "params.h"
 #include "request.h"
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Percent-decodes one path segment into a new string. Returns NULL for a malformed escape, an encoded
  * NUL or invalid UTF-8; such a segment matches no route (404: no resource can have that name).
  */
 static char *decode_segment(const char *s, size_t len)
 {
-	char *out = malloc(len + 1);
-	size_t i, o = 0;
+	char *out = NULL;
+	size_t n = 0;
 
-	if (out == NULL)
-		abort();
-	for (i = 0; i < len; i++) {
-		if (s[i] == '%') {
-			int h, l;
-			if (i + 2 >= len) {
-				free(out);
-				return NULL;
-			}
-			h = hexval((unsigned char)s[i + 1]);
-			l = hexval((unsigned char)s[i + 2]);
-			if (h < 0 || l < 0 || (h == 0 && l == 0)) {
-				free(out);
-				return NULL;
-			}
-			out[o++] = (char)(h * 16 + l);
-			i += 2;
-		} else {
-			out[o++] = s[i];
-		}
-	}
-	out[o] = '\0';
-	if (!rd_params_utf8_valid(out, o)) {
+	if (rd_params_pct_decode(s, len, 0, &out, &n) != 0)
+		return NULL;
+	if (memchr(out, '\0', n) != NULL || !rd_params_utf8_valid(out, n)) {
 		free(out);
 		return NULL;
 	}
