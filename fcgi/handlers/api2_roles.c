@@ -1,0 +1,213 @@
+/*
+ * api2 Roles. The handlers only move values: each request parameter goes to SQL as the JSON the client sent
+ * (NULL when absent), because authorization (Administrator users only) must be decided before any
+ * complaint about values, and the SQL function does both in that order, in one round trip.
+ */
+#define _GNU_SOURCE
+#include "api2_roles.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../db/api2_roles.h"
+#include "../buf.h"
+#include "../paginate.h"
+#include "../request.h"
+
+#define API2_ROLES_PATH "/api2/roles"
+
+/* params[key] as new JSON text (caller frees), NULL when absent. */
+static char *param_json(const struct rd_req *req, const char *key)
+{
+	json_t *v = json_object_get(req->params, key);
+	char *s;
+
+	if (v == NULL)
+		return NULL;
+	s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (s == NULL)
+		abort();
+	return s;
+}
+
+/* Runs stmt and answers its first column (the JSON built by SQL) as the body. */
+static enum rd_err answer_json(struct rd_req *req, struct rd_stmt *stmt, const char *const *params)
+{
+	struct rd_res *res = NULL;
+	enum rd_err e;
+
+	e = rd_req_db(req, stmt, params, &res);
+	if (e != RD_OK)
+		goto out;
+	if (rd_res_nrows(res) != 1 || rd_res_isnull(res, 0, 0)) {
+		e = RD_ERR_INTERNAL;
+		goto out;
+	}
+	rd_req_body_text(req, rd_res_value(res, 0, 0), (size_t)rd_res_len(res, 0, 0));
+out:
+	rd_res_free(res);
+	return e;
+}
+
+/* The four list filters, in statement order. */
+struct api2_filters {
+	char *v[4];
+};
+
+static void filters_get(const struct rd_req *req, struct api2_filters *f)
+{
+	f->v[0] = param_json(req, "display_name");
+	f->v[1] = param_json(req, "deletable");
+	f->v[2] = param_json(req, "lti");
+	f->v[3] = param_json(req, "permissions");
+}
+
+static void filters_free(struct api2_filters *f)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		free(f->v[i]);
+}
+
+/*
+ * The envelope {"items":[...],"links":{...}}: SQL gives the page's items and the total, the links (which
+ * repeat the request's other query parameters) are made here.
+ */
+enum rd_err api2_roles_list(struct rd_req *req)
+{
+	struct api2_filters f = {{NULL}};
+	struct rd_page pg;
+	struct rd_res *res = NULL;
+	struct rd_buf body = {0};
+	json_t *links = NULL;
+	char *links_text = NULL, page[24], per_page[24];
+	const char *params[6];
+	enum rd_err e;
+
+	if ((e = rd_page_api2(req, &pg)) != RD_OK)
+		return e;
+	filters_get(req, &f);
+	snprintf(page, sizeof page, "%lld", pg.page);
+	snprintf(per_page, sizeof per_page, "%lld", pg.per_page);
+	params[0] = f.v[0];
+	params[1] = f.v[1];
+	params[2] = f.v[2];
+	params[3] = f.v[3];
+	params[4] = page;
+	params[5] = per_page;
+	e = rd_req_db(req, &rd_dbapi2_roles_list, params, &res);
+	if (e != RD_OK)
+		goto out;
+	if (rd_res_nrows(res) != 1 || rd_res_isnull(res, 0, 1)) {
+		e = RD_ERR_INTERNAL;
+		goto out;
+	}
+	links = rd_page_api2_links(req, API2_ROLES_PATH, &pg, rd_res_int(res, 0, 0));
+	links_text = json_dumps(links, JSON_COMPACT);
+	if (links_text == NULL)
+		abort();
+	rd_buf_puts(&body, "{\"items\":");
+	rd_buf_append(&body, rd_res_value(res, 0, 1), (size_t)rd_res_len(res, 0, 1));
+	rd_buf_puts(&body, ",\"links\":");
+	rd_buf_puts(&body, links_text);
+	rd_buf_puts(&body, "}");
+	rd_req_body_text(req, body.p, body.len);
+out:
+	rd_buf_free(&body);
+	free(links_text);
+	json_decref(links);
+	rd_res_free(res);
+	filters_free(&f);
+	return e;
+}
+
+enum rd_err api2_roles_count(struct rd_req *req)
+{
+	struct api2_filters f = {{NULL}};
+	enum rd_err e;
+
+	filters_get(req, &f);
+	e = answer_json(req, &rd_dbapi2_roles_count, (const char *const *)f.v);
+	filters_free(&f);
+	return e;
+}
+
+enum rd_err api2_roles_get(struct rd_req *req)
+{
+	const char *params[1] = {req->pathv[0]};
+
+	return answer_json(req, &rd_dbapi2_roles_get, params);
+}
+
+enum rd_err api2_roles_create(struct rd_req *req)
+{
+	char *name = param_json(req, "display_name"), *perms = param_json(req, "permissions");
+	const char *params[2] = {name, perms};
+	struct rd_res *res = NULL;
+	struct rd_buf location = {0};
+	enum rd_err e;
+
+	e = rd_req_db(req, &rd_dbapi2_roles_create, params, &res);
+	if (e != RD_OK)
+		goto out;
+	if (rd_res_nrows(res) != 1 || rd_res_isnull(res, 0, 1)) {
+		e = RD_ERR_INTERNAL;
+		goto out;
+	}
+	rd_buf_printf(&location, API2_ROLES_PATH "/%lld", rd_res_int(res, 0, 0));
+	rd_req_header(req, "Location", location.p);
+	rd_req_body_text(req, rd_res_value(res, 0, 1), (size_t)rd_res_len(res, 0, 1));
+out:
+	rd_buf_free(&location);
+	rd_res_free(res);
+	free(name);
+	free(perms);
+	return e;
+}
+
+enum rd_err api2_roles_update(struct rd_req *req)
+{
+	char *name = param_json(req, "display_name"), *perms = param_json(req, "permissions");
+	const char *params[3] = {req->pathv[0], name, perms};
+	enum rd_err e;
+
+	e = answer_json(req, &rd_dbapi2_roles_update, params);
+	free(name);
+	free(perms);
+	return e;
+}
+
+static enum rd_err change_permissions(struct rd_req *req, struct rd_stmt *stmt)
+{
+	char *perms = param_json(req, "permissions");
+	const char *params[2] = {req->pathv[0], perms};
+	enum rd_err e;
+
+	e = answer_json(req, stmt, params);
+	free(perms);
+	return e;
+}
+
+enum rd_err api2_roles_add_permissions(struct rd_req *req)
+{
+	return change_permissions(req, &rd_dbapi2_roles_add_permissions);
+}
+
+enum rd_err api2_roles_remove_permissions(struct rd_req *req)
+{
+	return change_permissions(req, &rd_dbapi2_roles_remove_permissions);
+}
+
+enum rd_err api2_roles_delete(struct rd_req *req)
+{
+	const char *params[1] = {req->pathv[0]};
+	enum rd_err e;
+
+	e = rd_req_db(req, &rd_dbapi2_roles_delete, params, NULL);
+	if (e == RD_OK)
+		req->status = 204;
+	return e;
+}

@@ -1,0 +1,637 @@
+-- 0003_api2: the api2 Roles API (api2-roles.md): permission catalogue and dependency edges as data,
+-- per-tenant roles and their permissions, the dependency closure as recursive CTEs, the tenant seed, and one
+-- function per endpoint.
+--
+-- Every endpoint is ONE function call after rd_ctx (one round trip, one transaction). Each function checks
+-- the caller first (RDU01 anonymous -> 401, RD403 not an Administrator user -> 403), then, for writes, the
+-- tenant's read-only mode (RDRO1 -> 503), then finds the role (RDR04 -> 404 "Role not found", locked FOR
+-- UPDATE by every write so concurrent writes on one role serialise), then validates (RD422 with a JSON array
+-- of {field, message} objects as DETAIL -> 422, nothing written), then works and returns compact JSON text.
+--
+-- Request values arrive as jsonb exactly as the client sent them (NULL when absent), so type errors are
+-- reported here, after authorization, together with every other invalid value.
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Catalogue (global, not tenant-owned)
+-- ---------------------------------------------------------------------------------------------------------
+
+-- Names use the C collation so "sorted by name" is byte order on every server.
+CREATE TABLE api2_permissions (
+    name        text COLLATE "C" PRIMARY KEY CHECK (name ~ '^[a-z]+(-[a-z]+)*$'),
+    description text NOT NULL
+);
+
+-- permission requires depends_on (api2-roles.md §2). The graph must stay acyclic; the closure CTEs still
+-- terminate on a cycle because they are set-based (UNION).
+CREATE TABLE api2_permission_deps (
+    permission text COLLATE "C" NOT NULL REFERENCES api2_permissions,
+    depends_on text COLLATE "C" NOT NULL REFERENCES api2_permissions,
+    PRIMARY KEY (permission, depends_on),
+    CHECK (permission <> depends_on)
+);
+CREATE INDEX api2_permission_deps_reverse ON api2_permission_deps (depends_on, permission);
+
+INSERT INTO api2_permissions (name, description) VALUES
+    ('admin-panel-access', 'Access the admin panel'),
+    ('collection-create', 'Create collections'),
+    ('collection-delete', 'Delete collections'),
+    ('collection-move', 'Move collections'),
+    ('collection-read', 'List and view collections'),
+    ('collection-share', 'Share collections'),
+    ('collection-update', 'Edit collections'),
+    ('comment-create', 'Post comments'),
+    ('comment-delete', 'Delete comments'),
+    ('comment-read', 'View comments'),
+    ('comment-update', 'Approve comments'),
+    ('media-create', 'Create and upload media'),
+    ('media-delete', 'Delete media'),
+    ('media-download', 'Download media'),
+    ('media-like', 'Like media'),
+    ('media-play', 'Play media'),
+    ('media-publish', 'Publish media'),
+    ('media-read', 'List and view media'),
+    ('media-update', 'Edit media');
+
+INSERT INTO api2_permission_deps (permission, depends_on) VALUES
+    ('collection-create', 'collection-read'),
+    ('collection-delete', 'collection-read'),
+    ('collection-move', 'collection-create'),
+    ('collection-move', 'collection-delete'),
+    ('collection-move', 'collection-update'),
+    ('collection-share', 'collection-update'),
+    ('collection-update', 'collection-read'),
+    ('comment-create', 'comment-read'),
+    ('comment-delete', 'comment-read'),
+    ('comment-read', 'media-read'),
+    ('comment-update', 'comment-read'),
+    ('media-create', 'media-read'),
+    ('media-delete', 'media-update'),
+    ('media-download', 'media-read'),
+    ('media-like', 'media-read'),
+    ('media-play', 'media-read'),
+    ('media-publish', 'media-create'),
+    ('media-read', 'collection-read'),
+    ('media-update', 'media-read'),
+    ('media-update', 'admin-panel-access');
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Roles (tenant-owned)
+-- ---------------------------------------------------------------------------------------------------------
+
+CREATE TABLE api2_roles (
+    tenant_id    bigint NOT NULL REFERENCES tenants ON DELETE CASCADE,
+    id           bigserial,
+    display_name text NOT NULL CHECK (display_name !~ '^[[:space:]]*$' AND length(display_name) <= 255),
+    deletable    boolean NOT NULL DEFAULT true,
+    lti          boolean NOT NULL DEFAULT false,
+    created_on   timestamptz NOT NULL DEFAULT now(),
+    modified_on  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, id)
+);
+-- display names are unique per tenant, case-insensitively
+CREATE UNIQUE INDEX api2_roles_display_name ON api2_roles (tenant_id, lower(display_name));
+
+CREATE TABLE api2_role_permissions (
+    tenant_id  bigint NOT NULL,
+    role_id    bigint NOT NULL,
+    permission text COLLATE "C" NOT NULL REFERENCES api2_permissions,
+    PRIMARY KEY (tenant_id, role_id, permission),
+    FOREIGN KEY (tenant_id, role_id) REFERENCES api2_roles (tenant_id, id) ON DELETE CASCADE
+);
+-- the list filter "has all of these permissions"
+CREATE INDEX api2_role_permissions_permission ON api2_role_permissions (tenant_id, permission, role_id);
+
+ALTER TABLE api2_roles ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON api2_roles USING (tenant_id = rd_tenant()) WITH CHECK (tenant_id = rd_tenant());
+ALTER TABLE api2_role_permissions ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON api2_role_permissions USING (tenant_id = rd_tenant())
+    WITH CHECK (tenant_id = rd_tenant());
+
+GRANT SELECT ON api2_permissions, api2_permission_deps TO rolesd_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON api2_roles, api2_role_permissions TO rolesd_app;
+GRANT USAGE ON SEQUENCE api2_roles_id_seq TO rolesd_app;
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Dependency closure (recursive CTEs over api2_permission_deps; C never walks the graph)
+-- ---------------------------------------------------------------------------------------------------------
+
+-- Adding (api2-roles.md §2): the largest S ⊆ current ∪ requested that contains current and is closed under
+-- dependencies. That is exactly the members of current ∪ requested whose whole transitive dependency set
+-- lies inside current ∪ requested (current is closed, so all of it stays). Result sorted, duplicates gone.
+-- Names outside the catalogue are dropped here; the endpoints reject them before calling this.
+CREATE FUNCTION rd_api2_closure_add(p_current text[], p_requested text[]) RETURNS text[]
+    LANGUAGE sql STABLE
+    AS $$
+    WITH RECURSIVE
+    u (name) AS (
+        SELECT p.name FROM api2_permissions p
+         WHERE p.name = ANY (coalesce(p_current, '{}') || coalesce(p_requested, '{}'))
+    ),
+    -- (permission, one of its transitive dependencies) for every member of u
+    needs (permission, dep) AS (
+        SELECT d.permission, d.depends_on FROM api2_permission_deps d JOIN u ON u.name = d.permission
+        UNION
+        SELECT n.permission, d.depends_on FROM needs n JOIN api2_permission_deps d ON d.permission = n.dep
+    )
+    SELECT coalesce(array_agg(u.name ORDER BY u.name), '{}')
+      FROM u
+     WHERE NOT EXISTS (SELECT 1 FROM needs n
+                        WHERE n.permission = u.name AND NOT EXISTS (SELECT 1 FROM u u2 WHERE u2.name = n.dep))
+    $$;
+
+-- Removing: current minus the removed permissions and every permission whose dependency chain reaches one
+-- of them. Result sorted.
+CREATE FUNCTION rd_api2_closure_remove(p_current text[], p_removed text[]) RETURNS text[]
+    LANGUAGE sql STABLE
+    AS $$
+    WITH RECURSIVE gone (name) AS (
+        SELECT unnest(coalesce(p_removed, '{}'))::text COLLATE "C"
+        UNION
+        SELECT d.permission FROM api2_permission_deps d JOIN gone g ON d.depends_on = g.name
+    )
+    SELECT coalesce(array_agg(DISTINCT c.name ORDER BY c.name), '{}')
+      FROM unnest(coalesce(p_current, '{}')) AS c (name)
+     WHERE NOT EXISTS (SELECT 1 FROM gone g WHERE g.name = c.name COLLATE "C")
+    $$;
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Seed
+-- ---------------------------------------------------------------------------------------------------------
+
+-- The three custom roles and the 23 LTI/LIS roles of a tenant, in id order: Manager, Contributor, Viewer,
+-- then the LIS context roles, then the LIS institution roles. Each LTI role gets one of the custom roles'
+-- permission sets (or none); see docs-api2.md. Idempotent: a tenant that already has api2 roles is skipped.
+-- Runs as the owner (rd_tenant_create, the migration below).
+CREATE OR REPLACE FUNCTION rd_api2_seed_tenant(p_tenant bigint) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    viewer text[] := ARRAY['collection-read', 'comment-read', 'media-play', 'media-read'];
+    contributor text[] := ARRAY['collection-read', 'comment-create', 'comment-read', 'media-create',
+                                'media-download', 'media-like', 'media-play', 'media-read'];
+    manager text[] := ARRAY(SELECT name FROM api2_permissions ORDER BY name);
+BEGIN
+    IF EXISTS (SELECT 1 FROM api2_roles r WHERE r.tenant_id = p_tenant) THEN
+        RETURN;
+    END IF;
+    WITH seed (n, display_name, lti, perms) AS (
+        VALUES (1, 'Manager', false, manager),
+               (2, 'Contributor', false, contributor),
+               (3, 'Viewer', false, viewer),
+               (10, 'LTI Context Learner', true, viewer),
+               (11, 'LTI Context Instructor', true, contributor),
+               (12, 'LTI Context ContentDeveloper', true, contributor),
+               (13, 'LTI Context Member', true, viewer),
+               (14, 'LTI Context Manager', true, contributor),
+               (15, 'LTI Context Mentor', true, viewer),
+               (16, 'LTI Context Administrator', true, manager),
+               (17, 'LTI Context TeachingAssistant', true, contributor),
+               (20, 'LTI Institution Student', true, viewer),
+               (21, 'LTI Institution Faculty', true, contributor),
+               (22, 'LTI Institution Member', true, viewer),
+               (23, 'LTI Institution Learner', true, viewer),
+               (24, 'LTI Institution Instructor', true, contributor),
+               (25, 'LTI Institution Mentor', true, viewer),
+               (26, 'LTI Institution Staff', true, contributor),
+               (27, 'LTI Institution Alumni', true, viewer),
+               (28, 'LTI Institution ProspectiveStudent', true, '{}'::text[]),
+               (29, 'LTI Institution Guest', true, '{}'::text[]),
+               (30, 'LTI Institution Other', true, '{}'::text[]),
+               (31, 'LTI Institution Administrator', true, manager),
+               (32, 'LTI Institution Observer', true, viewer),
+               (33, 'LTI Institution None', true, '{}'::text[]),
+               (34, 'LTI Institution SysAdmin', true, manager)
+    ),
+    ins AS (
+        INSERT INTO api2_roles (tenant_id, display_name, deletable, lti)
+        SELECT p_tenant, s.display_name, NOT s.lti, s.lti FROM seed s ORDER BY s.n
+        RETURNING id, display_name
+    )
+    INSERT INTO api2_role_permissions (tenant_id, role_id, permission)
+    SELECT p_tenant, ins.id, p
+      FROM ins JOIN seed s ON s.display_name = ins.display_name, unnest(s.perms) p;
+END $$;
+
+-- Tenants created before this migration.
+SELECT rd_api2_seed_tenant(id) FROM tenants ORDER BY id;
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Helpers
+-- ---------------------------------------------------------------------------------------------------------
+
+-- The caller must be an Administrator user (api2-roles.md §1).
+CREATE FUNCTION rd_api2_require_admin() RETURNS void
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    IF rd_user() IS NULL THEN
+        RAISE EXCEPTION 'Authentication required: send an Authorization: Bearer token' USING ERRCODE = 'RDU01';
+    END IF;
+    IF NOT coalesce((SELECT u.is_admin FROM users u WHERE u.tenant_id = rd_tenant() AND u.id = rd_user()), false)
+    THEN
+        RAISE EXCEPTION 'Only Administrator users may use the Roles API' USING ERRCODE = 'RD403';
+    END IF;
+END $$;
+
+-- Writes are refused while the tenant is in read-only mode (503 with Retry-After).
+CREATE FUNCTION rd_api2_require_writable() RETURNS void
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    IF (SELECT t.read_only FROM tenants t WHERE t.id = rd_tenant()) THEN
+        RAISE EXCEPTION 'This site is in read-only mode' USING ERRCODE = 'RDRO1';
+    END IF;
+END $$;
+
+-- One {field, message} entry of a 422 body.
+CREATE FUNCTION rd_api2_error(p_field text, p_message text) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $$ SELECT jsonb_build_object('field', p_field, 'message', p_message) $$;
+
+-- Raises the 422 when p_errors (a jsonb array) is not empty. The DETAIL is the errors array, kept compact and
+-- short (the C side reads at most 2 kB of DETAIL).
+CREATE FUNCTION rd_api2_raise_invalid(p_errors jsonb) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF jsonb_array_length(p_errors) > 0 THEN
+        RAISE EXCEPTION 'Invalid values' USING ERRCODE = 'RD422',
+            DETAIL = (SELECT '[' || string_agg('{"field":' || to_json(e ->> 'field')::text
+                                               || ',"message":' || to_json(e ->> 'message')::text || '}', ','
+                                               ORDER BY n) || ']'
+                        FROM jsonb_array_elements(p_errors) WITH ORDINALITY AS x (e, n));
+    END IF;
+END $$;
+
+-- A role id from the URL: decimal digits within bigint range, else NULL (no such role).
+CREATE FUNCTION rd_api2_parse_id(p_id text) RETURNS bigint
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT CASE WHEN p_id ~ '^[0-9]{1,19}$' AND p_id::numeric <= 9223372036854775807 THEN p_id::bigint END
+    $$;
+
+-- The role of the current tenant with that URL id, locked for update when p_lock; RDR04 when there is none
+-- (other tenants' roles are invisible: RLS and the tenant_id condition).
+CREATE FUNCTION rd_api2_role_find(p_id text, p_lock boolean) RETURNS api2_roles
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_id bigint := rd_api2_parse_id(p_id);
+    r api2_roles;
+BEGIN
+    IF v_id IS NOT NULL THEN
+        IF p_lock THEN
+            SELECT * INTO r FROM api2_roles x WHERE x.tenant_id = rd_tenant() AND x.id = v_id FOR UPDATE;
+        ELSE
+            SELECT * INTO r FROM api2_roles x WHERE x.tenant_id = rd_tenant() AND x.id = v_id;
+        END IF;
+    END IF;
+    IF r.id IS NULL THEN
+        RAISE EXCEPTION 'Role not found' USING ERRCODE = 'RDR04';
+    END IF;
+    RETURN r;
+END $$;
+
+-- A role's permissions, sorted.
+CREATE FUNCTION rd_api2_role_perms(p_role bigint) RETURNS text[]
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT coalesce(array_agg(p.permission ORDER BY p.permission), '{}')
+      FROM api2_role_permissions p WHERE p.tenant_id = rd_tenant() AND p.role_id = p_role
+    $$;
+
+-- The Role object (api2-roles.md §3) as compact JSON text, keys in the documented order.
+CREATE FUNCTION rd_api2_role_json(r api2_roles, p_perms text[]) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT '{"id":' || to_json(r.id::text)::text
+        || ',"display_name":' || to_json(r.display_name)::text
+        || ',"created_on":' || to_json(rd_iso(r.created_on))::text
+        || ',"modified_on":' || to_json(rd_iso(r.modified_on))::text
+        || ',"permissions":' || array_to_json(coalesce(p_perms, '{}'))::text
+        || ',"deletable":' || r.deletable::text
+        || ',"lti":' || r.lti::text
+        || ',"links":{"self":' || to_json('/api2/roles/' || r.id)::text || '}}'
+    $$;
+
+-- Validates a `permissions` request value (a JSON list of known permission names) and returns it as a
+-- sorted, duplicate-free array; problems are appended to p_errors. NULL (absent) is "is required" when
+-- p_required, else stays NULL.
+CREATE FUNCTION rd_api2_permission_list(p_value jsonb, p_required boolean, INOUT p_errors jsonb,
+                                        OUT perms text[])
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    unknown text[];
+BEGIN
+    IF p_value IS NULL THEN
+        IF p_required THEN
+            p_errors := p_errors || rd_api2_error('permissions', 'is required');
+        END IF;
+        RETURN;
+    END IF;
+    IF jsonb_typeof(p_value) <> 'array'
+       OR EXISTS (SELECT 1 FROM jsonb_array_elements(p_value) e WHERE jsonb_typeof(e) <> 'string') THEN
+        p_errors := p_errors || rd_api2_error('permissions', 'must be a list of permission names');
+        RETURN;
+    END IF;
+    SELECT coalesce(array_agg(DISTINCT e COLLATE "C" ORDER BY e COLLATE "C"), '{}')
+      INTO perms FROM jsonb_array_elements_text(p_value) e;
+    SELECT array_agg(x ORDER BY x) INTO unknown
+      FROM (SELECT DISTINCT e AS x FROM unnest(perms) e
+             WHERE NOT EXISTS (SELECT 1 FROM api2_permissions p WHERE p.name = e)) s;
+    IF unknown IS NOT NULL THEN
+        -- one entry per unknown name, at most five, names cut short: the DETAIL must stay small
+        p_errors := p_errors || (SELECT jsonb_agg(rd_api2_error('permissions', format('unknown permission %s',
+                                         to_json(left(u, 64))::text)))
+                                   FROM unnest(unknown[1:5]) u);
+        perms := NULL;
+    END IF;
+END $$;
+
+-- Validates a `display_name` request value; returns it stripped of surrounding whitespace. Checks it is not
+-- taken by another role of the tenant (case-insensitive) than p_self.
+CREATE FUNCTION rd_api2_display_name(p_value jsonb, p_required boolean, p_self bigint, INOUT p_errors jsonb,
+                                     OUT name text)
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    IF p_value IS NULL THEN
+        IF p_required THEN
+            p_errors := p_errors || rd_api2_error('display_name', 'is required');
+        END IF;
+        RETURN;
+    END IF;
+    IF jsonb_typeof(p_value) = 'null' THEN
+        p_errors := p_errors || rd_api2_error('display_name', 'can''t be blank');
+        RETURN;
+    END IF;
+    IF jsonb_typeof(p_value) <> 'string' THEN
+        p_errors := p_errors || rd_api2_error('display_name', 'must be a string');
+        RETURN;
+    END IF;
+    name := btrim(p_value #>> '{}', E' \t\r\n\f\x0B');
+    IF name = '' THEN
+        p_errors := p_errors || rd_api2_error('display_name', 'can''t be blank');
+        name := NULL;
+    ELSIF length(name) > 255 THEN
+        p_errors := p_errors || rd_api2_error('display_name', 'is too long (maximum is 255 characters)');
+        name := NULL;
+    ELSIF EXISTS (SELECT 1 FROM api2_roles r WHERE r.tenant_id = rd_tenant()
+                     AND lower(r.display_name) = lower(name) AND r.id IS DISTINCT FROM p_self) THEN
+        p_errors := p_errors || rd_api2_error('display_name', 'has already been taken');
+        name := NULL;
+    END IF;
+END $$;
+
+-- Makes the role's stored permissions exactly p_perms; true when anything changed.
+CREATE FUNCTION rd_api2_role_set_perms(p_role bigint, p_perms text[]) RETURNS boolean
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    n_del int;
+    n_ins int;
+BEGIN
+    DELETE FROM api2_role_permissions p
+     WHERE p.tenant_id = rd_tenant() AND p.role_id = p_role AND p.permission <> ALL (p_perms);
+    GET DIAGNOSTICS n_del = ROW_COUNT;
+    INSERT INTO api2_role_permissions (tenant_id, role_id, permission)
+    SELECT rd_tenant(), p_role, x FROM unnest(p_perms) x
+    ON CONFLICT DO NOTHING;
+    GET DIAGNOSTICS n_ins = ROW_COUNT;
+    RETURN n_del + n_ins > 0;
+END $$;
+
+-- Parses a boolean list filter: JSON true/false or the strings true/false/1/0 (any case); "" is no filter.
+CREATE FUNCTION rd_api2_bool_filter(p_value jsonb, p_field text, INOUT p_errors jsonb, OUT val boolean)
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+BEGIN
+    IF p_value IS NULL OR jsonb_typeof(p_value) = 'null' THEN
+        RETURN;
+    ELSIF jsonb_typeof(p_value) = 'boolean' THEN
+        val := p_value::text::boolean;
+    ELSIF jsonb_typeof(p_value) = 'string' AND lower(p_value #>> '{}') IN ('true', '1') THEN
+        val := true;
+    ELSIF jsonb_typeof(p_value) = 'string' AND lower(p_value #>> '{}') IN ('false', '0') THEN
+        val := false;
+    ELSIF jsonb_typeof(p_value) = 'string' AND p_value #>> '{}' = '' THEN
+        RETURN;
+    ELSE
+        p_errors := p_errors || rd_api2_error(p_field, 'must be true or false');
+    END IF;
+END $$;
+
+-- The roles matching the list filters (api2-roles.md §3), after checking the caller and the filter values.
+-- p_permissions: a comma-separated string (or a JSON list); a role must have all of them.
+CREATE FUNCTION rd_api2_roles_filtered(p_display_name jsonb, p_deletable jsonb, p_lti jsonb,
+                                       p_permissions jsonb)
+    RETURNS SETOF api2_roles
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    errs jsonb := '[]';
+    v_name text;
+    v_deletable boolean;
+    v_lti boolean;
+    v_perms text[];
+    v_list jsonb := p_permissions;
+BEGIN
+    PERFORM rd_api2_require_admin();
+    IF p_display_name IS NOT NULL AND jsonb_typeof(p_display_name) = 'string' THEN
+        v_name := NULLIF(p_display_name #>> '{}', '');
+    ELSIF p_display_name IS NOT NULL AND jsonb_typeof(p_display_name) <> 'null' THEN
+        errs := errs || rd_api2_error('display_name', 'must be a string');
+    END IF;
+    SELECT b.p_errors, b.val INTO errs, v_deletable FROM rd_api2_bool_filter(p_deletable, 'deletable', errs) b;
+    SELECT b.p_errors, b.val INTO errs, v_lti FROM rd_api2_bool_filter(p_lti, 'lti', errs) b;
+    IF jsonb_typeof(v_list) = 'string' THEN
+        v_list := (SELECT coalesce(jsonb_agg(btrim(x)), '[]') FROM regexp_split_to_table(v_list #>> '{}', ',') x
+                    WHERE btrim(x) <> '');
+    ELSIF jsonb_typeof(v_list) = 'null' THEN
+        v_list := NULL;
+    END IF;
+    SELECT l.p_errors, l.perms INTO errs, v_perms FROM rd_api2_permission_list(v_list, false, errs) l;
+    PERFORM rd_api2_raise_invalid(errs);
+    RETURN QUERY
+    SELECT r.* FROM api2_roles r
+     WHERE r.tenant_id = rd_tenant()
+       AND (v_name IS NULL OR r.display_name = v_name)
+       AND (v_deletable IS NULL OR r.deletable = v_deletable)
+       AND (v_lti IS NULL OR r.lti = v_lti)
+       AND (v_perms IS NULL OR cardinality(v_perms) = 0
+            OR (SELECT count(*) FROM api2_role_permissions p
+                 WHERE p.tenant_id = r.tenant_id AND p.role_id = r.id AND p.permission = ANY (v_perms))
+               = cardinality(v_perms));
+END $$;
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Endpoints
+-- ---------------------------------------------------------------------------------------------------------
+
+-- GET /api2/roles: (total matching, JSON array of the page's roles ordered by id). Links are added by C.
+CREATE FUNCTION rd_api2_roles_list(p_display_name jsonb, p_deletable jsonb, p_lti jsonb, p_permissions jsonb,
+                                   p_page bigint, p_per_page int)
+    RETURNS TABLE (total bigint, items text)
+    LANGUAGE sql STABLE
+    AS $$
+    WITH f AS MATERIALIZED (
+        SELECT x AS r FROM rd_api2_roles_filtered(p_display_name, p_deletable, p_lti, p_permissions) x
+    ),
+    page AS (
+        SELECT f.r FROM f ORDER BY (f.r).id
+        OFFSET (greatest(p_page, 1) - 1) * p_per_page LIMIT p_per_page
+    )
+    SELECT (SELECT count(*) FROM f),
+           '[' || coalesce((SELECT string_agg(rd_api2_role_json(p.r, rd_api2_role_perms((p.r).id)), ','
+                                              ORDER BY (p.r).id)
+                              FROM page p), '') || ']'
+    $$;
+
+-- GET /api2/roles/count: {"count":N} with the list's filters.
+CREATE FUNCTION rd_api2_roles_count(p_display_name jsonb, p_deletable jsonb, p_lti jsonb, p_permissions jsonb)
+    RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT '{"count":' || count(*) || '}'
+      FROM rd_api2_roles_filtered(p_display_name, p_deletable, p_lti, p_permissions)
+    $$;
+
+-- GET /api2/roles/:id
+CREATE FUNCTION rd_api2_roles_get(p_id text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    r api2_roles;
+BEGIN
+    PERFORM rd_api2_require_admin();
+    r := rd_api2_role_find(p_id, false);
+    RETURN rd_api2_role_json(r, rd_api2_role_perms(r.id));
+END $$;
+
+-- POST /api2/roles: display_name (required), permissions (required list; the dependency rule applies as
+-- for adding to an empty role). Returns the new id (for Location) and the role.
+CREATE FUNCTION rd_api2_roles_create(p_display_name jsonb, p_permissions jsonb)
+    RETURNS TABLE (id bigint, body text)
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    errs jsonb := '[]';
+    v_name text;
+    v_perms text[];
+    r api2_roles;
+BEGIN
+    PERFORM rd_api2_require_admin();
+    PERFORM rd_api2_require_writable();
+    SELECT d.p_errors, d.name INTO errs, v_name FROM rd_api2_display_name(p_display_name, true, NULL, errs) d;
+    SELECT l.p_errors, l.perms INTO errs, v_perms FROM rd_api2_permission_list(p_permissions, true, errs) l;
+    PERFORM rd_api2_raise_invalid(errs);
+    BEGIN
+        INSERT INTO api2_roles (tenant_id, display_name) VALUES (rd_tenant(), v_name) RETURNING * INTO r;
+    EXCEPTION WHEN unique_violation THEN
+        -- a concurrent create took the name between the check and the insert
+        PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_error('display_name', 'has already been taken')));
+    END;
+    v_perms := rd_api2_closure_add('{}', v_perms);
+    PERFORM rd_api2_role_set_perms(r.id, v_perms);
+    id := r.id;
+    body := rd_api2_role_json(r, v_perms);
+    RETURN NEXT;
+END $$;
+
+-- POST /api2/roles/:id: display_name and/or permissions (replaces the whole set; dependency rule as for
+-- adding to an empty role). Neither given: the role unchanged. modified_on moves only when something changed.
+-- An LTI role keeps its display name (LMS launches map to it).
+CREATE FUNCTION rd_api2_roles_update(p_id text, p_display_name jsonb, p_permissions jsonb) RETURNS text
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    errs jsonb := '[]';
+    v_name text;
+    v_perms text[];
+    r api2_roles;
+    changed boolean := false;
+BEGIN
+    PERFORM rd_api2_require_admin();
+    PERFORM rd_api2_require_writable();
+    r := rd_api2_role_find(p_id, true);
+    SELECT d.p_errors, d.name INTO errs, v_name FROM rd_api2_display_name(p_display_name, false, r.id, errs) d;
+    IF r.lti AND v_name IS NOT NULL AND v_name <> r.display_name THEN
+        errs := errs || rd_api2_error('display_name', 'cannot be changed for an LTI role');
+    END IF;
+    SELECT l.p_errors, l.perms INTO errs, v_perms FROM rd_api2_permission_list(p_permissions, false, errs) l;
+    PERFORM rd_api2_raise_invalid(errs);
+    IF v_perms IS NOT NULL THEN
+        changed := rd_api2_role_set_perms(r.id, rd_api2_closure_add('{}', v_perms));
+    END IF;
+    IF v_name IS NOT NULL AND v_name <> r.display_name THEN
+        changed := true;
+        BEGIN
+            UPDATE api2_roles x SET display_name = v_name WHERE x.tenant_id = r.tenant_id AND x.id = r.id;
+        EXCEPTION WHEN unique_violation THEN
+            PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_error('display_name',
+                                                                           'has already been taken')));
+        END;
+    END IF;
+    IF changed THEN
+        UPDATE api2_roles x SET modified_on = now() WHERE x.tenant_id = r.tenant_id AND x.id = r.id
+        RETURNING * INTO r;
+    END IF;
+    RETURN rd_api2_role_json(r, rd_api2_role_perms(r.id));
+END $$;
+
+-- POST /api2/roles/:id/add-permissions and /remove-permissions (p_add picks which). The role row is locked
+-- first, so the set read after it is the latest committed one and concurrent writers on one role apply one
+-- after the other: each result is dependency-closed because each starts from a closed set.
+CREATE FUNCTION rd_api2_roles_change_permissions(p_id text, p_permissions jsonb, p_add boolean) RETURNS text
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    errs jsonb := '[]';
+    v_perms text[];
+    cur text[];
+    r api2_roles;
+BEGIN
+    PERFORM rd_api2_require_admin();
+    PERFORM rd_api2_require_writable();
+    r := rd_api2_role_find(p_id, true);
+    SELECT l.p_errors, l.perms INTO errs, v_perms FROM rd_api2_permission_list(p_permissions, true, errs) l;
+    PERFORM rd_api2_raise_invalid(errs);
+    cur := rd_api2_role_perms(r.id);
+    IF rd_api2_role_set_perms(r.id, CASE WHEN p_add THEN rd_api2_closure_add(cur, v_perms)
+                                         ELSE rd_api2_closure_remove(cur, v_perms) END) THEN
+        UPDATE api2_roles x SET modified_on = now() WHERE x.tenant_id = r.tenant_id AND x.id = r.id
+        RETURNING * INTO r;
+    END IF;
+    RETURN rd_api2_role_json(r, rd_api2_role_perms(r.id));
+END $$;
+
+CREATE FUNCTION rd_api2_roles_add_permissions(p_id text, p_permissions jsonb) RETURNS text
+    LANGUAGE sql
+    AS $$ SELECT rd_api2_roles_change_permissions(p_id, p_permissions, true) $$;
+
+CREATE FUNCTION rd_api2_roles_remove_permissions(p_id text, p_permissions jsonb) RETURNS text
+    LANGUAGE sql
+    AS $$ SELECT rd_api2_roles_change_permissions(p_id, p_permissions, false) $$;
+
+-- DELETE /api2/roles/:id: idempotent (a role that does not exist, here, is already deleted); a role that is
+-- not deletable (LTI) is a 422. Returns whether a role was deleted.
+CREATE FUNCTION rd_api2_roles_delete(p_id text) RETURNS boolean
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_id bigint := rd_api2_parse_id(p_id);
+    r api2_roles;
+BEGIN
+    PERFORM rd_api2_require_admin();
+    PERFORM rd_api2_require_writable();
+    SELECT * INTO r FROM api2_roles x WHERE x.tenant_id = rd_tenant() AND x.id = v_id FOR UPDATE;
+    IF r.id IS NULL THEN
+        RETURN false;
+    END IF;
+    IF NOT r.deletable THEN
+        PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_error('deletable', 'this role cannot be deleted')));
+    END IF;
+    DELETE FROM api2_roles x WHERE x.tenant_id = r.tenant_id AND x.id = r.id;
+    RETURN true;
+END $$;
