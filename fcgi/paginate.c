@@ -46,14 +46,34 @@ static long long clamp(long long v, long long lo, long long hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+/* Ruby's Integer(s) accepts surrounding whitespace, a sign and digits only ("2abc" is not a page). */
+static int strict_integer(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v')
+		s++;
+	if (*s == '+' || *s == '-')
+		s++;
+	if (*s < '0' || *s > '9')
+		return 0;
+	while (*s >= '0' && *s <= '9')
+		s++;
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v')
+		s++;
+	return *s == '\0';
+}
+
 enum rd_err rd_page_canvas(const struct rd_req *req, struct rd_page *pg)
 {
+	json_t *page = json_object_get(req->params, "page");
 	int present, numeric;
 	long long v;
 
 	v = param_int(req, "per_page", &present, &numeric);
 	pg->per_page = present ? clamp(v, 1, 100) : 10;
 	v = param_int(req, "page", &present, &numeric);
+	/* will_paginate parses page with Integer(): trailing garbage is an invalid page, not a prefix */
+	if (present && json_is_string(page) && !strict_integer(json_string_value(page)))
+		numeric = 0;
 	if (!present) {
 		pg->page = 1;
 	} else if (!numeric || v <= 0) {

@@ -95,6 +95,9 @@ enum rd_err rd_router_match(const struct rd_route *table, struct rd_req *req)
 		for (r = table; r->method != NULL; r++) {
 			if (pass == 1 && r->surface != RD_SURFACE_CANVAS)
 				continue;
+			/* Canvas (Rails) always reads ".json" as the format, never as part of a trailing :capture */
+			if (pass == 0 && r->surface == RD_SURFACE_CANVAS && has_json_suffix(req->path, len))
+				continue;
 			if (!match(r->pattern, req->path, plen, NULL, &ncaps))
 				continue;
 			if (strcmp(r->method, req->method) != 0) {

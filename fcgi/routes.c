@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "handlers/api2_roles.h"
+#include "handlers/canvas_roles.h"
 #include "handlers/system.h"
 #include "handlers/users.h"
 #include "router.h"
@@ -23,5 +24,14 @@ const struct rd_route rd_routes[] = {
 	{"DELETE", "/api2/roles/:id", RD_SURFACE_API2, api2_roles_delete, NULL},
 	{"POST", "/api2/roles/:id/add-permissions", RD_SURFACE_API2, api2_roles_add_permissions, NULL},
 	{"POST", "/api2/roles/:id/remove-permissions", RD_SURFACE_API2, api2_roles_remove_permissions, NULL},
+	/* Canvas Roles API (canvas-roles.md §2) */
+	{"GET", "/api/v1/accounts/:account_id/roles", RD_SURFACE_CANVAS, canvas_roles_list, "manage_role_overrides"},
+	{"POST", "/api/v1/accounts/:account_id/roles", RD_SURFACE_CANVAS, canvas_roles_create, "manage_role_overrides"},
+	{"GET", "/api/v1/accounts/:account_id/roles/:id", RD_SURFACE_CANVAS, canvas_roles_show, "manage_role_overrides"},
+	{"PUT", "/api/v1/accounts/:account_id/roles/:id", RD_SURFACE_CANVAS, canvas_roles_update, "manage_role_overrides"},
+	{"DELETE", "/api/v1/accounts/:account_id/roles/:id", RD_SURFACE_CANVAS, canvas_roles_deactivate,
+	 "manage_role_overrides"},
+	{"POST", "/api/v1/accounts/:account_id/roles/:id/activate", RD_SURFACE_CANVAS, canvas_roles_activate,
+	 "manage_role_overrides"},
 	{NULL, NULL, RD_SURFACE_SYSTEM, NULL, NULL},
 };
