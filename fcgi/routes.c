@@ -4,9 +4,13 @@
  */
 #include <stddef.h>
 
+#include "handlers/accounts.h"
+#include "handlers/admins.h"
 #include "handlers/api2_roles.h"
 #include "handlers/canvas_roles.h"
+#include "handlers/permissions.h"
 #include "handlers/system.h"
+#include "handlers/tokens.h"
 #include "handlers/users.h"
 #include "router.h"
 
@@ -14,6 +18,31 @@ const struct rd_route rd_routes[] = {
 	{"GET", "/healthz", RD_SURFACE_SYSTEM, system_healthz, NULL},
 	{"GET", "/readyz", RD_SURFACE_SYSTEM, system_readyz, NULL},
 	{"GET", "/api/v1/users/self", RD_SURFACE_CANVAS, users_self, NULL},
+	/* accounts, users, tokens, admins, permission checks (issue #5; migrations/0005). "read" is Canvas'
+	 * :read right on an account: any active admin membership on its chain. NULL: any signed-in user. Token
+	 * and user routes check the permission on the user's home account and let users act on themselves. */
+	{"GET", "/api/v1/accounts/:id", RD_SURFACE_CANVAS, accounts_show, "read"},
+	{"PUT", "/api/v1/accounts/:id", RD_SURFACE_CANVAS, accounts_update, "manage_account_settings"},
+	{"GET", "/api/v1/accounts/:account_id/sub_accounts", RD_SURFACE_CANVAS, accounts_sub_list, "read"},
+	{"POST", "/api/v1/accounts/:account_id/sub_accounts", RD_SURFACE_CANVAS, accounts_sub_create,
+	 "manage_account_settings"},
+	{"DELETE", "/api/v1/accounts/:account_id/sub_accounts/:id", RD_SURFACE_CANVAS, accounts_sub_delete,
+	 "manage_account_settings"},
+	{"POST", "/api/v1/accounts/:account_id/users", RD_SURFACE_CANVAS, users_create, "manage_user_logins"},
+	{"GET", "/api/v1/accounts/:account_id/users", RD_SURFACE_CANVAS, users_list, "read_roster"},
+	{"GET", "/api/v1/users/:id", RD_SURFACE_CANVAS, users_show, "read_roster"},
+	{"POST", "/api/v1/users/:user_id/tokens", RD_SURFACE_CANVAS, tokens_create, "create_access_tokens"},
+	{"GET", "/api/v1/users/:user_id/tokens", RD_SURFACE_CANVAS, tokens_list, "create_access_tokens"},
+	{"DELETE", "/api/v1/users/:user_id/tokens/:id", RD_SURFACE_CANVAS, tokens_delete, "delete_access_tokens"},
+	{"GET", "/api/v1/accounts/:account_id/admins/self", RD_SURFACE_CANVAS, admins_self, NULL},
+	{"GET", "/api/v1/accounts/:account_id/admins", RD_SURFACE_CANVAS, admins_list, "manage_account_memberships"},
+	{"POST", "/api/v1/accounts/:account_id/admins", RD_SURFACE_CANVAS, admins_create,
+	 "manage_account_memberships"},
+	{"DELETE", "/api/v1/accounts/:account_id/admins/:user_id", RD_SURFACE_CANVAS, admins_delete,
+	 "manage_account_memberships"},
+	{"GET", "/api/v1/accounts/:account_id/permissions", RD_SURFACE_CANVAS, permissions_check, NULL},
+	{"GET", "/api/v1/accounts/:account_id/permissions/:permission/explain", RD_SURFACE_CANVAS,
+	 permissions_explain, "manage_role_overrides"},
 	/* api2 Roles (issue #4; migrations/0003): Administrator users only, checked by each SQL function.
 	 * /count precedes /:id so the literal segment wins. */
 	{"GET", "/api2/roles", RD_SURFACE_API2, api2_roles_list, NULL},

@@ -4,8 +4,12 @@
  */
 #include "users.h"
 
+#include <stdio.h>
+
 #include "../../db/users.h"
 #include "../request.h"
+#include "../router.h"
+#include "accounts_util.h"
 
 enum rd_err users_self(struct rd_req *req)
 {
@@ -20,4 +24,53 @@ enum rd_err users_self(struct rd_req *req)
 out:
 	rd_res_free(res);
 	return e;
+}
+
+enum rd_err users_create(struct rd_req *req)
+{
+	struct acct_param name, short_name, sortable_name, unique_id, sis_user_id;
+	const char *params[7];
+	enum rd_err e;
+
+	if ((e = acct_param(req, "user", "name", &name)) != RD_OK ||
+	    (e = acct_param(req, "user", "short_name", &short_name)) != RD_OK ||
+	    (e = acct_param(req, "user", "sortable_name", &sortable_name)) != RD_OK ||
+	    (e = acct_param(req, "pseudonym", "unique_id", &unique_id)) != RD_OK ||
+	    (e = acct_param(req, "pseudonym", "sis_user_id", &sis_user_id)) != RD_OK)
+		return e;
+	params[0] = req->pathv[0];
+	params[1] = req->route->perm;
+	params[2] = name.s;
+	params[3] = short_name.s;
+	params[4] = sortable_name.s;
+	params[5] = unique_id.s;
+	params[6] = sis_user_id.s;
+	return acct_answer_json(req, &rd_dbusers_create, params);
+}
+
+enum rd_err users_show(struct rd_req *req)
+{
+	const char *params[2] = {req->pathv[0], req->route->perm};
+
+	return acct_answer_json(req, &rd_dbusers_show, params);
+}
+
+enum rd_err users_list(struct rd_req *req)
+{
+	struct acct_param term;
+	struct rd_page pg;
+	const char *token, *params[5];
+	char per_page[24];
+	enum rd_err e;
+
+	if ((e = acct_param(req, NULL, "search_term", &term)) != RD_OK ||
+	    (e = acct_keyset_page(req, &pg, &token)) != RD_OK)
+		return e;
+	snprintf(per_page, sizeof per_page, "%lld", pg.per_page);
+	params[0] = req->pathv[0];
+	params[1] = req->route->perm;
+	params[2] = term.s;
+	params[3] = token;
+	params[4] = per_page;
+	return acct_answer_list(req, &rd_dbusers_list, params, &pg, token, "/users");
 }

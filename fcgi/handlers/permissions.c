@@ -1,0 +1,42 @@
+/*
+ * Effective permissions of a user on an account (canvas-roles.md §3.3), and why — all resolved in SQL.
+ */
+#include "permissions.h"
+
+#include <stdlib.h>
+
+#include "../../db/permissions.h"
+#include "../request.h"
+#include "../router.h"
+#include "accounts_util.h"
+
+enum rd_err permissions_check(struct rd_req *req)
+{
+	const char *params[3];
+	char *names = NULL;
+	enum rd_err e;
+
+	if ((e = acct_param_list(req, "permissions", 500, &names)) != RD_OK)
+		return e;
+	params[0] = req->pathv[0];
+	params[1] = req->route->perm;
+	params[2] = names;
+	e = acct_answer_json(req, &rd_dbpermissions_check, params);
+	free(names);
+	return e;
+}
+
+enum rd_err permissions_explain(struct rd_req *req)
+{
+	struct acct_param user_id;
+	const char *params[4];
+	enum rd_err e;
+
+	if ((e = acct_param(req, NULL, "user_id", &user_id)) != RD_OK)
+		return e;
+	params[0] = req->pathv[0];
+	params[1] = req->route->perm;
+	params[2] = req->pathv[1];
+	params[3] = user_id.s;
+	return acct_answer_json(req, &rd_dbpermissions_explain, params);
+}
