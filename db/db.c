@@ -155,6 +155,28 @@ static enum rd_err ensure_conn(struct rd_db *db, struct rd_dberr *err)
 		}
 		return RD_ERR_UNAVAILABLE;
 	}
+	/*
+	 * Generic plans for every statement of the session, including the SQL inside the plpgsql functions.
+	 * PostgreSQL's default re-plans a parameterised query five times and then keeps custom plans whenever
+	 * the generic estimate looks worse; for the permission functions (inlined SQL over arrays) that meant
+	 * planning on every call: 1.7 ms of 2 ms per permission check. Our queries are index lookups by tenant
+	 * and id, for which one generic plan is right. (Measured: permission check 815 -> 3100 calls/s.)
+	 */
+	{
+		PGresult *r = PQexec(db->conn, "SET plan_cache_mode = force_generic_plan");
+		int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+		if (!ok) {
+			if (err != NULL) {
+				copy_str(err->sqlstate, sizeof err->sqlstate, "08006");
+				copy_str(err->message, sizeof err->message, PQerrorMessage(db->conn));
+				err->detail[0] = '\0';
+			}
+			PQfinish(db->conn);
+			db->conn = NULL;
+			return RD_ERR_UNAVAILABLE;
+		}
+	}
 	db->gen++;
 	if (db->gen == 0)
 		db->gen = 1;
