@@ -22,7 +22,7 @@ def make_chain(tenant, depth, name="Bench"):
         "  SELECT c.n + 1, (SELECT rd_bench_add_account(%d, c.id, '%s ' || (c.n + 1)))"
         "  FROM c WHERE c.n < %d)"
         " SELECT id FROM c ORDER BY n" % (tenant.root_account_id, tenant.id, name, depth))
-    return [int(r[0]) for r in rows]
+    return [int(r[0]) for r in rows[1:]]  # rows[0] is Tenant.sql's set_config
 
 
 def ensure_helpers(stack):

@@ -144,7 +144,7 @@ class Tenant:
         return User(self.stack, self, uid, self.stack.token_for(self.host, uid))
 
     def sql(self, query):
-        """psql as superuser with this tenant's RLS setting in place."""
+        """psql as superuser with this tenant's RLS setting in place. rows[0] is the set_config row."""
         return self.stack.sql("SELECT set_config('rolesd.tenant_id', '%d', false); %s" % (self.id, query))
 
 
