@@ -3,8 +3,9 @@
 struct rd_stmt rd_dbcanvas_roles_list = RD_STMT("canvas_roles_list",
 	"SELECT account_id, total, body FROM rd_canvas_roles_list($1, $2, $3, $4, $5, $6, $7, $8)", 8);
 
+/* rd_canvas_role_show is inlined into this statement, so its plan is cached once per connection (0009). */
 struct rd_stmt rd_dbcanvas_roles_show = RD_STMT("canvas_roles_show",
-	"SELECT rd_canvas_roles_show($1, $2, $3)", 3);
+	"SELECT body FROM rd_canvas_role_show($1, $2, $3)", 3);
 
 struct rd_stmt rd_dbcanvas_roles_create = RD_STMT("canvas_roles_create",
 	"SELECT rd_canvas_roles_create($1, $2, $3, $4, $5, $6, $7)", 7);
@@ -17,3 +18,6 @@ struct rd_stmt rd_dbcanvas_roles_deactivate = RD_STMT("canvas_roles_deactivate",
 
 struct rd_stmt rd_dbcanvas_roles_activate = RD_STMT("canvas_roles_activate",
 	"SELECT rd_canvas_roles_activate($1, $2, $3)", 3);
+
+struct rd_stmt rd_dbcanvas_json_catalog = RD_STMT("canvas_json_catalog",
+	"SELECT kind, base_role_type, is_root, ord, member, hidden_by_default FROM rd_canvas_json_catalog()", 0);

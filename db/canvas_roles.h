@@ -1,7 +1,8 @@
 /*
  * Canvas Roles API statements (canvas-roles.md §2). Each is ONE call of a SQL function in
  * migrations/0002_canvas.sql, which resolves the URL account and role, authorises the caller, validates,
- * writes and returns the response JSON as one text value.
+ * writes and returns the response JSON as one text value, whose "permissions" objects are in the compact form
+ * that fcgi/canvas_json.c expands.
  */
 #ifndef RD_DB_CANVAS_ROLES_H
 #define RD_DB_CANVAS_ROLES_H
@@ -29,5 +30,11 @@ extern struct rd_stmt rd_dbcanvas_roles_update;
 /* Deactivate (DELETE) and activate: $1 account ref, $2 role ref, $3 permission. One row: role JSON. */
 extern struct rd_stmt rd_dbcanvas_roles_deactivate;
 extern struct rd_stmt rd_dbcanvas_roles_activate;
+
+/*
+ * The text pieces of role JSON (fcgi/canvas_json.c): rows of kind, base_role_type, is_root, ord, member,
+ * hidden_by_default (migrations/0008_canvas_compact_json.sql). No request context.
+ */
+extern struct rd_stmt rd_dbcanvas_json_catalog;
 
 #endif

@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "../../db/canvas_roles.h"
+#include "../buf.h"
+#include "../canvas_json.h"
 #include "../paginate.h"
 #include "../params.h"
 #include "../request.h"
@@ -144,7 +146,25 @@ static const char *account_ref(const struct rd_req *req)
 	return req->npathv > 0 ? req->pathv[0] : "";
 }
 
-/* Runs a statement whose one row, one column is the response body. */
+/* Sets the response body from SQL's role JSON text, expanding its compact permissions objects. */
+static enum rd_err role_body(struct rd_req *req, const char *text, size_t len)
+{
+	struct rd_buf b = {0};
+	enum rd_err e;
+
+	e = rd_canvas_json_load(req->db);
+	if (e == RD_OK)
+		e = rd_canvas_json_expand(text, len, &b);
+	if (e == RD_OK) {
+		free(req->body_text);
+		req->body_len = b.len;
+		req->body_text = rd_buf_take(&b);
+	}
+	rd_buf_free(&b);
+	return e;
+}
+
+/* Runs a statement whose one row, one column is the response body (role JSON). */
 static enum rd_err call_body(struct rd_req *req, struct rd_stmt *stmt, const char *const *params)
 {
 	struct rd_res *res = NULL;
@@ -157,7 +177,7 @@ static enum rd_err call_body(struct rd_req *req, struct rd_stmt *stmt, const cha
 		e = RD_ERR_INTERNAL;
 		goto out;
 	}
-	rd_req_body_text(req, rd_res_value(res, 0, 0), (size_t)rd_res_len(res, 0, 0));
+	e = role_body(req, rd_res_value(res, 0, 0), (size_t)rd_res_len(res, 0, 0));
 out:
 	rd_res_free(res);
 	return e;
@@ -224,7 +244,7 @@ enum rd_err canvas_roles_list(struct rd_req *req)
 	}
 	snprintf(path, sizeof path, "/api/v1/accounts/%lld/roles", rd_res_int(res, 0, 0));
 	rd_page_canvas_link(req, path, &pg, rd_res_int(res, 0, 1));
-	rd_req_body_text(req, rd_res_value(res, 0, 2), (size_t)rd_res_len(res, 0, 2));
+	e = role_body(req, rd_res_value(res, 0, 2), (size_t)rd_res_len(res, 0, 2));
 out:
 	rd_res_free(res);
 	return e;
