@@ -221,7 +221,7 @@ def main():
         with open(args.out, "w") as f:
             json.dump(out, f, indent=1)
         log("wrote " + args.out)
-        bad = [r for r in rows if r["errors"]]
+        bad = [r for r in rows if r.get("errors")]
         if bad:
             log("non-2xx answers in: " + ", ".join(r["name"] for r in bad))
             return 1

@@ -218,6 +218,37 @@ SELECT tap.ok(NOT pg_temp.has('two', 'X', 'read_reports'), 'a deleted membership
 
 SELECT tap.is(pg_temp.disagree(), 0::bigint, 'walk and rd_canvas_user_has agree (memberships removed)');
 
+-- The permissions endpoint (0010: the chain once) answers what rd_user_permissions says, for every user and
+-- account; duplicate, unknown and null names included.
+CREATE FUNCTION pg_temp.check_disagrees() RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    u record;
+    a record;
+    names text[] := ARRAY['read_reports', 'nope', 'become_user', NULL, 'read_reports', 'manage_account_settings'];
+    n bigint := 0;
+BEGIN
+    FOR u IN SELECT id FROM users WHERE tenant_id = rd_tenant() LOOP
+        PERFORM set_config('rolesd.user_id', u.id::text, false);
+        FOR a IN SELECT id FROM accounts WHERE tenant_id = rd_tenant() LOOP
+            IF rd_permissions_check(a.id::text, NULL, names)::jsonb IS DISTINCT FROM
+               (SELECT jsonb_object_agg(p.permission, p.granted) FROM rd_user_permissions(u.id, a.id, names) p
+                 WHERE p.permission IS NOT NULL) THEN
+                n := n + 1;
+            END IF;
+        END LOOP;
+    END LOOP;
+    PERFORM set_config('rolesd.user_id', '', false);
+    RETURN n;
+END $$;
+SELECT pg_temp.ovr('S', 'read_reports', true, false, false, true);
+SELECT tap.is(pg_temp.check_disagrees(), 0::bigint, 'permissions check = rd_user_permissions, every user and account');
+SELECT tap.is((SELECT count(*) FROM users WHERE tenant_id = rd_tenant()) * (SELECT count(*) FROM accounts
+                WHERE tenant_id = rd_tenant()) >= 20, true, 'and that is many pairs');
+SELECT set_config('rolesd.user_id', pg_temp.id('u_r')::text, false);
+SELECT tap.is(rd_permissions_check(pg_temp.id('X')::text, NULL, ARRAY['read_reports', 'become_user', 'read_reports']),
+              '{ "read_reports" : true, "become_user" : false }', 'names once, in the order first asked');
+SELECT set_config('rolesd.user_id', '', false);
+
 -- RLS: another tenant's ids see nothing
 SELECT set_config('rolesd.tenant_id', '999999', false);
 SELECT tap.ok(NOT pg_temp.has('admin', 'R', 'read_reports'), 'another tenant context: nothing');
