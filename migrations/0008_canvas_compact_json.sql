@@ -101,6 +101,17 @@ CREATE OR REPLACE FUNCTION rd_canvas_roles_render(p_chain bigint[], p_roles bigi
      ORDER BY x.id
     $$;
 
+-- One role's JSON at p_chain[1] (the writes' answer), as in 0002 but plpgsql: the renderer is now inlinable
+-- SQL, and inside a SQL function it would be planned again on every call (plpgsql caches the plan).
+CREATE OR REPLACE FUNCTION rd_canvas_role_body(p_chain bigint[], p_role bigint, p_warnings text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET plan_cache_mode = force_generic_plan
+    AS $$
+BEGIN
+    RETURN (SELECT rd_canvas_json_extend(x.body, CASE WHEN p_warnings IS NOT NULL THEN '"warnings":' || p_warnings END)
+              FROM rd_canvas_roles_render(p_chain, ARRAY[p_role]) x);
+END $$;
+
 -- What a worker needs to expand the compact form, one row per piece: kind 'm' = the default member text of
 -- (base_role_type, is_root, ord), with hidden_by_default; 'p' = the text around a state fragment of ord
 -- (json_head in member, json_tail in base_role_type); 's' = the fragment of state ord - 1.

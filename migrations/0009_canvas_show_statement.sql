@@ -92,6 +92,8 @@ CREATE FUNCTION rd_canvas_role_show(p_ref text, p_role text, p_perm text) RETURN
      CROSS JOIN LATERAL rd_canvas_roles_render(c.ids, ARRAY[CASE WHEN auth.ok THEN auth.id END]) x
     $$;
 
+-- 0002's scalar form, for SQL callers (plpgsql, so that the inlined query's plan is cached).
 CREATE OR REPLACE FUNCTION rd_canvas_roles_show(p_ref text, p_role text, p_perm text) RETURNS text
-    LANGUAGE sql STABLE
-    AS $$ SELECT s.body FROM rd_canvas_role_show(p_ref, p_role, p_perm) s $$;
+    LANGUAGE plpgsql STABLE
+    SET plan_cache_mode = force_generic_plan
+    AS $$ BEGIN RETURN (SELECT s.body FROM rd_canvas_role_show(p_ref, p_role, p_perm) s); END $$;
