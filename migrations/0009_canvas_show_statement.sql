@@ -65,6 +65,23 @@ CREATE FUNCTION rd_canvas_locked_on(p_chain bigint[], p_perm text) RETURNS TABLE
            AND (p.account_only IN ('none', 'account') OR (p.account_only = 'root' AND a.parent_account_id IS NULL)))
     $$;
 
+-- rd_canvas_require (0002) with its fast path through rd_canvas_locked_on, so that the rule lives in one place.
+CREATE OR REPLACE FUNCTION rd_canvas_require(p_chain bigint[], p_perm text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    IF rd_user() IS NULL THEN
+        RAISE EXCEPTION 'user authorization required' USING ERRCODE = 'RDU01';
+    END IF;
+    IF p_perm IS NULL OR (SELECT l.ok FROM rd_canvas_locked_on(p_chain, p_perm) l) THEN
+        RETURN;
+    END IF;
+    IF NOT rd_canvas_user_has_on(rd_user(), p_chain, p_perm) THEN
+        RAISE EXCEPTION 'user not authorized to perform that action' USING ERRCODE = 'RD403',
+            DETAIL = json_build_object('permission', p_perm, 'account_id', p_chain[1])::text;
+    END IF;
+END $$;
+
 -- Each step is a subquery fenced with OFFSET 0, so that it is computed once and later steps refer to its
 -- result (without the fences the planner substitutes each step's expression into every later use: the role
 -- lookup ran four times, and the render's arguments stopped it from being inlined).
