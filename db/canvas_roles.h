@@ -1,6 +1,6 @@
 /*
  * Canvas Roles API statements (canvas-roles.md §2). Each is ONE call of a SQL function in
- * migrations/0002_canvas.sql, which resolves the URL account and role, authorises the caller, validates,
+ * migrations/ (0002_canvas.sql and its later replacements), which resolves the URL account and role, authorises the caller, validates,
  * writes and returns the response JSON as one text value, whose "permissions" objects are in the compact form
  * that fcgi/canvas_json.c expands.
  */

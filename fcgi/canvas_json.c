@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include "canvas_json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,25 +117,32 @@ enum rd_err rd_canvas_json_load(struct rd_db *db)
 
 	if (cat.loaded)
 		return RD_OK;
+	memset(&err, 0, sizeof err);
 	e = rd_db_exec(db, &rd_dbcanvas_json_catalog, NULL, &res, &err);
-	if (e != RD_OK)
+	if (e != RD_OK) {
+		fprintf(stderr, "rolesd: role JSON catalogue: database error %s: %s\n", err.sqlstate, err.message);
 		goto out;
+	}
 	e = RD_ERR_INTERNAL;
 	n = rd_res_nrows(res);
 	for (i = 0; i < n; i++)
 		if (catalog_row(rd_res_value(res, i, 0), rd_res_value(res, i, 1), rd_res_bool(res, i, 2),
 				rd_res_int(res, i, 3), rd_res_isnull(res, i, 4) ? NULL : rd_res_value(res, i, 4),
 				(size_t)rd_res_len(res, i, 4), rd_res_bool(res, i, 5)) != 0)
-			goto out;
+			goto bad;
 	for (i = 0; i < NSTATES; i++)
 		if (cat.frag[i].s == NULL)
-			goto out;
+			goto bad;
 	for (i = 1; i <= cat.nords; i++)
 		if (cat.head[i].s == NULL)
-			goto out;
-	cat.loaded = cat.nords > 0;
-	if (cat.loaded)
-		e = RD_OK;
+			goto bad;
+	if (cat.nords == 0)
+		goto bad;
+	cat.loaded = 1;
+	e = RD_OK;
+	goto out;
+bad:
+	fprintf(stderr, "rolesd: role JSON catalogue: rd_canvas_json_catalog() answered an incomplete catalogue\n");
 out:
 	if (e != RD_OK)
 		catalog_clear();

@@ -146,15 +146,27 @@ static const char *account_ref(const struct rd_req *req)
 	return req->npathv > 0 ? req->pathv[0] : "";
 }
 
+/*
+ * Runs stmt like rd_req_db, with the role JSON catalogue loaded first: a worker's first Canvas request loads
+ * it before the statement runs, so that a failure to load never follows a committed write.
+ */
+static enum rd_err role_db(struct rd_req *req, struct rd_stmt *stmt, const char *const *params,
+			   struct rd_res **out)
+{
+	enum rd_err e = rd_canvas_json_load(req->db);
+
+	if (e != RD_OK)
+		return e;
+	return rd_req_db(req, stmt, params, out);
+}
+
 /* Sets the response body from SQL's role JSON text, expanding its compact permissions objects. */
 static enum rd_err role_body(struct rd_req *req, const char *text, size_t len)
 {
 	struct rd_buf b = {0};
 	enum rd_err e;
 
-	e = rd_canvas_json_load(req->db);
-	if (e == RD_OK)
-		e = rd_canvas_json_expand(text, len, &b);
+	e = rd_canvas_json_expand(text, len, &b);
 	if (e == RD_OK) {
 		free(req->body_text);
 		req->body_len = b.len;
@@ -170,7 +182,7 @@ static enum rd_err call_body(struct rd_req *req, struct rd_stmt *stmt, const cha
 	struct rd_res *res = NULL;
 	enum rd_err e;
 
-	e = rd_req_db(req, stmt, params, &res);
+	e = role_db(req, stmt, params, &res);
 	if (e != RD_OK)
 		goto out;
 	if (rd_res_nrows(res) != 1 || rd_res_isnull(res, 0, 0)) {
@@ -235,7 +247,7 @@ enum rd_err canvas_roles_list(struct rd_req *req)
 	params[5] = inherited ? "t" : "f";
 	params[6] = page;
 	params[7] = per_page;
-	e = rd_req_db(req, &rd_dbcanvas_roles_list, params, &res);
+	e = role_db(req, &rd_dbcanvas_roles_list, params, &res);
 	if (e != RD_OK)
 		goto out;
 	if (rd_res_nrows(res) != 1) {
