@@ -89,7 +89,14 @@ cmd_up() {
     fi
 
     local pgport
-    if [ -f "$dir/pgport" ]; then pgport=$(cat "$dir/pgport"); else pgport=$(pick_port); echo "$pgport" > "$dir/pgport"; fi
+    if [ -f "$dir/pgport" ]; then
+        pgport=$(cat "$dir/pgport")
+    else
+        # nginx's port is chosen by the caller but not bound yet: PostgreSQL must not take it
+        pgport=$(pick_port)
+        while [ "$pgport" = "$port" ]; do pgport=$(pick_port); done
+        echo "$pgport" > "$dir/pgport"
+    fi
 
     if [ ! -f "$pgdata/PG_VERSION" ]; then
         mkdir -p "$pgdata"
