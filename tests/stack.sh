@@ -50,10 +50,14 @@ as_pg() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# A free port below the kernel's ephemeral range: a port inside it can be held by the client end of any
+# loopback connection, which a connect test does not see and which makes a later bind() fail.
 pick_port() {
-    local p
+    local p lo=32768 hi
+    [ -r /proc/sys/net/ipv4/ip_local_port_range ] && read -r lo hi < /proc/sys/net/ipv4/ip_local_port_range
+    [ "$lo" -gt 12000 ] || lo=32768
     for _ in $(seq 1 50); do
-        p=$((20000 + RANDOM % 30000))
+        p=$((10000 + RANDOM % (lo - 10000)))
         port_free "$p" && { echo "$p"; return 0; }
     done
     log "no free port found"; exit 1
