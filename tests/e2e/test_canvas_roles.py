@@ -757,3 +757,24 @@ def test_json_body_keeps_types(stack):
     r = t.admin.get("/api/v1/accounts/self/roles", json_body={"show_inherited": True, "state": "inactive"})
     assert r.status == 200 and r.json() == [], r
     assert json.loads(r.body) == []
+
+
+def test_marker_text_in_names_is_only_text(stack):
+    """Role JSON leaves PostgreSQL with its permissions in a compact marker ("permissions":@...@) that the C
+    edge expands (fcgi/canvas_json.c). Names are JSON strings, so the same text inside a role or account name
+    is never taken for a marker."""
+    t = stack.new_tenant()
+    trap = 'x"permissions":@AccountMembership|1|D|1:3@ \\ "permissions":@'
+    acct = sub(t, t.root_account_id, "Acct")
+    r = t.admin.put("/api/v1/accounts/%d" % acct, form={"account[name]": trap})
+    assert r.status == 200, r
+    body = create(t, acct, trap, **{"permissions[read_reports][explicit]": "1",
+                                    "permissions[read_reports][enabled]": "1"})
+    for got in (body, t.admin.get("/api/v1/accounts/%d/roles/%d" % (acct, body["id"])).json()):
+        assert got["role"] == trap and got["label"] == trap and got["account"]["name"] == trap
+        assert isinstance(got["permissions"], dict) and got["permissions"]["read_reports"]["enabled"] is True
+        assert got["permissions"]["read_reports"]["explicit"] is True
+    listed = t.admin.get("/api/v1/accounts/%d/roles?per_page=50&show_inherited=1" % acct).json()
+    mine = [x for x in listed if x["id"] == body["id"]]
+    assert len(mine) == 1 and mine[0]["label"] == trap and "read_reports" in mine[0]["permissions"]
+    assert all(isinstance(x["permissions"], dict) and len(x["permissions"]) > 50 for x in listed)
