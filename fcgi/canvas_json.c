@@ -84,7 +84,7 @@ static void catalog_clear(void)
 static int catalog_row(const char *kind, const char *base, int is_root, long long ord, const char *text,
 		       size_t len, int hidden)
 {
-	if (ord < 1 || ord > MAX_ORD)
+	if (ord < 1 || ord > MAX_ORD || (text == NULL && strcmp(kind, "m") != 0))
 		return -1;
 	if (strcmp(kind, "m") == 0) {
 		int b = base_index(base, strlen(base));

@@ -120,6 +120,9 @@ static void test_catalog_rows(void **state)
 	assert_int_equal(catalog_row("m", "AccountMembership", 0, MAX_ORD + 1, "x", 1, 0), -1);
 	assert_int_equal(catalog_row("s", "", 0, NSTATES + 1, "x", 1, 0), -1);
 	assert_int_equal(catalog_row("?", "", 0, 1, "x", 1, 0), -1);
+	assert_int_equal(catalog_row("p", "}", 0, 1, NULL, 0, 0), -1);
+	assert_int_equal(catalog_row("s", "", 0, 1, NULL, 0, 0), -1);
+	assert_int_equal(catalog_row("m", "AccountMembership", 0, 1, NULL, 0, 0), 0); /* not listed */
 }
 
 int main(void)
