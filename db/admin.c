@@ -9,7 +9,7 @@
 #include <string.h>
 
 /* Arbitrary but fixed: the advisory lock every `rolesd migrate` takes. */
-#define MIGRATE_LOCK_KEY 7406001
+#define MIGRATE_LOCK_KEY "7406001"
 
 static PGconn *connect_or_complain(const char *conninfo)
 {
@@ -98,27 +98,98 @@ static int is_migration(const char *name)
 	return 1;
 }
 
+/* NN_name.sql, the function source files */
+static int is_function_file(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 7 && strcmp(name + n - 4, ".sql") == 0 && name[0] >= '0' && name[0] <= '9' &&
+	       name[1] >= '0' && name[1] <= '9' && name[2] == '_';
+}
+
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int apply_one(PGconn *c, const char *dir, const char *file)
+/* A directory's files accepted by keep(), sorted by name; a missing directory is an empty list. */
+struct file_list {
+	char **names;
+	size_t n;
+};
+
+static int list_files(const char *dir, int (*keep)(const char *), struct file_list *out, int must_exist)
 {
-	char path[4096], sum[65], version[5];
-	const char *params[3];
+	struct dirent *de;
+	size_t cap = 0;
+	DIR *d = opendir(dir);
+
+	out->names = NULL;
+	out->n = 0;
+	if (d == NULL) {
+		if (!must_exist)
+			return 0;
+		fprintf(stderr, "rolesd: cannot open migrations directory %s\n", dir);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (!keep(de->d_name))
+			continue;
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			out->names = realloc(out->names, cap * sizeof *out->names);
+			if (out->names == NULL)
+				abort();
+		}
+		out->names[out->n] = strdup(de->d_name);
+		if (out->names[out->n] == NULL)
+			abort();
+		out->n++;
+	}
+	closedir(d);
+	if (out->n > 0)
+		qsort(out->names, out->n, sizeof *out->names, cmp_names);
+	return 0;
+}
+
+static void free_files(struct file_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->names[i]);
+	free(l->names);
+}
+
+/* Reads dir/file and its SHA-256; NULL (after a message) if it cannot be read. The caller frees. */
+static char *read_sql(const char *dir, const char *file, char sum[65])
+{
+	char path[4096];
 	size_t len = 0;
 	char *sql;
-	PGresult *r;
-	int rc = -1;
 
 	snprintf(path, sizeof path, "%s/%s", dir, file);
 	sql = slurp(path, &len);
 	if (sql == NULL) {
 		fprintf(stderr, "rolesd: cannot read %s\n", path);
-		return -1;
+		return NULL;
 	}
 	sha256_hex(sql, len, sum);
+	return sql;
+}
+
+/* One schema migration inside the caller's transaction: applied once, never edited afterwards. */
+static int apply_schema(PGconn *c, const char *dir, const char *file)
+{
+	char sum[65], version[5];
+	const char *params[3];
+	char *sql;
+	PGresult *r;
+	int rc = -1;
+
+	sql = read_sql(dir, file, sum);
+	if (sql == NULL)
+		return -1;
 	memcpy(version, file, 4);
 	version[4] = '\0';
 	params[0] = version;
@@ -133,7 +204,7 @@ static int apply_one(PGconn *c, const char *dir, const char *file)
 		if (strcmp(PQgetvalue(r, 0, 1), sum) != 0) {
 			fprintf(stderr,
 				"rolesd: migration %s was edited after it was applied (checksum %s, now %s); "
-				"migrations are append-only: add a new file instead\n",
+				"schema migrations are append-only: add a new file instead\n",
 				file, PQgetvalue(r, 0, 1), sum);
 			PQclear(r);
 			goto out;
@@ -143,21 +214,13 @@ static int apply_one(PGconn *c, const char *dir, const char *file)
 		goto out;
 	}
 	PQclear(r);
-	if (run(c, "BEGIN", "begin") != 0)
+	if (run(c, sql, file) != 0)
 		goto out;
-	if (run(c, sql, file) != 0) {
-		(void)run(c, "ROLLBACK", "rollback");
-		goto out;
-	}
 	r = run_params(c, "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", 3, params,
 		       "recording migration");
-	if (r == NULL) {
-		(void)run(c, "ROLLBACK", "rollback");
+	if (r == NULL)
 		goto out;
-	}
 	PQclear(r);
-	if (run(c, "COMMIT", "commit") != 0)
-		goto out;
 	fprintf(stderr, "rolesd: applied %s\n", file);
 	rc = 0;
 out:
@@ -165,65 +228,203 @@ out:
 	return rc;
 }
 
+/*
+ * The fold: migrations 0001-0014 (functions redefined file after file) became 0014_baseline.sql (their
+ * schema) plus migrations/functions/. A database migrated before it records the old files; its schema is
+ * the baseline's, so their rows are replaced by the baseline's row, and the function files (re-applied
+ * because schema_functions is empty) bring every function to its one live definition.
+ */
+#define FOLD_LAST_OLD "0014_permissions_check_statement.sql"
+#define FOLD_BASELINE "0014_baseline.sql"
+
+static int fold_legacy(PGconn *c, const char *dir)
+{
+	char sum[65];
+	const char *params[2];
+	char *sql;
+	PGresult *r;
+	int legacy;
+
+	r = run_params(c, "SELECT count(*) FROM schema_migrations WHERE name = '" FOLD_LAST_OLD "'", 0, NULL,
+		       "reading schema_migrations");
+	if (r == NULL)
+		return -1;
+	legacy = atoi(PQgetvalue(r, 0, 0)) > 0;
+	PQclear(r);
+	if (!legacy)
+		return 0;
+	sql = read_sql(dir, FOLD_BASELINE, sum);
+	if (sql == NULL)
+		return -1;
+	free(sql);
+	params[0] = FOLD_BASELINE;
+	params[1] = sum;
+	r = run_params(c,
+		       "WITH gone AS (DELETE FROM schema_migrations WHERE version <= '0014' RETURNING 1) "
+		       "INSERT INTO schema_migrations (version, name, checksum) SELECT '0014', $1, $2 "
+		       "WHERE (SELECT count(*) FROM gone) = 14",
+		       2, params, "folding migrations 0001-0014");
+	if (r == NULL)
+		return -1;
+	if (strcmp(PQcmdTuples(r), "1") != 0) {
+		fprintf(stderr, "rolesd: cannot fold: migrations 0001-0014 are not all applied\n");
+		PQclear(r);
+		return -1;
+	}
+	PQclear(r);
+	fprintf(stderr, "rolesd: folded migrations 0001-0014 into %s\n", FOLD_BASELINE);
+	return 0;
+}
+
+/*
+ * The function source files: if any differs from what schema_functions recorded (added, edited or
+ * removed), all of them are applied again in order (CREATE OR REPLACE), bodies checked once every object
+ * exists, and every function of schema public that no file defined any more is dropped: a (re)defined
+ * function's pg_proc row carries this transaction's xmin, so the others are the stale ones.
+ */
+static int apply_functions(PGconn *c, const char *dir)
+{
+	struct file_list files;
+	PGresult *known = NULL, *r = NULL;
+	char (*sums)[65] = NULL;
+	char **sqls = NULL;
+	size_t i;
+	int changed = 0, rc = -1, k;
+
+	if (list_files(dir, is_function_file, &files, 0) != 0)
+		return -1;
+	sums = calloc(files.n + 1, sizeof *sums);
+	sqls = calloc(files.n + 1, sizeof *sqls);
+	if (sums == NULL || sqls == NULL)
+		abort();
+	for (i = 0; i < files.n; i++)
+		if ((sqls[i] = read_sql(dir, files.names[i], sums[i])) == NULL)
+			goto out;
+	known = run_params(c, "SELECT file, checksum FROM schema_functions ORDER BY file", 0, NULL,
+			   "reading schema_functions");
+	if (known == NULL)
+		goto out;
+	if ((size_t)PQntuples(known) != files.n)
+		changed = 1;
+	for (i = 0; i < files.n && !changed; i++)
+		if (strcmp(PQgetvalue(known, (int)i, 0), files.names[i]) != 0 ||
+		    strcmp(PQgetvalue(known, (int)i, 1), sums[i]) != 0)
+			changed = 1;
+	if (!changed) {
+		rc = 0;
+		goto out;
+	}
+	if (run(c, "SET LOCAL check_function_bodies = off", "settings") != 0)
+		goto out;
+	for (i = 0; i < files.n; i++) {
+		int was = 0;
+
+		if (run(c, sqls[i], files.names[i]) != 0)
+			goto out;
+		for (k = 0; k < PQntuples(known); k++)
+			if (strcmp(PQgetvalue(known, k, 0), files.names[i]) == 0 &&
+			    strcmp(PQgetvalue(known, k, 1), sums[i]) == 0)
+				was = 1;
+		if (!was)
+			fprintf(stderr, "rolesd: applied functions/%s\n", files.names[i]);
+	}
+	if (run(c,
+		"SET LOCAL check_function_bodies = on; "
+		"SELECT fmgr_sql_validator(p.oid) FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang "
+		" WHERE p.pronamespace = 'public'::regnamespace AND l.lanname = 'sql' "
+		"   AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass "
+		"                   AND d.objid = p.oid AND d.deptype = 'e')",
+		"checking function bodies") != 0)
+		goto out;
+	r = run_params(c,
+		       "SELECT p.oid::regprocedure::text FROM pg_proc p "
+		       " WHERE p.pronamespace = 'public'::regnamespace AND p.xmin <> pg_current_xact_id()::xid "
+		       "   AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass "
+		       "                   AND d.objid = p.oid AND d.deptype = 'e') ORDER BY 1",
+		       0, NULL, "finding dropped functions");
+	if (r == NULL)
+		goto out;
+	for (k = 0; k < PQntuples(r); k++) {
+		const char *sig = PQgetvalue(r, k, 0);
+		PGresult *d = run_params(c, "SELECT format('DROP FUNCTION %s', $1::regprocedure)", 1, &sig,
+					 "dropping a function");
+		if (d == NULL || run(c, PQgetvalue(d, 0, 0), sig) != 0) {
+			PQclear(d);
+			goto out;
+		}
+		PQclear(d);
+		fprintf(stderr, "rolesd: dropped function %s (no longer in migrations/functions)\n", sig);
+	}
+	if (run(c, "DELETE FROM schema_functions", "recording functions") != 0)
+		goto out;
+	for (i = 0; i < files.n; i++) {
+		const char *params[2] = { files.names[i], sums[i] };
+		PGresult *ins = run_params(c, "INSERT INTO schema_functions (file, checksum) VALUES ($1, $2)", 2,
+					   params, "recording functions");
+		if (ins == NULL)
+			goto out;
+		PQclear(ins);
+	}
+	rc = 0;
+out:
+	PQclear(known);
+	PQclear(r);
+	for (i = 0; i < files.n; i++)
+		free(sqls[i]);
+	free(sqls);
+	free(sums);
+	free_files(&files);
+	return rc;
+}
+
 int rd_admin_migrate(const char *conninfo, const char *dir)
 {
 	PGconn *c = connect_or_complain(conninfo);
-	char **names = NULL;
-	size_t n = 0, cap = 0, i;
-	struct dirent *de;
-	DIR *d = NULL;
+	struct file_list files = { NULL, 0 };
+	char fdir[4096];
+	size_t i;
 	int rc = 1;
 
 	if (c == NULL)
 		return 1;
 	if (run(c, "SET client_min_messages = warning", "settings") != 0)
 		goto out;
-	if (run(c, "SELECT pg_advisory_lock(" "7406001" ")", "advisory lock") != 0)
+	if (list_files(dir, is_migration, &files, 1) != 0)
 		goto out;
+	/* One transaction under one lock: replicas starting together wait here and then find nothing to do. */
+	if (run(c, "BEGIN", "begin") != 0)
+		goto out;
+	if (run(c, "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK_KEY ")", "advisory lock") != 0)
+		goto rollback;
 	if (run(c,
 		"CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, name text NOT NULL, "
-		"checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+		"checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now()); "
+		"CREATE TABLE IF NOT EXISTS schema_functions (file text PRIMARY KEY, checksum text NOT NULL, "
+		"applied_at timestamptz NOT NULL DEFAULT now())",
 		"creating schema_migrations") != 0)
-		goto unlock;
+		goto rollback;
 	if (run(c,
 		"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'rolesd_app') THEN "
 		"RAISE EXCEPTION 'role rolesd_app does not exist: create it first (see README, Database roles)'; "
 		"END IF; END $$",
 		"checking roles") != 0)
-		goto unlock;
-
-	d = opendir(dir);
-	if (d == NULL) {
-		fprintf(stderr, "rolesd: cannot open migrations directory %s\n", dir);
-		goto unlock;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (!is_migration(de->d_name))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			names = realloc(names, cap * sizeof *names);
-			if (names == NULL)
-				abort();
-		}
-		names[n] = strdup(de->d_name);
-		if (names[n] == NULL)
-			abort();
-		n++;
-	}
-	qsort(names, n, sizeof *names, cmp_names);
-	for (i = 0; i < n; i++)
-		if (apply_one(c, dir, names[i]) != 0)
-			goto unlock;
+		goto rollback;
+	if (fold_legacy(c, dir) != 0)
+		goto rollback;
+	for (i = 0; i < files.n; i++)
+		if (apply_schema(c, dir, files.names[i]) != 0)
+			goto rollback;
+	snprintf(fdir, sizeof fdir, "%s/functions", dir);
+	if (apply_functions(c, fdir) != 0)
+		goto rollback;
+	if (run(c, "COMMIT", "commit") != 0)
+		goto out;
 	rc = 0;
-unlock:
-	(void)run(c, "SELECT pg_advisory_unlock(" "7406001" ")", "advisory unlock");
+	goto out;
+rollback:
+	(void)run(c, "ROLLBACK", "rollback");
 out:
-	if (d != NULL)
-		closedir(d);
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	free_files(&files);
 	PQfinish(c);
 	return rc;
 }

@@ -8,9 +8,10 @@
 #define RD_ADMIN_MUSTCHECK __attribute__((warn_unused_result))
 
 /*
- * Applies migrations/NNNN_name.sql in order, each in its own transaction, recorded with a SHA-256
- * checksum in schema_migrations. Refuses (non-zero) if an applied file was edited or is missing.
- * Holds a session advisory lock, so concurrent replicas migrate exactly once.
+ * In one transaction under one advisory lock (so replicas starting together migrate once): applies the
+ * pending schema migrations dir/NNNN_name.sql in order (append-only, recorded with a SHA-256 checksum in
+ * schema_migrations; an edited applied file is refused), then, if any of dir/functions/NN_name.sql changed,
+ * re-applies them all and drops the functions they no longer define (schema_functions).
  */
 int rd_admin_migrate(const char *conninfo, const char *dir) RD_ADMIN_MUSTCHECK;
 

@@ -12,7 +12,7 @@
 #ifndef RD_DB_H
 #define RD_DB_H
 
-#include "../fcgi/errors.h"
+#include "errcode.h"
 
 #define RD_MUSTCHECK __attribute__((warn_unused_result))
 

@@ -45,8 +45,9 @@ def test_ten_concurrent_migrations_apply_once(stack):
              for _ in range(10)]
     outs = [p.communicate()[1] for p in procs]
     assert all(p.returncode == 0 for p in procs), outs
-    applied = sum(o.count("applied 0001_core.sql") for o in outs)
+    applied = sum(o.count("applied 0014_baseline.sql") for o in outs)
     assert applied == 1, outs
+    assert sum(o.count("applied functions/00_context.sql") for o in outs) == 1, outs
     n = subprocess.run(["psql", "-X", "-At", "-d", db, "-c", "SELECT count(*) FROM schema_migrations"],
                        capture_output=True, text=True).stdout.strip()
     files = [f for f in os.listdir(os.path.join(ROOT, "migrations")) if f.endswith(".sql")]
@@ -61,7 +62,7 @@ def test_edited_migration_is_refused(stack):
                % (os.environ["PGHOST"], os.environ["PGPORT"], db))
     assert subprocess.run([stack.rolesd, "migrate"], env=env, capture_output=True).returncode == 0
     subprocess.run(["psql", "-X", "-q", "-d", db, "-c",
-                    "UPDATE schema_migrations SET checksum = repeat('0', 64) WHERE version = '0001'"], check=True)
+                    "UPDATE schema_migrations SET checksum = repeat('0', 64) WHERE version = '0014'"], check=True)
     p = subprocess.run([stack.rolesd, "migrate"], env=env, capture_output=True, text=True)
     assert p.returncode != 0 and "edited" in p.stderr, p.stderr
     stack.sql("DROP DATABASE %s" % db)

@@ -1,226 +1,59 @@
--- 0003_api2: the api2 Roles API (api2-roles.md): permission catalogue and dependency edges as data,
--- per-tenant roles and their permissions, the dependency closure as recursive CTEs, the tenant seed, and one
--- function per endpoint.
+-- The MediaCore api2 Roles API: roles over 19 permissions, dependency closure.
 --
--- Every endpoint is ONE function call after rd_ctx (one round trip, one transaction). Each function checks
--- the caller first (RDU01 anonymous -> 401, RD403 not an Administrator user -> 403), then, for writes, the
--- tenant's read-only mode (RDRO1 -> 503), then finds the role (RDR04 -> 404 "Role not found", locked FOR
--- UPDATE by every write so concurrent writes on one role serialise), then validates (RD422 with a JSON array
--- of {field, message} objects as DETAIL -> 422, nothing written), then works and returns compact JSON text.
+-- Source file: every object here is defined once, with CREATE OR REPLACE; `rolesd migrate` re-applies
+-- the function files when one changes (README, "Migrations").
+
+-- Hot scalar SQL functions whose body has a FROM clause, as plpgsql. Same bodies, same results.
 --
--- Request values arrive as jsonb exactly as the client sent them (NULL when absent), so type errors are
--- reported here, after authorization, together with every other invalid value.
+-- PostgreSQL inlines a scalar SQL function only when its body is a bare expression; any other SQL function
+-- runs through the SQL-function executor, which parses and plans its body again for every query that calls
+-- it (PostgreSQL 15 keeps no plan for it across executions). plpgsql caches each statement's plan for the
+-- life of the connection. rd_api2_closure_add alone is a recursive CTE planned on every add-permissions
+-- request; rd_api2_role_perms was planned once per request of every api2 read and write.
 
--- ---------------------------------------------------------------------------------------------------------
--- Catalogue (global, not tenant-owned)
--- ---------------------------------------------------------------------------------------------------------
-
--- Names use the C collation so "sorted by name" is byte order on every server.
-CREATE TABLE api2_permissions (
-    name        text COLLATE "C" PRIMARY KEY CHECK (name ~ '^[a-z]+(-[a-z]+)*$'),
-    description text NOT NULL
-);
-
--- permission requires depends_on (api2-roles.md §2). The graph must stay acyclic; the closure CTEs still
--- terminate on a cycle because they are set-based (UNION).
-CREATE TABLE api2_permission_deps (
-    permission text COLLATE "C" NOT NULL REFERENCES api2_permissions,
-    depends_on text COLLATE "C" NOT NULL REFERENCES api2_permissions,
-    PRIMARY KEY (permission, depends_on),
-    CHECK (permission <> depends_on)
-);
-CREATE INDEX api2_permission_deps_reverse ON api2_permission_deps (depends_on, permission);
-
-INSERT INTO api2_permissions (name, description) VALUES
-    ('admin-panel-access', 'Access the admin panel'),
-    ('collection-create', 'Create collections'),
-    ('collection-delete', 'Delete collections'),
-    ('collection-move', 'Move collections'),
-    ('collection-read', 'List and view collections'),
-    ('collection-share', 'Share collections'),
-    ('collection-update', 'Edit collections'),
-    ('comment-create', 'Post comments'),
-    ('comment-delete', 'Delete comments'),
-    ('comment-read', 'View comments'),
-    ('comment-update', 'Approve comments'),
-    ('media-create', 'Create and upload media'),
-    ('media-delete', 'Delete media'),
-    ('media-download', 'Download media'),
-    ('media-like', 'Like media'),
-    ('media-play', 'Play media'),
-    ('media-publish', 'Publish media'),
-    ('media-read', 'List and view media'),
-    ('media-update', 'Edit media');
-
-INSERT INTO api2_permission_deps (permission, depends_on) VALUES
-    ('collection-create', 'collection-read'),
-    ('collection-delete', 'collection-read'),
-    ('collection-move', 'collection-create'),
-    ('collection-move', 'collection-delete'),
-    ('collection-move', 'collection-update'),
-    ('collection-share', 'collection-update'),
-    ('collection-update', 'collection-read'),
-    ('comment-create', 'comment-read'),
-    ('comment-delete', 'comment-read'),
-    ('comment-read', 'media-read'),
-    ('comment-update', 'comment-read'),
-    ('media-create', 'media-read'),
-    ('media-delete', 'media-update'),
-    ('media-download', 'media-read'),
-    ('media-like', 'media-read'),
-    ('media-play', 'media-read'),
-    ('media-publish', 'media-create'),
-    ('media-read', 'collection-read'),
-    ('media-update', 'media-read'),
-    ('media-update', 'admin-panel-access');
-
--- ---------------------------------------------------------------------------------------------------------
--- Roles (tenant-owned)
--- ---------------------------------------------------------------------------------------------------------
-
-CREATE TABLE api2_roles (
-    tenant_id    bigint NOT NULL REFERENCES tenants ON DELETE CASCADE,
-    id           bigserial,
-    display_name text NOT NULL CHECK (display_name !~ '^[[:space:]]*$' AND length(display_name) <= 255),
-    deletable    boolean NOT NULL DEFAULT true,
-    lti          boolean NOT NULL DEFAULT false,
-    created_on   timestamptz NOT NULL DEFAULT now(),
-    modified_on  timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (tenant_id, id)
-);
--- display names are unique per tenant, case-insensitively
-CREATE UNIQUE INDEX api2_roles_display_name ON api2_roles (tenant_id, lower(display_name));
-
-CREATE TABLE api2_role_permissions (
-    tenant_id  bigint NOT NULL,
-    role_id    bigint NOT NULL,
-    permission text COLLATE "C" NOT NULL REFERENCES api2_permissions,
-    PRIMARY KEY (tenant_id, role_id, permission),
-    FOREIGN KEY (tenant_id, role_id) REFERENCES api2_roles (tenant_id, id) ON DELETE CASCADE
-);
--- the list filter "has all of these permissions"
-CREATE INDEX api2_role_permissions_permission ON api2_role_permissions (tenant_id, permission, role_id);
-
-ALTER TABLE api2_roles ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON api2_roles USING (tenant_id = rd_tenant()) WITH CHECK (tenant_id = rd_tenant());
-ALTER TABLE api2_role_permissions ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON api2_role_permissions USING (tenant_id = rd_tenant())
-    WITH CHECK (tenant_id = rd_tenant());
-
-GRANT SELECT ON api2_permissions, api2_permission_deps TO rolesd_app;
-GRANT SELECT, INSERT, UPDATE, DELETE ON api2_roles, api2_role_permissions TO rolesd_app;
-GRANT USAGE ON SEQUENCE api2_roles_id_seq TO rolesd_app;
-
--- ---------------------------------------------------------------------------------------------------------
--- Dependency closure (recursive CTEs over api2_permission_deps; C never walks the graph)
--- ---------------------------------------------------------------------------------------------------------
-
--- Adding (api2-roles.md §2): the largest S ⊆ current ∪ requested that contains current and is closed under
--- dependencies. That is exactly the members of current ∪ requested whose whole transitive dependency set
--- lies inside current ∪ requested (current is closed, so all of it stays). Result sorted, duplicates gone.
--- Names outside the catalogue are dropped here; the endpoints reject them before calling this.
-CREATE FUNCTION rd_api2_closure_add(p_current text[], p_requested text[]) RETURNS text[]
-    LANGUAGE sql STABLE
+CREATE OR REPLACE FUNCTION rd_api2_closure_add(p_current text[], p_requested text[]) RETURNS text[]
+    LANGUAGE plpgsql STABLE
     AS $$
-    WITH RECURSIVE
-    u (name) AS (
-        SELECT p.name FROM api2_permissions p
-         WHERE p.name = ANY (coalesce(p_current, '{}') || coalesce(p_requested, '{}'))
-    ),
-    -- (permission, one of its transitive dependencies) for every member of u
-    needs (permission, dep) AS (
-        SELECT d.permission, d.depends_on FROM api2_permission_deps d JOIN u ON u.name = d.permission
-        UNION
-        SELECT n.permission, d.depends_on FROM needs n JOIN api2_permission_deps d ON d.permission = n.dep
-    )
-    SELECT coalesce(array_agg(u.name ORDER BY u.name), '{}')
-      FROM u
-     WHERE NOT EXISTS (SELECT 1 FROM needs n
-                        WHERE n.permission = u.name AND NOT EXISTS (SELECT 1 FROM u u2 WHERE u2.name = n.dep))
-    $$;
-
--- Removing: current minus the removed permissions and every permission whose dependency chain reaches one
--- of them. Result sorted.
-CREATE FUNCTION rd_api2_closure_remove(p_current text[], p_removed text[]) RETURNS text[]
-    LANGUAGE sql STABLE
-    AS $$
-    WITH RECURSIVE gone (name) AS (
-        SELECT unnest(coalesce(p_removed, '{}'))::text COLLATE "C"
-        UNION
-        SELECT d.permission FROM api2_permission_deps d JOIN gone g ON d.depends_on = g.name
-    )
-    SELECT coalesce(array_agg(DISTINCT c.name ORDER BY c.name), '{}')
-      FROM unnest(coalesce(p_current, '{}')) AS c (name)
-     WHERE NOT EXISTS (SELECT 1 FROM gone g WHERE g.name = c.name COLLATE "C")
-    $$;
-
--- ---------------------------------------------------------------------------------------------------------
--- Seed
--- ---------------------------------------------------------------------------------------------------------
-
--- The three custom roles and the 23 LTI/LIS roles of a tenant, in id order: Manager, Contributor, Viewer,
--- then the LIS context roles, then the LIS institution roles. Each LTI role gets one of the custom roles'
--- permission sets (or none); see docs-api2.md. Idempotent: a tenant that already has api2 roles is skipped.
--- Runs as the owner (rd_tenant_create, the migration below).
-CREATE OR REPLACE FUNCTION rd_api2_seed_tenant(p_tenant bigint) RETURNS void
-    LANGUAGE plpgsql
-    AS $$
-DECLARE
-    viewer text[] := ARRAY['collection-read', 'comment-read', 'media-play', 'media-read'];
-    contributor text[] := ARRAY['collection-read', 'comment-create', 'comment-read', 'media-create',
-                                'media-download', 'media-like', 'media-play', 'media-read'];
-    manager text[] := ARRAY(SELECT name FROM api2_permissions ORDER BY name);
 BEGIN
-    IF EXISTS (SELECT 1 FROM api2_roles r WHERE r.tenant_id = p_tenant) THEN
-        RETURN;
-    END IF;
-    WITH seed (n, display_name, lti, perms) AS (
-        VALUES (1, 'Manager', false, manager),
-               (2, 'Contributor', false, contributor),
-               (3, 'Viewer', false, viewer),
-               (10, 'LTI Context Learner', true, viewer),
-               (11, 'LTI Context Instructor', true, contributor),
-               (12, 'LTI Context ContentDeveloper', true, contributor),
-               (13, 'LTI Context Member', true, viewer),
-               (14, 'LTI Context Manager', true, contributor),
-               (15, 'LTI Context Mentor', true, viewer),
-               (16, 'LTI Context Administrator', true, manager),
-               (17, 'LTI Context TeachingAssistant', true, contributor),
-               (20, 'LTI Institution Student', true, viewer),
-               (21, 'LTI Institution Faculty', true, contributor),
-               (22, 'LTI Institution Member', true, viewer),
-               (23, 'LTI Institution Learner', true, viewer),
-               (24, 'LTI Institution Instructor', true, contributor),
-               (25, 'LTI Institution Mentor', true, viewer),
-               (26, 'LTI Institution Staff', true, contributor),
-               (27, 'LTI Institution Alumni', true, viewer),
-               (28, 'LTI Institution ProspectiveStudent', true, '{}'::text[]),
-               (29, 'LTI Institution Guest', true, '{}'::text[]),
-               (30, 'LTI Institution Other', true, '{}'::text[]),
-               (31, 'LTI Institution Administrator', true, manager),
-               (32, 'LTI Institution Observer', true, viewer),
-               (33, 'LTI Institution None', true, '{}'::text[]),
-               (34, 'LTI Institution SysAdmin', true, manager)
-    ),
-    ins AS (
-        INSERT INTO api2_roles (tenant_id, display_name, deletable, lti)
-        SELECT p_tenant, s.display_name, NOT s.lti, s.lti FROM seed s ORDER BY s.n
-        RETURNING id, display_name
-    )
-    INSERT INTO api2_role_permissions (tenant_id, role_id, permission)
-    SELECT p_tenant, ins.id, p
-      FROM ins JOIN seed s ON s.display_name = ins.display_name, unnest(s.perms) p;
+    RETURN (
+        WITH RECURSIVE
+        u (name) AS (
+            SELECT p.name FROM api2_permissions p
+             WHERE p.name = ANY (coalesce(p_current, '{}') || coalesce(p_requested, '{}'))
+        ),
+        -- (permission, one of its transitive dependencies) for every member of u
+        needs (permission, dep) AS (
+            SELECT d.permission, d.depends_on FROM api2_permission_deps d JOIN u ON u.name = d.permission
+            UNION
+            SELECT n.permission, d.depends_on FROM needs n JOIN api2_permission_deps d ON d.permission = n.dep
+        )
+        SELECT coalesce(array_agg(u.name ORDER BY u.name), '{}')
+          FROM u
+         WHERE NOT EXISTS (SELECT 1 FROM needs n
+                            WHERE n.permission = u.name AND NOT EXISTS (SELECT 1 FROM u u2 WHERE u2.name = n.dep)));
 END $$;
 
--- Tenants created before this migration.
-SELECT rd_api2_seed_tenant(id) FROM tenants ORDER BY id;
+CREATE OR REPLACE FUNCTION rd_api2_closure_remove(p_current text[], p_removed text[]) RETURNS text[]
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN (
+        WITH RECURSIVE gone (name) AS (
+            SELECT unnest(coalesce(p_removed, '{}'))::text COLLATE "C"
+            UNION
+            SELECT d.permission FROM api2_permission_deps d JOIN gone g ON d.depends_on = g.name
+        )
+        SELECT coalesce(array_agg(DISTINCT c.name ORDER BY c.name), '{}')
+          FROM unnest(coalesce(p_current, '{}')) AS c (name)
+         WHERE NOT EXISTS (SELECT 1 FROM gone g WHERE g.name = c.name COLLATE "C"));
+END $$;
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Helpers
 -- ---------------------------------------------------------------------------------------------------------
 
 -- The caller must be an Administrator user (api2-roles.md §1).
-CREATE FUNCTION rd_api2_require_admin() RETURNS void
+CREATE OR REPLACE FUNCTION rd_api2_require_admin() RETURNS void
     LANGUAGE plpgsql STABLE
     AS $$
 BEGIN
@@ -234,7 +67,7 @@ BEGIN
 END $$;
 
 -- Writes are refused while the tenant is in read-only mode (503 with Retry-After).
-CREATE FUNCTION rd_api2_require_writable() RETURNS void
+CREATE OR REPLACE FUNCTION rd_api2_require_writable() RETURNS void
     LANGUAGE plpgsql STABLE
     AS $$
 BEGIN
@@ -244,13 +77,13 @@ BEGIN
 END $$;
 
 -- One {field, message} entry of a 422 body.
-CREATE FUNCTION rd_api2_error(p_field text, p_message text) RETURNS jsonb
+CREATE OR REPLACE FUNCTION rd_api2_error(p_field text, p_message text) RETURNS jsonb
     LANGUAGE sql IMMUTABLE
     AS $$ SELECT jsonb_build_object('field', p_field, 'message', p_message) $$;
 
 -- Raises the 422 when p_errors (a jsonb array) is not empty. The DETAIL is the errors array, kept compact and
 -- short (the C side reads at most 2 kB of DETAIL).
-CREATE FUNCTION rd_api2_raise_invalid(p_errors jsonb) RETURNS void
+CREATE OR REPLACE FUNCTION rd_api2_raise_invalid(p_errors jsonb) RETURNS void
     LANGUAGE plpgsql
     AS $$
 BEGIN
@@ -264,7 +97,7 @@ BEGIN
 END $$;
 
 -- A role id from the URL: decimal digits within bigint range, else NULL (no such role).
-CREATE FUNCTION rd_api2_parse_id(p_id text) RETURNS bigint
+CREATE OR REPLACE FUNCTION rd_api2_parse_id(p_id text) RETURNS bigint
     LANGUAGE sql IMMUTABLE
     AS $$
     SELECT CASE WHEN p_id ~ '^[0-9]{1,19}$' AND p_id::numeric <= 9223372036854775807 THEN p_id::bigint END
@@ -272,7 +105,7 @@ CREATE FUNCTION rd_api2_parse_id(p_id text) RETURNS bigint
 
 -- The role of the current tenant with that URL id, locked for update when p_lock; RDR04 when there is none
 -- (other tenants' roles are invisible: RLS and the tenant_id condition).
-CREATE FUNCTION rd_api2_role_find(p_id text, p_lock boolean) RETURNS api2_roles
+CREATE OR REPLACE FUNCTION rd_api2_role_find(p_id text, p_lock boolean) RETURNS api2_roles
     LANGUAGE plpgsql
     AS $$
 DECLARE
@@ -292,16 +125,16 @@ BEGIN
     RETURN r;
 END $$;
 
--- A role's permissions, sorted.
-CREATE FUNCTION rd_api2_role_perms(p_role bigint) RETURNS text[]
-    LANGUAGE sql STABLE
+CREATE OR REPLACE FUNCTION rd_api2_role_perms(p_role bigint) RETURNS text[]
+    LANGUAGE plpgsql STABLE
     AS $$
-    SELECT coalesce(array_agg(p.permission ORDER BY p.permission), '{}')
-      FROM api2_role_permissions p WHERE p.tenant_id = rd_tenant() AND p.role_id = p_role
-    $$;
+BEGIN
+    RETURN (SELECT coalesce(array_agg(p.permission ORDER BY p.permission), '{}')
+              FROM api2_role_permissions p WHERE p.tenant_id = rd_tenant() AND p.role_id = p_role);
+END $$;
 
 -- The Role object (api2-roles.md §3) as compact JSON text, keys in the documented order.
-CREATE FUNCTION rd_api2_role_json(r api2_roles, p_perms text[]) RETURNS text
+CREATE OR REPLACE FUNCTION rd_api2_role_json(r api2_roles, p_perms text[]) RETURNS text
     LANGUAGE sql STABLE
     AS $$
     SELECT '{"id":' || to_json(r.id::text)::text
@@ -317,7 +150,7 @@ CREATE FUNCTION rd_api2_role_json(r api2_roles, p_perms text[]) RETURNS text
 -- Validates a `permissions` request value (a JSON list of known permission names) and returns it as a
 -- sorted, duplicate-free array; problems are appended to p_errors. NULL (absent) is "is required" when
 -- p_required, else stays NULL.
-CREATE FUNCTION rd_api2_permission_list(p_value jsonb, p_required boolean, INOUT p_errors jsonb,
+CREATE OR REPLACE FUNCTION rd_api2_permission_list(p_value jsonb, p_required boolean, INOUT p_errors jsonb,
                                         OUT perms text[])
     LANGUAGE plpgsql STABLE
     AS $$
@@ -351,7 +184,7 @@ END $$;
 
 -- Validates a `display_name` request value; returns it stripped of surrounding whitespace. Checks it is not
 -- taken by another role of the tenant (case-insensitive) than p_self.
-CREATE FUNCTION rd_api2_display_name(p_value jsonb, p_required boolean, p_self bigint, INOUT p_errors jsonb,
+CREATE OR REPLACE FUNCTION rd_api2_display_name(p_value jsonb, p_required boolean, p_self bigint, INOUT p_errors jsonb,
                                      OUT name text)
     LANGUAGE plpgsql STABLE
     AS $$
@@ -385,7 +218,7 @@ BEGIN
 END $$;
 
 -- Makes the role's stored permissions exactly p_perms; true when anything changed.
-CREATE FUNCTION rd_api2_role_set_perms(p_role bigint, p_perms text[]) RETURNS boolean
+CREATE OR REPLACE FUNCTION rd_api2_role_set_perms(p_role bigint, p_perms text[]) RETURNS boolean
     LANGUAGE plpgsql
     AS $$
 DECLARE
@@ -403,7 +236,7 @@ BEGIN
 END $$;
 
 -- Parses a boolean list filter: JSON true/false or the strings true/false/1/0 (any case); "" is no filter.
-CREATE FUNCTION rd_api2_bool_filter(p_value jsonb, p_field text, INOUT p_errors jsonb, OUT val boolean)
+CREATE OR REPLACE FUNCTION rd_api2_bool_filter(p_value jsonb, p_field text, INOUT p_errors jsonb, OUT val boolean)
     LANGUAGE plpgsql IMMUTABLE
     AS $$
 BEGIN
@@ -424,7 +257,7 @@ END $$;
 
 -- The roles matching the list filters (api2-roles.md §3), after checking the caller and the filter values.
 -- p_permissions: a comma-separated string (or a JSON list); a role must have all of them.
-CREATE FUNCTION rd_api2_roles_filtered(p_display_name jsonb, p_deletable jsonb, p_lti jsonb,
+CREATE OR REPLACE FUNCTION rd_api2_roles_filtered(p_display_name jsonb, p_deletable jsonb, p_lti jsonb,
                                        p_permissions jsonb)
     RETURNS SETOF api2_roles
     LANGUAGE plpgsql STABLE
@@ -470,7 +303,7 @@ END $$;
 -- ---------------------------------------------------------------------------------------------------------
 
 -- GET /api2/roles: (total matching, JSON array of the page's roles ordered by id). Links are added by C.
-CREATE FUNCTION rd_api2_roles_list(p_display_name jsonb, p_deletable jsonb, p_lti jsonb, p_permissions jsonb,
+CREATE OR REPLACE FUNCTION rd_api2_roles_list(p_display_name jsonb, p_deletable jsonb, p_lti jsonb, p_permissions jsonb,
                                    p_page bigint, p_per_page int)
     RETURNS TABLE (total bigint, items text)
     LANGUAGE sql STABLE
@@ -488,17 +321,18 @@ CREATE FUNCTION rd_api2_roles_list(p_display_name jsonb, p_deletable jsonb, p_lt
                               FROM page p), '') || ']'
     $$;
 
--- GET /api2/roles/count: {"count":N} with the list's filters.
-CREATE FUNCTION rd_api2_roles_count(p_display_name jsonb, p_deletable jsonb, p_lti jsonb, p_permissions jsonb)
+CREATE OR REPLACE FUNCTION rd_api2_roles_count(p_display_name jsonb, p_deletable jsonb, p_lti jsonb,
+                                               p_permissions jsonb)
     RETURNS text
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     AS $$
-    SELECT '{"count":' || count(*) || '}'
-      FROM rd_api2_roles_filtered(p_display_name, p_deletable, p_lti, p_permissions)
-    $$;
+BEGIN
+    RETURN (SELECT '{"count":' || count(*) || '}'
+              FROM rd_api2_roles_filtered(p_display_name, p_deletable, p_lti, p_permissions));
+END $$;
 
 -- GET /api2/roles/:id
-CREATE FUNCTION rd_api2_roles_get(p_id text) RETURNS text
+CREATE OR REPLACE FUNCTION rd_api2_roles_get(p_id text) RETURNS text
     LANGUAGE plpgsql STABLE
     AS $$
 DECLARE
@@ -511,7 +345,7 @@ END $$;
 
 -- POST /api2/roles: display_name (required), permissions (required list; the dependency rule applies as
 -- for adding to an empty role). Returns the new id (for Location) and the role.
-CREATE FUNCTION rd_api2_roles_create(p_display_name jsonb, p_permissions jsonb)
+CREATE OR REPLACE FUNCTION rd_api2_roles_create(p_display_name jsonb, p_permissions jsonb)
     RETURNS TABLE (id bigint, body text)
     LANGUAGE plpgsql
     AS $$
@@ -542,7 +376,7 @@ END $$;
 -- POST /api2/roles/:id: display_name and/or permissions (replaces the whole set; dependency rule as for
 -- adding to an empty role). Neither given: the role unchanged. modified_on moves only when something changed.
 -- An LTI role keeps its display name (LMS launches map to it).
-CREATE FUNCTION rd_api2_roles_update(p_id text, p_display_name jsonb, p_permissions jsonb) RETURNS text
+CREATE OR REPLACE FUNCTION rd_api2_roles_update(p_id text, p_display_name jsonb, p_permissions jsonb) RETURNS text
     LANGUAGE plpgsql
     AS $$
 DECLARE
@@ -583,7 +417,7 @@ END $$;
 -- POST /api2/roles/:id/add-permissions and /remove-permissions (p_add picks which). The role row is locked
 -- first, so the set read after it is the latest committed one and concurrent writers on one role apply one
 -- after the other: each result is dependency-closed because each starts from a closed set.
-CREATE FUNCTION rd_api2_roles_change_permissions(p_id text, p_permissions jsonb, p_add boolean) RETURNS text
+CREATE OR REPLACE FUNCTION rd_api2_roles_change_permissions(p_id text, p_permissions jsonb, p_add boolean) RETURNS text
     LANGUAGE plpgsql
     AS $$
 DECLARE
@@ -606,17 +440,17 @@ BEGIN
     RETURN rd_api2_role_json(r, rd_api2_role_perms(r.id));
 END $$;
 
-CREATE FUNCTION rd_api2_roles_add_permissions(p_id text, p_permissions jsonb) RETURNS text
+CREATE OR REPLACE FUNCTION rd_api2_roles_add_permissions(p_id text, p_permissions jsonb) RETURNS text
     LANGUAGE sql
     AS $$ SELECT rd_api2_roles_change_permissions(p_id, p_permissions, true) $$;
 
-CREATE FUNCTION rd_api2_roles_remove_permissions(p_id text, p_permissions jsonb) RETURNS text
+CREATE OR REPLACE FUNCTION rd_api2_roles_remove_permissions(p_id text, p_permissions jsonb) RETURNS text
     LANGUAGE sql
     AS $$ SELECT rd_api2_roles_change_permissions(p_id, p_permissions, false) $$;
 
 -- DELETE /api2/roles/:id: idempotent (a role that does not exist, here, is already deleted); a role that is
 -- not deletable (LTI) is a 422. Returns whether a role was deleted.
-CREATE FUNCTION rd_api2_roles_delete(p_id text) RETURNS boolean
+CREATE OR REPLACE FUNCTION rd_api2_roles_delete(p_id text) RETURNS boolean
     LANGUAGE plpgsql
     AS $$
 DECLARE

@@ -1,0 +1,191 @@
+-- Request context, tenancy and the small helpers every other file uses.
+--
+-- Source file: every object here is defined once, with CREATE OR REPLACE; `rolesd migrate` re-applies
+-- the function files when one changes (README, "Migrations").
+
+-- 0001_core: tenants, hosts, accounts, users, tokens, Canvas roles and admins, row-level security.
+--
+-- Every tenant-owned table carries tenant_id as the first column of its primary key and of every index,
+-- and is guarded by a row-level-security policy keyed on the transaction-local setting rolesd.tenant_id
+-- (set by rd_ctx() inside each request's transaction). The service connects as rolesd_app, which owns
+-- nothing, so the policies always apply to it. Migrations run as the owner role.
+
+CREATE OR REPLACE FUNCTION rd_tenant() RETURNS bigint
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT NULLIF(current_setting('rolesd.tenant_id', true), '')::bigint $$;
+
+CREATE OR REPLACE FUNCTION rd_user() RETURNS bigint
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT NULLIF(current_setting('rolesd.user_id', true), '')::bigint $$;
+
+-- Host -> tenant, for the app role which cannot read tenant_hosts. SECURITY DEFINER with a pinned
+-- search_path so the lookup cannot be redirected.
+CREATE OR REPLACE FUNCTION rd_host_tenant(p_host text) RETURNS bigint
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+    AS $$ SELECT tenant_id FROM tenant_hosts WHERE host = lower(p_host) $$;
+
+-- rd_ctx in one indexed join instead of four statements (bench: 9.6k -> 15.5k calls/s on 2 cores).
+--
+-- It runs before every authenticated request, so it is worth its own shape: SECURITY DEFINER (owner of
+-- the tables, so it reads the host map and the token across tenants without RLS — that lookup is what
+-- decides the tenant), no SET clause (a function-level SET would undo the transaction-local settings
+-- made here on exit), and every relation schema-qualified instead of a pinned search_path.
+-- Errors are unchanged: RDH04 unknown host, RD401 with the exact Canvas message.
+CREATE OR REPLACE FUNCTION rd_ctx(p_host text, p_token_hash text,
+                                  OUT tenant_id bigint, OUT root_account_id bigint, OUT user_id bigint,
+                                  OUT is_admin boolean, OUT read_only boolean)
+    LANGUAGE plpgsql SECURITY DEFINER
+    AS $$
+DECLARE
+    why text;
+BEGIN
+    SELECT h.tenant_id, t.root_account_id, t.read_only, a.user_id, u.is_admin,
+           CASE WHEN p_token_hash IS NULL THEN NULL
+                WHEN a.user_id IS NULL OR u.workflow_state IS DISTINCT FROM 'active' THEN 'Invalid access token.'
+                WHEN a.revoked_at IS NOT NULL THEN 'Revoked access token.'
+                WHEN a.expires_at IS NOT NULL AND a.expires_at <= pg_catalog.now() THEN 'Expired access token.'
+           END
+      INTO tenant_id, root_account_id, read_only, user_id, is_admin, why
+      FROM public.tenant_hosts h
+      JOIN public.tenants t ON t.id = h.tenant_id
+      LEFT JOIN public.access_tokens a
+             ON a.tenant_id = h.tenant_id AND a.token_hash = pg_catalog.decode(p_token_hash, 'hex')
+      LEFT JOIN public.users u ON u.tenant_id = a.tenant_id AND u.id = a.user_id
+     WHERE h.host = pg_catalog.lower(p_host);
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown host' USING ERRCODE = 'RDH04';
+    ELSIF why IS NOT NULL THEN
+        RAISE EXCEPTION '%', why USING ERRCODE = 'RD401';
+    END IF;
+    IF p_token_hash IS NULL THEN
+        user_id := NULL;
+        is_admin := false;
+    END IF;
+    PERFORM pg_catalog.set_config('rolesd.tenant_id', tenant_id::text, true),
+            pg_catalog.set_config('rolesd.user_id', coalesce(user_id::text, ''), true);
+END $$;
+REVOKE ALL ON FUNCTION rd_ctx(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rd_ctx(text, text) TO rolesd_app;
+
+-- Built-in Canvas roles of a root account, in BASE_TYPES order (the list endpoint relies on id order).
+CREATE OR REPLACE FUNCTION rd_create_builtin_roles(p_tenant bigint, p_root bigint) RETURNS void
+    LANGUAGE sql
+    AS $$
+    INSERT INTO roles (tenant_id, root_account_id, account_id, name, base_role_type, workflow_state)
+    SELECT p_tenant, p_root, NULL, t, t, 'built_in'
+      FROM unnest(ARRAY['AccountAdmin', 'AccountMembership', 'StudentEnrollment', 'TeacherEnrollment',
+                        'TaEnrollment', 'DesignerEnrollment', 'ObserverEnrollment', 'NoPermissions'])
+           WITH ORDINALITY AS b(t, n)
+     ORDER BY n
+    $$;
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Seed
+-- ---------------------------------------------------------------------------------------------------------
+
+-- The three custom roles and the 23 LTI/LIS roles of a tenant, in id order: Manager, Contributor, Viewer,
+-- then the LIS context roles, then the LIS institution roles. Each LTI role gets one of the custom roles'
+-- permission sets (or none); see docs-api2.md. Idempotent: a tenant that already has api2 roles is skipped.
+-- Runs as the owner (rd_tenant_create, the migration below).
+CREATE OR REPLACE FUNCTION rd_api2_seed_tenant(p_tenant bigint) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    viewer text[] := ARRAY['collection-read', 'comment-read', 'media-play', 'media-read'];
+    contributor text[] := ARRAY['collection-read', 'comment-create', 'comment-read', 'media-create',
+                                'media-download', 'media-like', 'media-play', 'media-read'];
+    manager text[] := ARRAY(SELECT name FROM api2_permissions ORDER BY name);
+BEGIN
+    IF EXISTS (SELECT 1 FROM api2_roles r WHERE r.tenant_id = p_tenant) THEN
+        RETURN;
+    END IF;
+    WITH seed (n, display_name, lti, perms) AS (
+        VALUES (1, 'Manager', false, manager),
+               (2, 'Contributor', false, contributor),
+               (3, 'Viewer', false, viewer),
+               (10, 'LTI Context Learner', true, viewer),
+               (11, 'LTI Context Instructor', true, contributor),
+               (12, 'LTI Context ContentDeveloper', true, contributor),
+               (13, 'LTI Context Member', true, viewer),
+               (14, 'LTI Context Manager', true, contributor),
+               (15, 'LTI Context Mentor', true, viewer),
+               (16, 'LTI Context Administrator', true, manager),
+               (17, 'LTI Context TeachingAssistant', true, contributor),
+               (20, 'LTI Institution Student', true, viewer),
+               (21, 'LTI Institution Faculty', true, contributor),
+               (22, 'LTI Institution Member', true, viewer),
+               (23, 'LTI Institution Learner', true, viewer),
+               (24, 'LTI Institution Instructor', true, contributor),
+               (25, 'LTI Institution Mentor', true, viewer),
+               (26, 'LTI Institution Staff', true, contributor),
+               (27, 'LTI Institution Alumni', true, viewer),
+               (28, 'LTI Institution ProspectiveStudent', true, '{}'::text[]),
+               (29, 'LTI Institution Guest', true, '{}'::text[]),
+               (30, 'LTI Institution Other', true, '{}'::text[]),
+               (31, 'LTI Institution Administrator', true, manager),
+               (32, 'LTI Institution Observer', true, viewer),
+               (33, 'LTI Institution None', true, '{}'::text[]),
+               (34, 'LTI Institution SysAdmin', true, manager)
+    ),
+    ins AS (
+        INSERT INTO api2_roles (tenant_id, display_name, deletable, lti)
+        SELECT p_tenant, s.display_name, NOT s.lti, s.lti FROM seed s ORDER BY s.n
+        RETURNING id, display_name
+    )
+    INSERT INTO api2_role_permissions (tenant_id, role_id, permission)
+    SELECT p_tenant, ins.id, p
+      FROM ins JOIN seed s ON s.display_name = ins.display_name, unnest(s.perms) p;
+END $$;
+
+-- rolesd tenant create: tenant, hosts, root account, built-in roles, admin user holding AccountAdmin on
+-- the root account (and api2 Administrator), and a first access token (hash computed by the caller).
+-- Runs as the owner role (the admin CLI), inside the caller's transaction.
+CREATE OR REPLACE FUNCTION rd_tenant_create(p_name text, p_hosts text[], p_admin_name text,
+                                 p_token_hash text, p_token_hint text,
+                                 OUT tenant_id bigint, OUT root_account_id bigint, OUT admin_user_id bigint,
+                                 OUT token_id bigint)
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    admin_role bigint;
+BEGIN
+    INSERT INTO tenants (name) VALUES (p_name) RETURNING id INTO tenant_id;
+    INSERT INTO tenant_hosts (host, tenant_id) SELECT lower(h), rd_tenant_create.tenant_id FROM unnest(p_hosts) h;
+    PERFORM set_config('rolesd.tenant_id', tenant_id::text, true);
+    INSERT INTO accounts (tenant_id, name) VALUES (tenant_id, p_name) RETURNING id INTO root_account_id;
+    UPDATE tenants SET root_account_id = rd_tenant_create.root_account_id WHERE id = tenant_id;
+    PERFORM rd_create_builtin_roles(tenant_id, root_account_id);
+    SELECT r.id INTO admin_role FROM roles r
+     WHERE r.tenant_id = rd_tenant_create.tenant_id AND r.root_account_id = rd_tenant_create.root_account_id
+       AND r.workflow_state = 'built_in' AND r.name = 'AccountAdmin';
+    INSERT INTO users (tenant_id, name, sortable_name, short_name, login_id, account_id, is_admin)
+    VALUES (tenant_id, p_admin_name, p_admin_name, p_admin_name, 'admin', root_account_id, true)
+    RETURNING id INTO admin_user_id;
+    INSERT INTO account_users (tenant_id, account_id, user_id, role_id)
+    VALUES (tenant_id, root_account_id, admin_user_id, admin_role);
+    INSERT INTO access_tokens (tenant_id, user_id, token_hash, token_hint, purpose)
+    VALUES (tenant_id, admin_user_id, decode(p_token_hash, 'hex'), p_token_hint, 'tenant admin')
+    RETURNING id INTO token_id;
+    PERFORM rd_api2_seed_tenant(tenant_id);
+END $$;
+
+-- Raises rolesd's generic not-found (RD404); typed bigint so it can stand where an id is expected.
+CREATE OR REPLACE FUNCTION rd_not_found() RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$ BEGIN RAISE EXCEPTION 'The specified resource does not exist.' USING ERRCODE = 'RD404'; END $$;
+
+-- rd_iso was declared IMMUTABLE around to_char(), which is only STABLE; PostgreSQL never inlines a SQL
+-- function whose body is more volatile than its declaration, so every call went through the SQL-function
+-- executor, which re-parses and re-plans the body on each outer query (about 30 us a call, two calls per
+-- api2 role, two per Canvas role). Declared STABLE it is inlined into its callers.
+CREATE OR REPLACE FUNCTION rd_iso(ts timestamptz) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') $$;
+
+-- rd_fail raises rolesd's error codes from inside a plain SQL expression (CASE WHEN <error> THEN
+-- rd_fail(...) ELSE <answer> END). It lets hot read paths be ONE prepared statement instead of a plpgsql
+-- function calling plpgsql functions: PostgreSQL caches the statement's plan once per connection, while
+-- every nested function call costs its own executor start-up (api2 GET role: 4.5k -> 8.6k calls/s).
+CREATE OR REPLACE FUNCTION rd_fail(p_code text, p_message text) RETURNS text
+    LANGUAGE plpgsql
+    AS $$ BEGIN RAISE EXCEPTION '%', p_message USING ERRCODE = p_code; END $$;

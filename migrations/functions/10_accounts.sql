@@ -1,0 +1,350 @@
+-- Accounts: resolution of account ids, the chain to the root, the sub-account tree, bookmarks, and the Accounts API.
+--
+-- Source file: every object here is defined once, with CREATE OR REPLACE; `rolesd migrate` re-applies
+-- the function files when one changes (README, "Migrations").
+
+-- ---------------------------------------------------------------------------------------------------------
+-- The account chain
+-- ---------------------------------------------------------------------------------------------------------
+
+-- rd_account_chain (0001) with the same contract and result, planned so that each step is one primary-key
+-- probe: the recursive term looks the parent up through a LATERAL ... LIMIT 1, where the original join let
+-- the planner materialise every account of the tenant and scan it once per level (O(depth x accounts); with
+-- 100k sub-accounts, seconds). The CYCLE clause still ends a loop in corrupt data; the depth cap stays.
+CREATE OR REPLACE FUNCTION rd_account_chain(p_account bigint)
+    RETURNS TABLE (account_id bigint, depth int)
+    LANGUAGE sql STABLE
+    AS $$
+    WITH RECURSIVE chain (tenant_id, id, parent, depth) AS (
+        SELECT a.tenant_id, a.id, a.parent_account_id, 0 FROM accounts a WHERE a.id = p_account
+        UNION ALL
+        SELECT n.tenant_id, n.id, n.parent_account_id, c.depth + 1
+          FROM chain c
+         CROSS JOIN LATERAL (SELECT a.tenant_id, a.id, a.parent_account_id FROM accounts a
+                              WHERE a.tenant_id = c.tenant_id AND a.id = c.parent LIMIT 1) n
+         WHERE c.depth < 10000
+    ) CYCLE id SET is_cycle USING path
+    SELECT id, depth FROM chain WHERE NOT is_cycle
+    $$;
+
+-- Resolves a Canvas :account_id (canvas-conventions.md "Ids in URLs"): numeric id, self (the tenant's root),
+-- sis_account_id:<v>, hex:sis_account_id:<hex>; surrounding whitespace is stripped. Only active accounts of
+-- the current tenant (RLS) are found. Anything else raises RD404.
+CREATE OR REPLACE FUNCTION rd_account_resolve(p_ref text) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    ref text := btrim(p_ref, E' \t\r\n');
+    sis text;
+    found_id bigint;
+BEGIN
+    IF ref = 'self' THEN
+        SELECT t.root_account_id INTO found_id FROM tenants t WHERE t.id = rd_tenant();
+    ELSIF ref ~ '^[0-9]{1,19}$' THEN
+        IF ref::numeric <= 9223372036854775807 THEN
+            SELECT a.id INTO found_id FROM accounts a
+             WHERE a.tenant_id = rd_tenant() AND a.id = ref::bigint AND a.workflow_state = 'active';
+        END IF;
+        RETURN CASE WHEN found_id IS NULL THEN rd_not_found() ELSE found_id END;
+    ELSE
+        IF ref LIKE 'sis_account_id:%' THEN
+            sis := substr(ref, 16);
+        ELSIF ref LIKE 'hex:sis_account_id:%' AND substr(ref, 20) ~ '^([0-9a-fA-F]{2})+$' THEN
+            BEGIN
+                sis := convert_from(decode(substr(ref, 20), 'hex'), 'UTF8');
+            EXCEPTION WHEN OTHERS THEN
+                sis := NULL;
+            END;
+        END IF;
+        IF sis IS NOT NULL AND sis <> '' THEN
+            SELECT a.id INTO found_id FROM accounts a
+             WHERE a.tenant_id = rd_tenant() AND a.sis_account_id = sis AND a.workflow_state = 'active';
+        END IF;
+    END IF;
+    IF found_id IS NULL THEN
+        PERFORM rd_not_found();
+    END IF;
+    RETURN found_id;
+END $$;
+
+-- 0005_accounts_users_admins: Canvas accounts and sub-accounts, users, access tokens, account admins,
+-- effective permissions of a user (canvas-roles.md §3.3), permission checks and `explain`.
+--
+-- Every endpoint is ONE function call (one statement after rd_ctx, one round trip, one transaction). Each
+-- function resolves its URL ids first (RD404), then checks the caller (RDU01 anonymous, RD403 with DETAIL
+-- {"permission":..,"account_id":..} for a missing permission — the permission the route table declares is
+-- passed in as p_perm), then validates (RD422 with the Canvas error body as DETAIL, nothing written), then
+-- works. Lists return (account_id, body, next_page): the resolved account id for Link URLs, the JSON array,
+-- and the opaque keyset bookmark of the next page (NULL on the last page).
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Errors and small helpers
+-- ---------------------------------------------------------------------------------------------------------
+
+-- Canvas model-error body {"errors":{attr:[{attribute,type,message}]}} (canvas-roles.md §2.10), raised as
+-- RD422 (Canvas 400). p_scope nests it one level deeper ({"errors":{"pseudonym":{attr:[..]}}}) as Canvas'
+-- user creation does.
+CREATE OR REPLACE FUNCTION rd_acct_invalid(p_attr text, p_type text, p_message text, p_scope text DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    errs json := json_build_object(p_attr, json_build_array(
+                     json_build_object('attribute', p_attr, 'type', p_type, 'message', p_message)));
+BEGIN
+    IF p_scope = 'user' THEN
+        errs := json_build_object('user', errs, 'pseudonym', '{}'::json);
+    ELSIF p_scope = 'pseudonym' THEN
+        errs := json_build_object('user', '{}'::json, 'pseudonym', errs);
+    END IF;
+    RAISE EXCEPTION '%', p_message USING ERRCODE = 'RD422',
+        DETAIL = json_build_object('errors', errs)::text;
+END $$;
+
+-- Serialises changes to the shape of one tenant's account tree (create, move, delete), so two concurrent
+-- moves cannot build a cycle and a sub-account cannot be created under an account being deleted.
+CREATE OR REPLACE FUNCTION rd_acct_tree_lock() RETURNS void
+    LANGUAGE sql
+    AS $$ SELECT pg_advisory_xact_lock(hashtextextended('rolesd.account_tree', rd_tenant())) $$;
+
+-- Opaque keyset bookmarks for `page`: base64url of a small JSON array. Decoding anything else is RDP04
+-- (Canvas' 404 for a bad page), never an internal error.
+CREATE OR REPLACE FUNCTION rd_bookmark_encode(p jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$ SELECT 'bk' || translate(rtrim(replace(encode(convert_to(p::text, 'UTF8'), 'base64'), E'\n', ''), '='),
+                                   '+/', '-_') $$;
+
+CREATE OR REPLACE FUNCTION rd_bookmark_decode(p text) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+DECLARE
+    b text;
+    j jsonb;
+BEGIN
+    IF p IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF p !~ '^bk[A-Za-z0-9_-]+$' OR length(p) > 400 THEN
+        RAISE EXCEPTION 'page not found' USING ERRCODE = 'RDP04';
+    END IF;
+    b := translate(substr(p, 3), '-_', '+/');
+    b := b || repeat('=', (4 - length(b) % 4) % 4);
+    BEGIN
+        j := convert_from(decode(b, 'base64'), 'UTF8')::jsonb;
+    EXCEPTION WHEN OTHERS THEN
+        j := NULL;
+    END;
+    IF jsonb_typeof(j) IS DISTINCT FROM 'array' THEN
+        RAISE EXCEPTION 'page not found' USING ERRCODE = 'RDP04';
+    END IF;
+    RETURN j;
+END $$;
+
+-- The bigint at position i of a decoded bookmark, or RDP04.
+CREATE OR REPLACE FUNCTION rd_bookmark_int(p jsonb, i int) RETURNS bigint
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+BEGIN
+    IF p IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF jsonb_typeof(p -> i) IS DISTINCT FROM 'number' OR (p ->> i) !~ '^[0-9]{1,18}$' THEN
+        RAISE EXCEPTION 'page not found' USING ERRCODE = 'RDP04';
+    END IF;
+    RETURN (p ->> i)::bigint;
+END $$;
+
+CREATE OR REPLACE FUNCTION rd_account_in_chain(p_ancestor bigint, p_account bigint) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM rd_account_chain(p_account) c WHERE c.account_id = p_ancestor);
+END $$;
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Accounts
+-- ---------------------------------------------------------------------------------------------------------
+
+-- GET /api/v1/accounts/:id
+CREATE OR REPLACE FUNCTION rd_accounts_show(p_ref text, p_perm text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    acct bigint := rd_account_resolve(p_ref);
+BEGIN
+    PERFORM rd_require_permission(acct, p_perm);
+    RETURN (SELECT rd_canvas_account_json(a) FROM accounts a WHERE a.tenant_id = rd_tenant() AND a.id = acct);
+END $$;
+
+-- Shared validation of account[name] / account[sis_account_id] for create and update. p_self: the account
+-- being updated (NULL on create). Raises RD422 with the Canvas body; returns nothing.
+CREATE OR REPLACE FUNCTION rd_accounts_validate(p_self bigint, p_name text, p_sis text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    IF p_name IS NOT NULL THEN
+        IF btrim(p_name) = '' THEN
+            PERFORM rd_acct_invalid('name', 'blank', 'can''t be blank');
+        ELSIF length(p_name) > 255 THEN
+            PERFORM rd_acct_invalid('name', 'too_long', 'is too long (maximum is 255 characters)');
+        END IF;
+    END IF;
+    IF p_sis IS NOT NULL AND p_sis <> '' THEN
+        IF length(p_sis) > 255 THEN
+            PERFORM rd_acct_invalid('sis_account_id', 'too_long', 'is too long (maximum is 255 characters)');
+        END IF;
+        IF EXISTS (SELECT 1 FROM accounts a
+                    WHERE a.tenant_id = rd_tenant() AND a.sis_account_id = p_sis
+                      AND a.workflow_state <> 'deleted' AND a.id IS DISTINCT FROM p_self) THEN
+            PERFORM rd_acct_invalid('sis_account_id', 'taken', format('SIS ID "%s" is already in use', p_sis));
+        END IF;
+    END IF;
+END $$;
+
+-- PUT /api/v1/accounts/:id with account[name], account[sis_account_id] ('' clears it) and
+-- account[parent_account_id] (moves a sub-account; never under itself or a descendant). NULL = unchanged.
+-- Needs p_perm on the account and, for a move, on the new parent too.
+CREATE OR REPLACE FUNCTION rd_accounts_update(p_ref text, p_perm text, p_name text, p_sis text, p_parent text)
+    RETURNS text
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    acct bigint := rd_account_resolve(p_ref);
+    cur accounts;
+    new_parent bigint;
+    body text;
+BEGIN
+    PERFORM rd_require_permission(acct, p_perm);
+    PERFORM rd_canvas_writable();
+    IF p_parent IS NOT NULL THEN
+        PERFORM rd_acct_tree_lock();
+    END IF;
+    SELECT * INTO cur FROM accounts a WHERE a.tenant_id = rd_tenant() AND a.id = acct FOR UPDATE;
+    IF cur.workflow_state <> 'active' THEN
+        PERFORM rd_not_found();
+    END IF;
+    PERFORM rd_accounts_validate(acct, p_name, p_sis);
+    IF p_sis IS NOT NULL AND p_sis <> '' AND cur.parent_account_id IS NULL THEN
+        PERFORM rd_acct_invalid('sis_account_id', 'invalid', 'cannot be set on a root account');
+    END IF;
+    IF p_parent IS NOT NULL THEN
+        IF cur.parent_account_id IS NULL THEN
+            PERFORM rd_acct_invalid('parent_account_id', 'invalid', 'a root account cannot be moved');
+        END IF;
+        new_parent := rd_account_resolve(p_parent);
+        IF rd_account_in_chain(acct, new_parent) THEN
+            PERFORM rd_acct_invalid('parent_account_id', 'invalid',
+                                    'cannot move an account under itself or one of its sub-accounts');
+        END IF;
+        PERFORM rd_require_permission(new_parent, p_perm);
+    END IF;
+    UPDATE accounts a
+       SET name = coalesce(p_name, a.name),
+           sis_account_id = CASE WHEN p_sis IS NULL THEN a.sis_account_id ELSE nullif(p_sis, '') END,
+           parent_account_id = coalesce(new_parent, a.parent_account_id),
+           updated_at = now()
+     WHERE a.tenant_id = rd_tenant() AND a.id = acct
+    RETURNING rd_canvas_account_json(a) INTO body;
+    RETURN body;
+END $$;
+
+-- The active sub-accounts of p_account (the whole subtree with p_recursive), by id.
+CREATE OR REPLACE FUNCTION rd_account_subtree(p_account bigint, p_recursive boolean)
+    RETURNS TABLE (account_id bigint)
+    LANGUAGE sql STABLE
+    AS $$
+    WITH RECURSIVE sub (id, depth) AS (
+        SELECT a.id, 1 FROM accounts a
+         WHERE a.tenant_id = rd_tenant() AND a.parent_account_id = p_account AND a.workflow_state = 'active'
+        UNION ALL
+        SELECT a.id, s.depth + 1 FROM accounts a JOIN sub s ON a.parent_account_id = s.id
+         WHERE p_recursive AND a.tenant_id = rd_tenant() AND a.workflow_state = 'active' AND s.depth < 10000
+    ) CYCLE id SET is_cycle USING path
+    SELECT id FROM sub WHERE NOT is_cycle
+    $$;
+
+-- GET /api/v1/accounts/:account_id/sub_accounts[?recursive=true], keyset-paginated by id.
+CREATE OR REPLACE FUNCTION rd_accounts_sub_list(p_ref text, p_perm text, p_recursive boolean, p_page text, p_limit int)
+    RETURNS TABLE (account_id bigint, body text, next_page text)
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    acct bigint := rd_account_resolve(p_ref);
+    after_id bigint := rd_bookmark_int(rd_bookmark_decode(p_page), 0);
+    n int := greatest(1, least(coalesce(p_limit, 10), 100));
+    ids bigint[];
+BEGIN
+    PERFORM rd_require_permission(acct, p_perm);
+    IF p_recursive THEN
+        SELECT array_agg(s.account_id ORDER BY s.account_id) INTO ids
+          FROM (SELECT t.account_id FROM rd_account_subtree(acct, true) t
+                 WHERE t.account_id > coalesce(after_id, 0) ORDER BY t.account_id LIMIT n + 1) s;
+    ELSE
+        SELECT array_agg(a.id ORDER BY a.id) INTO ids
+          FROM (SELECT a2.id FROM accounts a2
+                 WHERE a2.tenant_id = rd_tenant() AND a2.parent_account_id = acct
+                   AND a2.workflow_state = 'active' AND a2.id > coalesce(after_id, 0)
+                 ORDER BY a2.id LIMIT n + 1) a;
+    END IF;
+    account_id := acct;
+    next_page := CASE WHEN coalesce(array_length(ids, 1), 0) > n THEN rd_bookmark_encode(jsonb_build_array(ids[n])) END;
+    SELECT coalesce(json_agg(rd_canvas_account_json(a)::json ORDER BY a.id), '[]')::text INTO body
+      FROM accounts a WHERE a.tenant_id = rd_tenant() AND a.id = ANY (ids[1:n]);
+    RETURN NEXT;
+END $$;
+
+-- POST /api/v1/accounts/:account_id/sub_accounts with account[name] (required), account[sis_account_id].
+CREATE OR REPLACE FUNCTION rd_accounts_sub_create(p_ref text, p_perm text, p_name text, p_sis text) RETURNS text
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    acct bigint := rd_account_resolve(p_ref);
+    parent accounts;
+    body text;
+BEGIN
+    PERFORM rd_require_permission(acct, p_perm);
+    PERFORM rd_canvas_writable();
+    PERFORM rd_acct_tree_lock();
+    SELECT * INTO parent FROM accounts a
+     WHERE a.tenant_id = rd_tenant() AND a.id = acct AND a.workflow_state = 'active';
+    IF NOT FOUND THEN
+        PERFORM rd_not_found();
+    END IF;
+    PERFORM rd_accounts_validate(NULL, coalesce(p_name, ''), p_sis);
+    INSERT INTO accounts AS a (tenant_id, parent_account_id, root_account_id, name, sis_account_id)
+    VALUES (rd_tenant(), acct, coalesce(parent.root_account_id, parent.id), p_name, nullif(p_sis, ''))
+    RETURNING rd_canvas_account_json(a) INTO body;
+    RETURN body;
+END $$;
+
+-- DELETE /api/v1/accounts/:account_id/sub_accounts/:id: :id must be in the subtree below :account_id (404
+-- otherwise); 409 while it has active sub-accounts. Soft delete; its admin memberships end with it.
+CREATE OR REPLACE FUNCTION rd_accounts_sub_delete(p_ref text, p_perm text, p_id text) RETURNS text
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    acct bigint := rd_account_resolve(p_ref);
+    sub bigint;
+    body text;
+BEGIN
+    PERFORM rd_require_permission(acct, p_perm);
+    sub := rd_account_resolve(p_id);
+    IF sub = acct OR NOT rd_account_in_chain(acct, sub) THEN
+        PERFORM rd_not_found();
+    END IF;
+    PERFORM rd_canvas_writable();
+    PERFORM rd_acct_tree_lock();
+    IF EXISTS (SELECT 1 FROM accounts a
+                WHERE a.tenant_id = rd_tenant() AND a.parent_account_id = sub AND a.workflow_state = 'active') THEN
+        RAISE EXCEPTION 'You can''t delete a sub-account that has sub-accounts' USING ERRCODE = 'RD409';
+    END IF;
+    UPDATE account_users au SET workflow_state = 'deleted', updated_at = now()
+     WHERE au.tenant_id = rd_tenant() AND au.account_id = sub AND au.workflow_state = 'active';
+    UPDATE accounts a SET workflow_state = 'deleted', updated_at = now()
+     WHERE a.tenant_id = rd_tenant() AND a.id = sub AND a.workflow_state = 'active'
+    RETURNING rd_canvas_account_json(a) INTO body;
+    IF body IS NULL THEN
+        PERFORM rd_not_found();
+    END IF;
+    RETURN body;
+END $$;

@@ -1,0 +1,392 @@
+-- Admin memberships (who holds which role where), what they grant, and the rules for handing them out.
+--
+-- Source file: every object here is defined once, with CREATE OR REPLACE; `rolesd migrate` re-applies
+-- the function files when one changes (README, "Migrations").
+
+-- Admin {id, role, role_id, user, workflow_state} (canvas-conventions.md).
+CREATE OR REPLACE FUNCTION rd_admin_json(au account_users, r roles, u users) RETURNS json
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT json_build_object('id', au.id, 'role', r.name, 'role_id', r.id, 'user', rd_user_json(u),
+                             'workflow_state', au.workflow_state)
+    $$;
+
+-- The account role an admin membership may be given at p_account: role_id (numeric) or, when absent, the
+-- deprecated `role` name, else the built-in AccountAdmin. Usable = an account role (AccountAdmin or
+-- AccountMembership base) that is either the built-in AccountAdmin of this tenant or active and defined on
+-- p_account or an ancestor. With p_any_state (removal) an existing membership's role may also be inactive or
+-- a hidden built-in. Not found / not usable: RD404.
+CREATE OR REPLACE FUNCTION rd_admin_role_resolve(p_account bigint, p_role_id text, p_role_name text, p_any_state boolean)
+    RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    rid text := btrim(p_role_id, E' \t\r\n');
+    found_id bigint;
+BEGIN
+    IF rid IS NOT NULL AND rid <> '' THEN
+        IF rid ~ '^[0-9]{1,18}$' THEN
+            SELECT r.id INTO found_id FROM roles r
+             WHERE r.tenant_id = rd_tenant() AND r.id = rid::bigint
+               AND r.base_role_type IN ('AccountAdmin', 'AccountMembership')
+               AND ((r.workflow_state = 'built_in' AND (p_any_state OR r.name = 'AccountAdmin'))
+                    OR ((r.workflow_state = 'active' OR (p_any_state AND r.workflow_state = 'inactive'))
+                        AND rd_account_in_chain(r.account_id, p_account)));
+        END IF;
+    ELSIF p_role_name IS NOT NULL AND p_role_name <> '' THEN
+        SELECT r.id INTO found_id
+          FROM roles r LEFT JOIN rd_account_chain(p_account) c ON c.account_id = r.account_id
+         WHERE r.tenant_id = rd_tenant() AND r.name = p_role_name
+           AND r.base_role_type IN ('AccountAdmin', 'AccountMembership')
+           AND ((r.workflow_state = 'built_in' AND (p_any_state OR r.name = 'AccountAdmin'))
+                OR ((r.workflow_state = 'active' OR (p_any_state AND r.workflow_state = 'inactive'))
+                    AND c.account_id IS NOT NULL))
+         ORDER BY r.workflow_state = 'built_in' DESC, c.depth, r.id
+         LIMIT 1;
+    ELSE
+        SELECT r.id INTO found_id FROM roles r
+         WHERE r.tenant_id = rd_tenant() AND r.workflow_state = 'built_in' AND r.name = 'AccountAdmin';
+    END IF;
+    IF found_id IS NULL THEN
+        PERFORM rd_not_found();
+    END IF;
+    RETURN found_id;
+END $$;
+
+CREATE OR REPLACE FUNCTION rd_permission_exists(p_permission text) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM canvas_permissions p WHERE p.name = p_permission);
+END $$;
+
+-- The walk of canvas-roles.md §3.1 for one admin membership (role p_role held on account p_rc) checking
+-- permissions on p_account (p_rc or a descendant), as one row per (permission, account of the chain root..X).
+-- rd_canvas_user_has (0002) answers whether a user holds a permission; this is the same walk for a role
+-- rather than a user, step by step, for the questions that function cannot answer: what would a membership
+-- of role R at U confer (admin grants, the superset rule, explain's would_grant) and why (explain's walk).
+-- tests/sql/test_permissions_effective.sql checks that the two agree. Closed form, set-based, so that all
+-- permissions of a role cost one query:
+--   * hard lock (base type not available, or the permission disabled for the tenant): the default decides,
+--     overrides are ignored; root-only permission and a membership on a sub-account (or a site-admin-only
+--     permission anywhere): off, nothing consulted;
+--   * at or above the membership account U, each row replaces the value; the topmost locked row stops the
+--     walk; otherwise the row nearest U (or the default when there is none) gives the value at U, and a
+--     value that is on stops the walk at U ("a sub-account cannot revoke a grant made above");
+--   * below U (value off) rows can only add: the first row that is enabled or locked decides;
+--   * the decision grants at X iff its set holds `self` when the deciding row is on X, else `descendants`.
+-- Columns: decided marks the step whose row (or default, at U) decided; reached = the walk got there.
+-- Unknown permission names yield no rows.
+CREATE OR REPLACE FUNCTION rd_membership_walk(p_role bigint, p_rc bigint, p_account bigint, p_permissions text[])
+    RETURNS TABLE (permission text, depth int, account_id bigint, membership_depth int,
+                   override_id bigint, enabled boolean, locked boolean,
+                   applies_to_self boolean, applies_to_descendants boolean,
+                   reached boolean, decided boolean, granted boolean, reason text)
+    LANGUAGE sql STABLE
+    AS $$
+    WITH role AS (
+        SELECT r.base_role_type FROM roles r WHERE r.tenant_id = rd_tenant() AND r.id = p_role
+    ), chain AS (
+        SELECT c.account_id, c.depth FROM rd_account_chain(p_account) c
+    ), rc AS (
+        SELECT ch.depth AS du,
+               (SELECT a.parent_account_id IS NULL FROM accounts a
+                 WHERE a.tenant_id = rd_tenant() AND a.id = p_rc) AS rc_is_root
+          FROM chain ch WHERE ch.account_id = p_rc
+    ), perms AS (
+        SELECT d.permission, d.default_on,
+               coalesce(d.hard_locked, true) AS hard_locked,
+               coalesce(d.account_only = 'site_admin' OR (d.account_only = 'root' AND NOT rc.rc_is_root),
+                        false) AS gated
+          FROM role, rc, rd_permission_defaults(role.base_role_type, p_permissions) d
+    ), steps AS (
+        SELECT p.permission, ch.depth, ch.account_id, rc.du, p.default_on, p.hard_locked, p.gated,
+               o.id AS oid, o.enabled, o.locked, o.applies_to_self, o.applies_to_descendants
+          FROM perms p CROSS JOIN chain ch CROSS JOIN rc
+          LEFT JOIN role_overrides o
+                 ON NOT (p.hard_locked OR p.gated)
+                AND o.tenant_id = rd_tenant() AND o.account_id = ch.account_id
+                AND o.role_id = p_role AND o.permission = p.permission
+    ), marks AS (
+        SELECT s.permission, bool_and(s.hard_locked) AS hard_locked, bool_and(s.gated) AS gated,
+               bool_and(s.default_on) AS default_on, min(s.du) AS du,
+               max(s.depth) FILTER (WHERE s.oid IS NOT NULL AND s.locked AND s.depth >= s.du) AS lock_d,
+               min(s.depth) FILTER (WHERE s.oid IS NOT NULL AND s.depth >= s.du) AS near_d,
+               max(s.depth) FILTER (WHERE s.oid IS NOT NULL AND s.depth < s.du
+                                      AND (s.locked OR s.enabled)) AS below_d
+          FROM steps s GROUP BY s.permission
+    ), decision AS (
+        SELECT m.permission, m.du,
+               CASE WHEN m.hard_locked OR m.gated THEN NULL
+                    WHEN m.lock_d IS NOT NULL THEN m.lock_d
+                    WHEN m.near_d IS NOT NULL AND (SELECT s.enabled FROM steps s
+                                                    WHERE s.permission = m.permission AND s.depth = m.near_d)
+                         THEN m.near_d
+                    WHEN m.near_d IS NULL AND m.default_on THEN m.du
+                    ELSE m.below_d END AS dec_d,
+               CASE WHEN m.hard_locked THEN 'unavailable'
+                    WHEN m.gated THEN 'scope'
+                    WHEN m.lock_d IS NOT NULL THEN 'locked'
+                    WHEN m.near_d IS NOT NULL AND (SELECT s.enabled FROM steps s
+                                                    WHERE s.permission = m.permission AND s.depth = m.near_d)
+                         THEN 'override'
+                    WHEN m.near_d IS NULL AND m.default_on THEN 'default'
+                    WHEN m.below_d IS NOT NULL THEN 'override_below'
+                    ELSE 'not_granted' END AS reason,
+               m.default_on
+          FROM marks m
+    )
+    SELECT s.permission, s.depth, s.account_id, d.du, s.oid, s.enabled, s.locked,
+           s.applies_to_self, s.applies_to_descendants,
+           CASE WHEN d.reason IN ('unavailable', 'scope') THEN false
+                ELSE s.depth >= coalesce(d.dec_d, 0) END AS reached,
+           s.depth IS NOT DISTINCT FROM d.dec_d AS decided,
+           CASE WHEN d.reason = 'unavailable' THEN d.default_on
+                WHEN d.reason IN ('scope', 'not_granted') THEN false
+                WHEN d.reason = 'default' THEN true
+                ELSE fin.enabled AND CASE WHEN d.dec_d = 0 THEN fin.applies_to_self
+                                          ELSE fin.applies_to_descendants END END AS granted,
+           d.reason
+      FROM steps s
+      JOIN decision d ON d.permission = s.permission
+      LEFT JOIN steps fin ON fin.permission = s.permission AND fin.depth = d.dec_d
+    $$;
+
+-- Whether one membership (role on p_rc) grants each of p_permissions on p_account. Unknown names: no row.
+CREATE OR REPLACE FUNCTION rd_membership_grants(p_role bigint, p_rc bigint, p_account bigint, p_permissions text[])
+    RETURNS TABLE (permission text, granted boolean)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT w.permission, bool_or(w.granted)
+      FROM rd_membership_walk(p_role, p_rc, p_account, p_permissions) w
+     GROUP BY w.permission
+    $$;
+
+-- The check every endpoint makes: anonymous -> RDU01; p_permission NULL -> any signed-in user; 'read' ->
+-- Canvas' :read right on an account, held by anyone with an active admin membership on its chain; any other
+-- name -> that permission through §3.3. A failure is RD403 whose DETAIL names the permission and account.
+CREATE OR REPLACE FUNCTION rd_require_permission(p_account bigint, p_permission text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    IF rd_user() IS NULL THEN
+        RAISE EXCEPTION 'user authorization required' USING ERRCODE = 'RDU01';
+    END IF;
+    IF p_permission IS NULL THEN
+        RETURN;
+    END IF;
+    IF p_permission = 'read' THEN
+        IF EXISTS (SELECT 1 FROM rd_user_memberships(rd_user(), p_account)) THEN
+            RETURN;
+        END IF;
+    ELSIF rd_canvas_user_has(rd_user(), p_account, p_permission) THEN
+        RETURN;
+    END IF;
+    PERFORM rd_forbidden(p_permission, p_account);
+END $$;
+
+CREATE OR REPLACE FUNCTION rd_forbidden(p_permission text, p_account bigint) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'user not authorized to perform that action' USING ERRCODE = 'RD403',
+        DETAIL = json_build_object('permission', p_permission, 'account_id', p_account)::text;
+END $$;
+
+CREATE OR REPLACE FUNCTION rd_caller_lacks_for(p_role bigint, p_rc bigint) RETURNS text
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN (
+        WITH names AS (SELECT array_agg(m.permission) AS arr FROM rd_manageable_permissions(p_rc) m),
+        mine AS (SELECT p.permission, p.granted FROM names, rd_user_permissions(rd_user(), p_rc, names.arr) p)
+        SELECT g.permission
+          FROM names, rd_membership_grants(p_role, p_rc, p_rc, names.arr) g
+          JOIN mine ON mine.permission = g.permission
+         WHERE g.granted AND NOT mine.granted
+         ORDER BY g.permission
+         LIMIT 1);
+END $$;
+
+-- Raises RD403 unless the caller holds every permission that each admin membership of p_user confers where
+-- it is held (the caller may then manage p_user's tokens without gaining anything).
+CREATE OR REPLACE FUNCTION rd_require_superset_of_user(p_user bigint) RETURNS void
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    m record;
+    missing text;
+BEGIN
+    FOR m IN SELECT au.role_id, au.account_id FROM account_users au
+               JOIN accounts a ON a.tenant_id = au.tenant_id AND a.id = au.account_id
+               JOIN roles r ON r.tenant_id = au.tenant_id AND r.id = au.role_id
+              WHERE au.tenant_id = rd_tenant() AND au.user_id = p_user AND au.workflow_state = 'active'
+                AND a.workflow_state = 'active' AND r.workflow_state IN ('active', 'built_in')
+              ORDER BY au.id
+    LOOP
+        missing := rd_caller_lacks_for(m.role_id, m.account_id);
+        IF missing IS NOT NULL THEN
+            PERFORM rd_forbidden(missing, m.account_id);
+        END IF;
+    END LOOP;
+END $$;
+
+-- The caller may act on p_user's behalf (tokens): themselves, or p_permission on p_user's home account and
+-- a superset of p_user's admin permissions.
+CREATE OR REPLACE FUNCTION rd_require_manage_user(p_user bigint, p_permission text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    IF rd_user() IS NULL THEN
+        RAISE EXCEPTION 'user authorization required' USING ERRCODE = 'RDU01';
+    END IF;
+    IF p_user = rd_user() THEN
+        RETURN;
+    END IF;
+    PERFORM rd_require_permission(rd_user_home_account(p_user), p_permission);
+    PERFORM rd_require_superset_of_user(p_user);
+END $$;
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Admins (account memberships)
+-- ---------------------------------------------------------------------------------------------------------
+
+-- One page of the admin memberships held on p_account (only there, not inherited), by id; p_user limits it
+-- to one user, p_users to a list.
+CREATE OR REPLACE FUNCTION rd_admins_page(p_account bigint, p_users bigint[], p_page text, p_limit int)
+    RETURNS TABLE (account_id bigint, body text, next_page text)
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    after_id bigint := rd_bookmark_int(rd_bookmark_decode(p_page), 0);
+    n int := greatest(1, least(coalesce(p_limit, 10), 100));
+    ids bigint[];
+BEGIN
+    SELECT array_agg(x.id ORDER BY x.id) INTO ids
+      FROM (SELECT au.id FROM account_users au
+             WHERE au.tenant_id = rd_tenant() AND au.account_id = p_account AND au.workflow_state = 'active'
+               AND (p_users IS NULL OR au.user_id = ANY (p_users)) AND au.id > coalesce(after_id, 0)
+             ORDER BY au.id LIMIT n + 1) x;
+    account_id := p_account;
+    next_page := CASE WHEN coalesce(array_length(ids, 1), 0) > n THEN rd_bookmark_encode(jsonb_build_array(ids[n])) END;
+    SELECT coalesce(json_agg(rd_admin_json(au, r, u) ORDER BY au.id), '[]')::text INTO body
+      FROM account_users au
+      JOIN roles r ON r.tenant_id = au.tenant_id AND r.id = au.role_id
+      JOIN users u ON u.tenant_id = au.tenant_id AND u.id = au.user_id
+     WHERE au.tenant_id = rd_tenant() AND au.id = ANY (ids[1:n]);
+    RETURN NEXT;
+END $$;
+
+-- GET /api/v1/accounts/:account_id/admins[?user_id[]=..]
+CREATE OR REPLACE FUNCTION rd_admins_list(p_ref text, p_perm text, p_user_ids text[], p_page text, p_limit int)
+    RETURNS TABLE (account_id bigint, body text, next_page text)
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    acct bigint := rd_account_resolve(p_ref);
+    uids bigint[];
+BEGIN
+    PERFORM rd_require_permission(acct, p_perm);
+    IF p_user_ids IS NOT NULL THEN
+        IF EXISTS (SELECT 1 FROM unnest(p_user_ids) v WHERE v IS NULL OR v !~ '^[0-9]{1,18}$') THEN
+            RAISE EXCEPTION 'user_id must be a list of numeric user ids' USING ERRCODE = 'RD400';
+        END IF;
+        uids := ARRAY(SELECT v::bigint FROM unnest(p_user_ids) v);
+    END IF;
+    RETURN QUERY SELECT * FROM rd_admins_page(acct, uids, p_page, p_limit);
+END $$;
+
+-- GET /api/v1/accounts/:account_id/admins/self: the caller's own memberships on that account.
+CREATE OR REPLACE FUNCTION rd_admins_self(p_ref text, p_perm text, p_page text, p_limit int)
+    RETURNS TABLE (account_id bigint, body text, next_page text)
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    acct bigint := rd_account_resolve(p_ref);
+BEGIN
+    PERFORM rd_require_permission(acct, p_perm);
+    RETURN QUERY SELECT * FROM rd_admins_page(acct, ARRAY[rd_user()], p_page, p_limit);
+END $$;
+
+-- POST /api/v1/accounts/:account_id/admins with user_id, role_id (or the deprecated role name; default the
+-- built-in AccountAdmin). Idempotent: an existing active membership is answered as is. The caller must
+-- hold every permission the membership would confer there (Canvas' is_subset_of?), else 403 naming one.
+CREATE OR REPLACE FUNCTION rd_admins_create(p_ref text, p_perm text, p_user_ref text, p_role_id text, p_role_name text)
+    RETURNS text
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    acct bigint := rd_account_resolve(p_ref);
+    uid bigint;
+    rid bigint;
+    missing text;
+    mid bigint;
+BEGIN
+    PERFORM rd_require_permission(acct, p_perm);
+    IF p_user_ref IS NULL OR btrim(p_user_ref) = '' THEN
+        RAISE EXCEPTION 'missing required parameter ''user_id''' USING ERRCODE = 'RD400';
+    END IF;
+    uid := rd_user_resolve(p_user_ref);
+    rid := rd_admin_role_resolve(acct, p_role_id, p_role_name, false);
+    missing := rd_caller_lacks_for(rid, acct);
+    IF missing IS NOT NULL THEN
+        PERFORM rd_forbidden(missing, acct);
+    END IF;
+    PERFORM rd_canvas_writable();
+    INSERT INTO account_users (tenant_id, account_id, user_id, role_id)
+    VALUES (rd_tenant(), acct, uid, rid)
+    ON CONFLICT (tenant_id, account_id, user_id, role_id) WHERE workflow_state = 'active' DO NOTHING
+    RETURNING id INTO mid;
+    IF mid IS NULL THEN
+        SELECT au.id INTO mid FROM account_users au
+         WHERE au.tenant_id = rd_tenant() AND au.account_id = acct AND au.user_id = uid AND au.role_id = rid
+           AND au.workflow_state = 'active';
+    END IF;
+    RETURN (SELECT rd_admin_json(au, r, u)::text
+              FROM account_users au
+              JOIN roles r ON r.tenant_id = au.tenant_id AND r.id = au.role_id
+              JOIN users u ON u.tenant_id = au.tenant_id AND u.id = au.user_id
+             WHERE au.tenant_id = rd_tenant() AND au.id = mid);
+END $$;
+
+-- DELETE /api/v1/accounts/:account_id/admins/:user_id[?role_id=] (default role: the built-in AccountAdmin).
+-- 404 when the user holds no such active membership on that account; same subset rule as create.
+CREATE OR REPLACE FUNCTION rd_admins_delete(p_ref text, p_perm text, p_user_ref text, p_role_id text, p_role_name text)
+    RETURNS text
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    acct bigint := rd_account_resolve(p_ref);
+    uid bigint;
+    rid bigint;
+    missing text;
+    body text;
+BEGIN
+    PERFORM rd_require_permission(acct, p_perm);
+    uid := rd_user_resolve(p_user_ref);
+    rid := rd_admin_role_resolve(acct, p_role_id, p_role_name, true);
+    IF NOT EXISTS (SELECT 1 FROM account_users au
+                    WHERE au.tenant_id = rd_tenant() AND au.account_id = acct AND au.user_id = uid
+                      AND au.role_id = rid AND au.workflow_state = 'active') THEN
+        PERFORM rd_not_found();
+    END IF;
+    missing := rd_caller_lacks_for(rid, acct);
+    IF missing IS NOT NULL THEN
+        PERFORM rd_forbidden(missing, acct);
+    END IF;
+    PERFORM rd_canvas_writable();
+    WITH gone AS (
+        UPDATE account_users au SET workflow_state = 'deleted', updated_at = now()
+         WHERE au.tenant_id = rd_tenant() AND au.account_id = acct AND au.user_id = uid AND au.role_id = rid
+           AND au.workflow_state = 'active'
+        RETURNING au.*
+    )
+    SELECT rd_admin_json(g::account_users, r, u)::text INTO body
+      FROM gone g
+      JOIN roles r ON r.tenant_id = g.tenant_id AND r.id = g.role_id
+      JOIN users u ON u.tenant_id = g.tenant_id AND u.id = g.user_id;
+    IF body IS NULL THEN
+        PERFORM rd_not_found();
+    END IF;
+    RETURN body;
+END $$;

@@ -1,0 +1,162 @@
+-- Permission checks and explain.
+--
+-- Source file: every object here is defined once, with CREATE OR REPLACE; `rolesd migrate` re-applies
+-- the function files when one changes (README, "Migrations").
+
+-- rd_permissions_check (0010) answers its named case through the statement above, so that the named check
+-- has one live definition; without names it is 0005's code, which rd_permissions_check_named calls.
+CREATE OR REPLACE FUNCTION rd_permissions_check(p_ref text, p_perm text, p_permissions text[]) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    acct bigint;
+BEGIN
+    IF cardinality(p_permissions) > 0 THEN
+        RETURN (SELECT c.body FROM rd_permissions_check_named(p_ref, p_perm, to_json(p_permissions)) c);
+    END IF;
+    acct := rd_account_resolve(p_ref);
+    PERFORM rd_require_permission(acct, p_perm);
+    RETURN (SELECT coalesce(json_object_agg(p.permission, p.granted ORDER BY p.permission), '{}')::text
+              FROM rd_user_permissions(rd_user(), acct, NULL) p);
+END $$;
+
+-- GET /api/v1/accounts/:account_id/permissions/:permission/explain?user_id=ID (default: the caller). The
+-- caller may explain themselves; anyone else needs p_perm (manage_role_overrides) on the account.
+-- Answers whether the user holds the permission there, and why: each membership on the chain with the walk
+-- of §3.1 step by step (root first), and what would grant it: the account roles usable there that grant
+-- it, and for each role the user holds without the grant the accounts where an override may still change
+-- it (no lock above). Unknown permission: 404.
+CREATE OR REPLACE FUNCTION rd_permissions_explain(p_ref text, p_perm text, p_permission text, p_user_ref text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    acct bigint := rd_account_resolve(p_ref);
+    uid bigint;
+    result json;
+BEGIN
+    IF rd_user() IS NULL THEN
+        RAISE EXCEPTION 'user authorization required' USING ERRCODE = 'RDU01';
+    END IF;
+    uid := rd_user_resolve(coalesce(nullif(btrim(p_user_ref), ''), 'self'));
+    IF uid <> rd_user() THEN
+        PERFORM rd_require_permission(acct, p_perm);
+    END IF;
+    IF NOT rd_permission_exists(p_permission) THEN
+        PERFORM rd_not_found();
+    END IF;
+    WITH ms AS (
+        SELECT m.membership_id, m.role_id, m.account_id, m.depth, r.name, r.base_role_type
+          FROM rd_user_memberships(uid, acct) m
+          JOIN roles r ON r.tenant_id = rd_tenant() AND r.id = m.role_id
+    ), walks AS (
+        SELECT ms.membership_id, w.*
+          FROM ms, LATERAL rd_membership_walk(ms.role_id, ms.account_id, acct, ARRAY[p_permission]) w
+    ), per_m AS (
+        SELECT ms.*, bool_or(w.granted) AS granted, min(w.reason) AS reason,
+               (SELECT wd.account_id FROM walks wd
+                 WHERE wd.membership_id = ms.membership_id AND wd.decided) AS decided_at,
+               json_agg(json_build_object(
+                   'account_id', w.account_id,
+                   'membership_account', w.depth = w.membership_depth,
+                   'override', CASE WHEN w.override_id IS NULL THEN NULL ELSE json_build_object(
+                       'id', w.override_id, 'enabled', w.enabled, 'locked', w.locked,
+                       'applies_to', to_json(array_remove(ARRAY[
+                           CASE WHEN w.applies_to_self THEN 'self' END,
+                           CASE WHEN w.applies_to_descendants THEN 'descendants' END], NULL))) END,
+                   'reached', w.reached,
+                   'decided', w.decided) ORDER BY w.depth DESC) AS walk
+          FROM ms JOIN walks w ON w.membership_id = ms.membership_id
+         GROUP BY ms.membership_id, ms.role_id, ms.account_id, ms.depth, ms.name, ms.base_role_type
+    ), usable AS (
+        SELECT r.id, r.name, r.base_role_type, r.workflow_state, r.account_id
+          FROM roles r
+         WHERE r.tenant_id = rd_tenant() AND r.base_role_type IN ('AccountAdmin', 'AccountMembership')
+           AND ((r.workflow_state = 'built_in' AND r.name = 'AccountAdmin')
+                OR (r.workflow_state = 'active' AND rd_account_in_chain(r.account_id, acct)))
+    ), granting AS (
+        SELECT u.* FROM usable u
+         WHERE EXISTS (SELECT 1 FROM rd_membership_grants(u.id, acct, acct, ARRAY[p_permission]) g WHERE g.granted)
+    ), changeable AS (
+        -- for each role the user holds without the grant: the chain accounts (root first) whose override
+        -- would not be locked from above (none when the permission is unavailable or out of scope)
+        SELECT pm.role_id, pm.name,
+               coalesce((SELECT json_agg(w.account_id ORDER BY w.depth DESC)
+                           FROM walks w
+                          WHERE w.membership_id = pm.membership_id AND pm.reason NOT IN ('unavailable', 'scope')
+                            AND NOT EXISTS (SELECT 1 FROM walks above
+                                             WHERE above.membership_id = pm.membership_id
+                                               AND above.depth > w.depth AND above.override_id IS NOT NULL
+                                               AND above.locked)), '[]'::json) AS accounts
+          FROM (SELECT DISTINCT ON (p.role_id) p.* FROM per_m p WHERE NOT p.granted
+                 ORDER BY p.role_id, p.depth) pm
+    )
+    SELECT json_build_object(
+        'permission', p_permission,
+        'account_id', acct,
+        'user_id', uid,
+        'granted', rd_canvas_user_has(uid, acct, p_permission),
+        'memberships', coalesce((SELECT json_agg(json_build_object(
+                'id', pm.membership_id, 'role_id', pm.role_id, 'role', pm.name,
+                'base_role_type', pm.base_role_type, 'account_id', pm.account_id,
+                'granted', pm.granted, 'reason', pm.reason, 'decided_at', pm.decided_at,
+                'walk', pm.walk) ORDER BY pm.depth DESC, pm.membership_id) FROM per_m pm), '[]'::json),
+        'would_grant', json_build_object(
+            'roles', coalesce((SELECT json_agg(json_build_object(
+                    'id', g.id, 'role', g.name, 'base_role_type', g.base_role_type,
+                    'workflow_state', g.workflow_state, 'account_id', g.account_id) ORDER BY g.id)
+                FROM granting g), '[]'::json),
+            'overrides', coalesce((SELECT json_agg(json_build_object(
+                    'role_id', c.role_id, 'role', c.name, 'change_allowed_at', c.accounts) ORDER BY c.role_id)
+                FROM changeable c), '[]'::json)))
+      INTO result;
+    RETURN result::text;
+END $$;
+
+-- GET /api/v1/accounts/:account_id/permissions?permissions[]=..: the named form as ONE inlinable query.
+--
+-- rd_permissions_check (0010) is a plpgsql function calling four others (account, authorisation, chain,
+-- and the walk per name); each call pays its own executor start-up. This is the same answer in the same
+-- order of checks (RD404 account, RDU01 anonymous, the route's permission when it names one), with the
+-- account and chain inline; only the walk itself (rd_canvas_user_has_on, 0002) remains a function call per
+-- name. Without names (or an empty list) it answers what rd_permissions_check answers for every manageable
+-- permission.
+
+-- rd_require_permission (0005) as a boolean: true, or it raises.
+CREATE OR REPLACE FUNCTION rd_permission_required(p_account bigint, p_permission text) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    AS $$ BEGIN PERFORM rd_require_permission(p_account, p_permission); RETURN true; END $$;
+
+-- p_names: the names as a JSON array (the C edge's form), or NULL. It is unpacked here rather than by the
+-- caller: an argument holding a subquery would keep PostgreSQL from inlining the function.
+CREATE OR REPLACE FUNCTION rd_permissions_check_named(p_ref text, p_perm text, p_names json) RETURNS TABLE (body text)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT CASE WHEN cardinality(nm.names) > 0 THEN r.body ELSE rd_permissions_check(p_ref, p_perm, NULL) END
+      FROM (SELECT CASE WHEN p_names IS NOT NULL THEN ARRAY(SELECT json_array_elements_text(p_names)) END AS names
+            OFFSET 0) nm
+     CROSS JOIN LATERAL (SELECT coalesce(f.id, rd_account_resolve(p_ref)) AS id
+                           FROM rd_canvas_account_fast(p_ref) f OFFSET 0) acct
+     CROSS JOIN LATERAL (
+           SELECT acct.id,
+                  CASE WHEN rd_user() IS NULL THEN rd_fail('RDU01', 'user authorization required') IS NULL
+                       WHEN p_perm IS NULL THEN true
+                       ELSE rd_permission_required(acct.id, p_perm) END AS ok
+           OFFSET 0) g
+     CROSS JOIN LATERAL rd_canvas_chain_of(CASE WHEN g.ok THEN g.id END) c
+     CROSS JOIN LATERAL (
+           -- rd_user_memberships' rule: active membership, active account, active or built-in role
+           SELECT EXISTS (SELECT 1
+                            FROM account_users au
+                            JOIN accounts a ON a.tenant_id = au.tenant_id AND a.id = au.account_id
+                            JOIN roles x ON x.tenant_id = au.tenant_id AND x.id = au.role_id
+                           WHERE au.tenant_id = rd_tenant() AND au.user_id = rd_user()
+                             AND au.workflow_state = 'active' AND au.account_id = ANY (c.ids)
+                             AND a.workflow_state = 'active' AND x.workflow_state IN ('active', 'built_in')) AS yes
+           OFFSET 0) m
+     CROSS JOIN LATERAL (
+           SELECT coalesce(json_object_agg(w.n, m.yes AND rd_canvas_user_has_on(rd_user(), c.ids, w.n) ORDER BY w.o),
+                           '{}')::text AS body
+             FROM (SELECT x.n, min(x.o) AS o FROM unnest(nm.names) WITH ORDINALITY AS x(n, o)
+                    WHERE x.n IS NOT NULL GROUP BY x.n) w) r
+    $$;
