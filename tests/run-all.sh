@@ -5,11 +5,12 @@ set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 total_pass=0 total_fail=0
-tally() { # tally OUTPUT_FILE SUITE
+tally() { # tally OUTPUT_FILE SUITE [EXIT_STATUS]: a non-zero status with no failure counted is one failure
     local line p f
     line=$(grep -E "^$2: [0-9]+ passed, [0-9]+ failed" "$1" | tail -n 1)
     if [ -z "$line" ]; then total_fail=$((total_fail + 1)); echo "$2: no summary (suite crashed)"; return; fi
     p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/'); f=$(echo "$line" | sed -E 's/.*, ([0-9]+) failed/\1/')
+    if [ "${3:-0}" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "$2: exit status $3 with no failure counted"; fi
     total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
 }
 
@@ -37,10 +38,10 @@ echo "== sql"
 psql -X -q -d postgres -c "CREATE DATABASE rolesd_template OWNER rolesd_owner" >/dev/null
 ROLESD_ADMIN_DATABASE_URL="host=$PGHOST port=$PGPORT dbname=rolesd_template user=rolesd_owner" \
     "${ROLESD_BIN:-build/rolesd}" migrate 2>"$tmp/migrate.log" || cat "$tmp/migrate.log"
-TEMPLATE_DB=rolesd_template tests/sql/run.sh | tee "$tmp/sql.out"; tally "$tmp/sql.out" sql
+TEMPLATE_DB=rolesd_template tests/sql/run.sh | tee "$tmp/sql.out"; tally "$tmp/sql.out" sql "${PIPESTATUS[0]}"
 
 echo "== e2e"
-python3 tests/e2e/run.py | tee "$tmp/e2e.out"; tally "$tmp/e2e.out" e2e
+python3 tests/e2e/run.py | tee "$tmp/e2e.out"; tally "$tmp/e2e.out" e2e "${PIPESTATUS[0]}"
 
 if [ $total_fail -ne 0 ]; then
     echo "-- rolesd log (tail)"; tail -n 20 "$tmp/stack/log/rolesd.log"

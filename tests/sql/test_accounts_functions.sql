@@ -1,5 +1,6 @@
 -- Accounts / users / admins functions of 0005 as the service role: bookmarks, subtree, the tree staying a
 -- tree, validation writing nothing, and explain for "custom account role without read_course_content".
+SELECT no_plan();
 CREATE TEMP TABLE t AS
 SELECT * FROM rd_tenant_create('Acct', ARRAY['acct.test'], 'Root Admin', repeat('a', 64), 'aaaaa');
 INSERT INTO t SELECT * FROM rd_tenant_create('Other', ARRAY['other.test'], 'Other Admin', repeat('b', 64), 'bbbbb');
@@ -8,40 +9,40 @@ SET ROLE rolesd_app;
 SELECT set_config('rolesd.tenant_id', (SELECT min(tenant_id) FROM t)::text, false);
 SELECT set_config('rolesd.user_id', (SELECT min(admin_user_id) FROM t)::text, false);
 
-SELECT tap.is(rd_bookmark_decode(rd_bookmark_encode('["Smith, Ann", 42]'::jsonb)), '["Smith, Ann", 42]'::jsonb,
-              'bookmarks round-trip');
-SELECT tap.ok(rd_bookmark_encode('[1]'::jsonb) ~ '^bk[A-Za-z0-9_-]+$', 'bookmarks are URL-safe');
-SELECT tap.throws($$SELECT rd_bookmark_decode('bk!!')$$, 'RDP04', 'a malformed bookmark is page-not-found');
-SELECT tap.throws($$SELECT rd_bookmark_int(rd_bookmark_decode(rd_bookmark_encode('["x"]'::jsonb)), 0)$$, 'RDP04',
-                  'a bookmark of the wrong shape is page-not-found');
-SELECT tap.is(rd_sortable_name('Ann Marie Smith'), 'Smith, Ann Marie', 'sortable name: last word first');
-SELECT tap.is(rd_sortable_name('Cher'), 'Cher', 'sortable name of one word');
+SELECT is(rd_bookmark_decode(rd_bookmark_encode('["Smith, Ann", 42]'::jsonb)), '["Smith, Ann", 42]'::jsonb,
+          'bookmarks round-trip');
+SELECT ok(rd_bookmark_encode('[1]'::jsonb) ~ '^bk[A-Za-z0-9_-]+$', 'bookmarks are URL-safe');
+SELECT throws_ok($$SELECT rd_bookmark_decode('bk!!')$$, 'RDP04', NULL, 'a malformed bookmark is page-not-found');
+SELECT throws_ok($$SELECT rd_bookmark_int(rd_bookmark_decode(rd_bookmark_encode('["x"]'::jsonb)), 0)$$, 'RDP04', NULL,
+                 'a bookmark of the wrong shape is page-not-found');
+SELECT is(rd_sortable_name('Ann Marie Smith'), 'Smith, Ann Marie', 'sortable name: last word first');
+SELECT is(rd_sortable_name('Cher'), 'Cher', 'sortable name of one word');
 
 CREATE TEMP TABLE a (k text, id bigint);
 INSERT INTO a SELECT 'A', (rd_accounts_sub_create('self', 'manage_account_settings', 'A', 'SIS-A')::json ->> 'id')::bigint;
 INSERT INTO a SELECT 'B', (rd_accounts_sub_create((SELECT id FROM a WHERE k = 'A')::text, 'manage_account_settings', 'B', NULL)::json ->> 'id')::bigint;
 INSERT INTO a SELECT 'C', (rd_accounts_sub_create('sis_account_id:SIS-A', 'manage_account_settings', 'C', NULL)::json ->> 'id')::bigint;
-SELECT tap.is((SELECT count(*) FROM rd_account_subtree((SELECT root_account_id FROM t ORDER BY tenant_id LIMIT 1), true)),
-              3::bigint, 'recursive subtree of the root');
-SELECT tap.is((SELECT count(*) FROM rd_account_subtree((SELECT root_account_id FROM t ORDER BY tenant_id LIMIT 1), false)),
-              1::bigint, 'direct children only');
-SELECT tap.throws(format($$SELECT rd_accounts_update('%s', 'manage_account_settings', NULL, NULL, '%s')$$,
-                         (SELECT id FROM a WHERE k = 'A'), (SELECT id FROM a WHERE k = 'B')),
-                  'RD422', 'an account cannot move under its descendant');
-SELECT tap.throws(format($$SELECT rd_accounts_update('%s', 'manage_account_settings', NULL, NULL, '%s')$$,
-                         (SELECT id FROM a WHERE k = 'A'), (SELECT id FROM a WHERE k = 'A')),
-                  'RD422', 'nor under itself');
-SELECT tap.throws(format($$SELECT rd_accounts_sub_delete('self', 'manage_account_settings', '%s')$$,
-                         (SELECT id FROM a WHERE k = 'A')), 'RD409', 'no delete while sub-accounts exist');
-SELECT tap.throws($$SELECT rd_accounts_sub_create('self', 'manage_account_settings', 'Dup', 'SIS-A')$$,
-                  'RD422', 'SIS ids are unique in the tenant');
-SELECT tap.is((SELECT count(*) FROM accounts WHERE name = 'Dup'), 0::bigint, 'and nothing was written');
-SELECT tap.throws(format($$SELECT rd_accounts_show('%s', 'read')$$, (SELECT max(root_account_id) FROM t)),
-                  'RD404', 'another tenant''s account is not found');
+SELECT is((SELECT count(*) FROM rd_account_subtree((SELECT root_account_id FROM t ORDER BY tenant_id LIMIT 1), true)),
+          3::bigint, 'recursive subtree of the root');
+SELECT is((SELECT count(*) FROM rd_account_subtree((SELECT root_account_id FROM t ORDER BY tenant_id LIMIT 1), false)),
+          1::bigint, 'direct children only');
+SELECT throws_ok(format($$SELECT rd_accounts_update('%s', 'manage_account_settings', NULL, NULL, '%s')$$,
+                        (SELECT id FROM a WHERE k = 'A'), (SELECT id FROM a WHERE k = 'B')),
+                 'RD422', NULL, 'an account cannot move under its descendant');
+SELECT throws_ok(format($$SELECT rd_accounts_update('%s', 'manage_account_settings', NULL, NULL, '%s')$$,
+                        (SELECT id FROM a WHERE k = 'A'), (SELECT id FROM a WHERE k = 'A')),
+                 'RD422', NULL, 'nor under itself');
+SELECT throws_ok(format($$SELECT rd_accounts_sub_delete('self', 'manage_account_settings', '%s')$$,
+                        (SELECT id FROM a WHERE k = 'A')), 'RD409', NULL, 'no delete while sub-accounts exist');
+SELECT throws_ok($$SELECT rd_accounts_sub_create('self', 'manage_account_settings', 'Dup', 'SIS-A')$$,
+                 'RD422', NULL, 'SIS ids are unique in the tenant');
+SELECT is((SELECT count(*) FROM accounts WHERE name = 'Dup'), 0::bigint, 'and nothing was written');
+SELECT throws_ok(format($$SELECT rd_accounts_show('%s', 'read')$$, (SELECT max(root_account_id) FROM t)),
+                 'RD404', NULL, 'another tenant''s account is not found');
 
 -- permission errors name the permission
 SELECT set_config('rolesd.user_id', '', false);
-SELECT tap.throws($$SELECT rd_accounts_show('self', 'read')$$, 'RDU01', 'anonymous: unauthenticated');
+SELECT throws_ok($$SELECT rd_accounts_show('self', 'read')$$, 'RDU01', NULL, 'anonymous: unauthenticated');
 RESET ROLE;
 SELECT set_config('rolesd.tenant_id', (SELECT min(tenant_id) FROM t)::text, false);
 INSERT INTO users (tenant_id, name, login_id, account_id) SELECT min(tenant_id), 'Aud', 'aud', min(root_account_id) FROM t;
@@ -61,24 +62,26 @@ EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
     RETURN d::json;
 END $$;
-SELECT tap.is(pg_temp.detail($$SELECT rd_accounts_sub_create('self', 'manage_account_settings', 'X', NULL)$$) ->> 'permission',
-              'manage_account_settings', 'RD403 DETAIL names the permission');
-SELECT tap.is((pg_temp.detail($$SELECT rd_accounts_sub_create('self', 'manage_account_settings', 'X', NULL)$$) ->> 'account_id')::bigint,
-              (SELECT min(root_account_id) FROM t), 'and the account');
+SELECT is(pg_temp.detail($$SELECT rd_accounts_sub_create('self', 'manage_account_settings', 'X', NULL)$$) ->> 'permission',
+          'manage_account_settings', 'RD403 DETAIL names the permission');
+SELECT is((pg_temp.detail($$SELECT rd_accounts_sub_create('self', 'manage_account_settings', 'X', NULL)$$) ->> 'account_id')::bigint,
+          (SELECT min(root_account_id) FROM t), 'and the account');
 
 -- explain: custom account role without read_course_content asks for it
 CREATE TEMP TABLE e AS SELECT rd_permissions_explain('self', 'manage_role_overrides', 'read_course_content', NULL)::jsonb AS j;
-SELECT tap.is((SELECT j ->> 'granted' FROM e), 'false', 'explain: not granted');
-SELECT tap.is((SELECT j #>> '{memberships,0,role}' FROM e), 'Auditor', 'explain: the Auditor membership');
-SELECT tap.is((SELECT j #>> '{memberships,0,reason}' FROM e), 'not_granted', 'explain: off by default, no override');
-SELECT tap.ok((SELECT j -> 'would_grant' -> 'roles' @> '[{"role": "AccountAdmin"}]' FROM e),
-              'explain: AccountAdmin would grant it');
-SELECT tap.ok((SELECT NOT (j -> 'would_grant' -> 'roles' @> '[{"role": "Auditor"}]') FROM e),
-              'explain: Auditor would not');
-SELECT tap.is((SELECT jsonb_array_length(j #> '{would_grant,overrides,0,change_allowed_at}') FROM e), 1,
-              'explain: an override on the root would be allowed');
-SELECT tap.throws($$SELECT rd_permissions_explain('self', 'manage_role_overrides', 'nope', NULL)$$, 'RD404',
-                  'explain: unknown permission');
-SELECT tap.throws(format($$SELECT rd_permissions_explain('self', 'manage_role_overrides', 'read_roster', '%s')$$,
-                         (SELECT min(admin_user_id) FROM t)), 'RD403', 'explain for someone else needs manage_role_overrides');
+SELECT is((SELECT j ->> 'granted' FROM e), 'false', 'explain: not granted');
+SELECT is((SELECT j #>> '{memberships,0,role}' FROM e), 'Auditor', 'explain: the Auditor membership');
+SELECT is((SELECT j #>> '{memberships,0,reason}' FROM e), 'not_granted', 'explain: off by default, no override');
+SELECT ok((SELECT j -> 'would_grant' -> 'roles' @> '[{"role": "AccountAdmin"}]' FROM e),
+          'explain: AccountAdmin would grant it');
+SELECT ok((SELECT NOT (j -> 'would_grant' -> 'roles' @> '[{"role": "Auditor"}]') FROM e),
+          'explain: Auditor would not');
+SELECT is((SELECT jsonb_array_length(j #> '{would_grant,overrides,0,change_allowed_at}') FROM e), 1,
+          'explain: an override on the root would be allowed');
+SELECT throws_ok($$SELECT rd_permissions_explain('self', 'manage_role_overrides', 'nope', NULL)$$, 'RD404', NULL,
+                 'explain: unknown permission');
+SELECT throws_ok(format($$SELECT rd_permissions_explain('self', 'manage_role_overrides', 'read_roster', '%s')$$,
+                        (SELECT min(admin_user_id) FROM t)), 'RD403', NULL, 'explain for someone else needs manage_role_overrides');
 RESET ROLE;
+
+SELECT * FROM finish();

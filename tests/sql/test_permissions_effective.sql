@@ -2,6 +2,7 @@
 -- rd_user_permissions (built on 0002's rd_canvas_user_has) and rd_membership_walk (the role-level walk used by
 -- explain and the superset rule), as the service role; after every scenario both must agree.
 -- Tree: R (root) -> S -> X, plus S2 under R. Auditor = custom AccountMembership role on R (all off by default).
+SELECT no_plan();
 CREATE TEMP TABLE t AS
 SELECT * FROM rd_tenant_create('Perm', ARRAY['perm.test'], 'Root Admin', repeat('a', 64), 'aaaaa');
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
@@ -59,36 +60,36 @@ GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA pg_temp TO rolesd_app;
 -- Defaults
 SET ROLE rolesd_app;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
-SELECT tap.ok(pg_temp.has('admin', 'R', 'read_reports'), 'AccountAdmin at the root: default on');
-SELECT tap.ok(pg_temp.has('admin', 'X', 'read_reports'), 'a root membership reaches grandchildren');
-SELECT tap.ok(NOT pg_temp.has('u_r', 'R', 'read_reports'), 'custom account role: default off');
-SELECT tap.ok(NOT pg_temp.has('nobody', 'R', 'read_reports'), 'no membership: nothing');
-SELECT tap.ok(NOT pg_temp.has('admin', 'R', 'no_such_permission'), 'unknown permission: false');
-SELECT tap.is((SELECT count(*) FROM rd_user_permissions(pg_temp.id('admin'), pg_temp.id('R'),
-                                                        ARRAY['read_reports', 'bogus', 'read_reports'])), 2::bigint,
-              'one row per distinct name asked, unknown names included');
-SELECT tap.ok((SELECT bool_and(p.granted) FROM rd_user_permissions(pg_temp.id('admin'), pg_temp.id('R'), NULL) p
-                WHERE p.permission IN ('read_reports', 'become_user', 'manage_account_settings',
-                                       'manage_role_overrides', 'manage_account_memberships', 'manage_user_logins')),
-              'no names: every manageable permission of the root, AccountAdmin holding its defaults');
-SELECT tap.ok(NOT EXISTS (SELECT 1 FROM rd_user_permissions(pg_temp.id('admin'), pg_temp.id('R'), NULL) p
-                          WHERE p.permission = 'create_access_tokens'),
-              'a permission whose condition is off is not manageable, so not listed');
-SELECT tap.ok(NOT pg_temp.has('admin', 'R', 'create_access_tokens'),
-              'and not held even by the AccountAdmin when asked');
-SELECT tap.ok(NOT pg_temp.has('a_s', 'R', 'read_reports'), 'a sub-account membership does not reach up');
-SELECT tap.ok(pg_temp.has('a_s', 'X', 'read_reports'), 'a sub-account membership reaches down');
-SELECT tap.ok(NOT pg_temp.has('a_s', 'S2', 'read_reports'), 'nor sideways');
+SELECT ok(pg_temp.has('admin', 'R', 'read_reports'), 'AccountAdmin at the root: default on');
+SELECT ok(pg_temp.has('admin', 'X', 'read_reports'), 'a root membership reaches grandchildren');
+SELECT ok(NOT pg_temp.has('u_r', 'R', 'read_reports'), 'custom account role: default off');
+SELECT ok(NOT pg_temp.has('nobody', 'R', 'read_reports'), 'no membership: nothing');
+SELECT ok(NOT pg_temp.has('admin', 'R', 'no_such_permission'), 'unknown permission: false');
+SELECT is((SELECT count(*) FROM rd_user_permissions(pg_temp.id('admin'), pg_temp.id('R'),
+                                                    ARRAY['read_reports', 'bogus', 'read_reports'])), 2::bigint,
+          'one row per distinct name asked, unknown names included');
+SELECT ok((SELECT bool_and(p.granted) FROM rd_user_permissions(pg_temp.id('admin'), pg_temp.id('R'), NULL) p
+            WHERE p.permission IN ('read_reports', 'become_user', 'manage_account_settings',
+                                   'manage_role_overrides', 'manage_account_memberships', 'manage_user_logins')),
+          'no names: every manageable permission of the root, AccountAdmin holding its defaults');
+SELECT ok(NOT EXISTS (SELECT 1 FROM rd_user_permissions(pg_temp.id('admin'), pg_temp.id('R'), NULL) p
+                      WHERE p.permission = 'create_access_tokens'),
+          'a permission whose condition is off is not manageable, so not listed');
+SELECT ok(NOT pg_temp.has('admin', 'R', 'create_access_tokens'),
+          'and not held even by the AccountAdmin when asked');
+SELECT ok(NOT pg_temp.has('a_s', 'R', 'read_reports'), 'a sub-account membership does not reach up');
+SELECT ok(pg_temp.has('a_s', 'X', 'read_reports'), 'a sub-account membership reaches down');
+SELECT ok(NOT pg_temp.has('a_s', 'S2', 'read_reports'), 'nor sideways');
 
 -- Root-only permissions (account_only: root)
-SELECT tap.ok(pg_temp.has('admin', 'S', 'become_user'), 'root AccountAdmin holds become_user below the root');
-SELECT tap.ok(NOT pg_temp.has('a_s', 'S', 'become_user'), 'root-only: never through a sub-account membership');
-SELECT tap.ok(NOT pg_temp.has('a_s', 'X', 'become_user'), 'root-only: nor below it');
+SELECT ok(pg_temp.has('admin', 'S', 'become_user'), 'root AccountAdmin holds become_user below the root');
+SELECT ok(NOT pg_temp.has('a_s', 'S', 'become_user'), 'root-only: never through a sub-account membership');
+SELECT ok(NOT pg_temp.has('a_s', 'X', 'become_user'), 'root-only: nor below it');
 RESET ROLE;
 SELECT pg_temp.ovr('S', 'become_user', true);
 SET ROLE rolesd_app;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
-SELECT tap.ok(NOT pg_temp.has('u_s', 'S', 'become_user'), 'root-only: an override on the sub-account does not help');
+SELECT ok(NOT pg_temp.has('u_s', 'S', 'become_user'), 'root-only: an override on the sub-account does not help');
 
 -- Hard lock: AccountAdmin's manage_account_settings is on and locked (not available to AccountAdmin)
 RESET ROLE;
@@ -96,11 +97,11 @@ INSERT INTO role_overrides (tenant_id, account_id, role_id, permission, enabled,
 SELECT tenant_id, pg_temp.id('R'), pg_temp.id('AccountAdmin'), 'manage_account_settings', false, true FROM t;
 SET ROLE rolesd_app;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
-SELECT tap.ok(pg_temp.has('admin', 'R', 'manage_account_settings'), 'unavailable to the base type: overrides ignored');
-SELECT tap.is((SELECT max(w.reason) FROM rd_membership_walk(pg_temp.id('AccountAdmin'), pg_temp.id('R'),
-                                                            pg_temp.id('R'), ARRAY['manage_account_settings']) w),
-              'unavailable', 'walk reason: unavailable');
-SELECT tap.is(pg_temp.disagree(), 0::bigint, 'walk and rd_canvas_user_has agree (scenario 1)');
+SELECT ok(pg_temp.has('admin', 'R', 'manage_account_settings'), 'unavailable to the base type: overrides ignored');
+SELECT is((SELECT max(w.reason) FROM rd_membership_walk(pg_temp.id('AccountAdmin'), pg_temp.id('R'),
+                                                        pg_temp.id('R'), ARRAY['manage_account_settings']) w),
+          'unavailable', 'walk reason: unavailable');
+SELECT is(pg_temp.disagree(), 0::bigint, 'walk and rd_canvas_user_has agree (scenario 1)');
 RESET ROLE;
 SELECT pg_temp.clear();
 
@@ -108,28 +109,28 @@ SELECT pg_temp.clear();
 SELECT pg_temp.ovr('R', 'read_reports', true);
 SET ROLE rolesd_app;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
-SELECT tap.ok(pg_temp.has('u_r', 'R', 'read_reports') AND pg_temp.has('u_r', 'X', 'read_reports'),
-              'grant at R: holder at R has it at R and X');
-SELECT tap.ok(pg_temp.has('u_s', 'S', 'read_reports') AND pg_temp.has('u_x', 'X', 'read_reports'),
-              'grant at R: holders at S and X have it too');
+SELECT ok(pg_temp.has('u_r', 'R', 'read_reports') AND pg_temp.has('u_r', 'X', 'read_reports'),
+          'grant at R: holder at R has it at R and X');
+SELECT ok(pg_temp.has('u_s', 'S', 'read_reports') AND pg_temp.has('u_x', 'X', 'read_reports'),
+          'grant at R: holders at S and X have it too');
 RESET ROLE;
 
 -- Revocation attempt below a grant
 SELECT pg_temp.ovr('S', 'read_reports', false);
 SET ROLE rolesd_app;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
-SELECT tap.ok(pg_temp.has('u_r', 'S', 'read_reports'), 'a sub-account cannot revoke a grant to an admin of a parent');
-SELECT tap.ok(pg_temp.has('u_r', 'X', 'read_reports'), '... nor for the levels below it');
-SELECT tap.ok(NOT pg_temp.has('u_s', 'S', 'read_reports'), 'the deny applies to a membership held at S');
-SELECT tap.ok(NOT pg_temp.has('u_x', 'X', 'read_reports'), '... and below S');
-SELECT tap.is((SELECT w.reason FROM rd_membership_walk(pg_temp.id('Auditor'), pg_temp.id('R'), pg_temp.id('X'),
-                                                       ARRAY['read_reports']) w WHERE w.decided),
-              'override', 'walk: the root override decides for the root membership');
-SELECT tap.is((SELECT array_agg(w.reached ORDER BY w.depth DESC)
-                 FROM rd_membership_walk(pg_temp.id('Auditor'), pg_temp.id('R'), pg_temp.id('X'),
-                                         ARRAY['read_reports']) w),
-              ARRAY[true, false, false], 'walk: stops at the membership account once granted');
-SELECT tap.is(pg_temp.disagree(), 0::bigint, 'walk and rd_canvas_user_has agree (scenario 2)');
+SELECT ok(pg_temp.has('u_r', 'S', 'read_reports'), 'a sub-account cannot revoke a grant to an admin of a parent');
+SELECT ok(pg_temp.has('u_r', 'X', 'read_reports'), '... nor for the levels below it');
+SELECT ok(NOT pg_temp.has('u_s', 'S', 'read_reports'), 'the deny applies to a membership held at S');
+SELECT ok(NOT pg_temp.has('u_x', 'X', 'read_reports'), '... and below S');
+SELECT is((SELECT w.reason FROM rd_membership_walk(pg_temp.id('Auditor'), pg_temp.id('R'), pg_temp.id('X'),
+                                                   ARRAY['read_reports']) w WHERE w.decided),
+          'override', 'walk: the root override decides for the root membership');
+SELECT is((SELECT array_agg(w.reached ORDER BY w.depth DESC)
+             FROM rd_membership_walk(pg_temp.id('Auditor'), pg_temp.id('R'), pg_temp.id('X'),
+                                     ARRAY['read_reports']) w),
+          ARRAY[true, false, false], 'walk: stops at the membership account once granted');
+SELECT is(pg_temp.disagree(), 0::bigint, 'walk and rd_canvas_user_has agree (scenario 2)');
 RESET ROLE;
 SELECT pg_temp.clear();
 
@@ -137,14 +138,14 @@ SELECT pg_temp.clear();
 SELECT pg_temp.ovr('S', 'read_reports', true);
 SET ROLE rolesd_app;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
-SELECT tap.ok(NOT pg_temp.has('u_r', 'R', 'read_reports'), 'grant at S: not at R');
-SELECT tap.ok(pg_temp.has('u_r', 'S', 'read_reports') AND pg_temp.has('u_r', 'X', 'read_reports'),
-              'grant at S adds for a root holder at S and below');
-SELECT tap.is((SELECT w.reason FROM rd_membership_walk(pg_temp.id('Auditor'), pg_temp.id('R'), pg_temp.id('X'),
-                                                       ARRAY['read_reports']) w WHERE w.decided),
-              'override_below', 'walk: an override below the membership added it');
-SELECT tap.ok(NOT pg_temp.has('u_r', 'S2', 'read_reports'), 'not in a sibling');
-SELECT tap.is(pg_temp.disagree(), 0::bigint, 'walk and rd_canvas_user_has agree (scenario 3)');
+SELECT ok(NOT pg_temp.has('u_r', 'R', 'read_reports'), 'grant at S: not at R');
+SELECT ok(pg_temp.has('u_r', 'S', 'read_reports') AND pg_temp.has('u_r', 'X', 'read_reports'),
+          'grant at S adds for a root holder at S and below');
+SELECT is((SELECT w.reason FROM rd_membership_walk(pg_temp.id('Auditor'), pg_temp.id('R'), pg_temp.id('X'),
+                                                   ARRAY['read_reports']) w WHERE w.decided),
+          'override_below', 'walk: an override below the membership added it');
+SELECT ok(NOT pg_temp.has('u_r', 'S2', 'read_reports'), 'not in a sibling');
+SELECT is(pg_temp.disagree(), 0::bigint, 'walk and rd_canvas_user_has agree (scenario 3)');
 RESET ROLE;
 SELECT pg_temp.clear();
 
@@ -152,22 +153,22 @@ SELECT pg_temp.clear();
 SELECT pg_temp.ovr('R', 'read_reports', true, s => false);
 SET ROLE rolesd_app;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
-SELECT tap.ok(NOT pg_temp.has('u_r', 'R', 'read_reports'), 'applies_to_self=false: not on the account itself');
-SELECT tap.ok(pg_temp.has('u_r', 'S', 'read_reports'), 'applies_to_self=false: on its descendants');
-SELECT tap.ok(pg_temp.has('u_s', 'S', 'read_reports'), '... and for memberships held below');
+SELECT ok(NOT pg_temp.has('u_r', 'R', 'read_reports'), 'applies_to_self=false: not on the account itself');
+SELECT ok(pg_temp.has('u_r', 'S', 'read_reports'), 'applies_to_self=false: on its descendants');
+SELECT ok(pg_temp.has('u_s', 'S', 'read_reports'), '... and for memberships held below');
 RESET ROLE;
 SELECT pg_temp.ovr('R', 'read_reports', true, d => false);
 SET ROLE rolesd_app;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
-SELECT tap.ok(pg_temp.has('u_r', 'R', 'read_reports'), 'applies_to_descendants=false: on the account itself');
-SELECT tap.ok(NOT pg_temp.has('u_r', 'S', 'read_reports'), 'applies_to_descendants=false: not below');
-SELECT tap.ok(NOT pg_temp.has('u_s', 'S', 'read_reports'), '... not for memberships held below either');
+SELECT ok(pg_temp.has('u_r', 'R', 'read_reports'), 'applies_to_descendants=false: on the account itself');
+SELECT ok(NOT pg_temp.has('u_r', 'S', 'read_reports'), 'applies_to_descendants=false: not below');
+SELECT ok(NOT pg_temp.has('u_s', 'S', 'read_reports'), '... not for memberships held below either');
 RESET ROLE;
 SELECT pg_temp.ovr('R', 'read_reports', true, lk => true, d => false);
 SET ROLE rolesd_app;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
-SELECT tap.ok(NOT pg_temp.has('u_s', 'S', 'read_reports'), 'locked self-only grant above: still not below');
-SELECT tap.is(pg_temp.disagree(), 0::bigint, 'walk and rd_canvas_user_has agree (scenario 4)');
+SELECT ok(NOT pg_temp.has('u_s', 'S', 'read_reports'), 'locked self-only grant above: still not below');
+SELECT is(pg_temp.disagree(), 0::bigint, 'walk and rd_canvas_user_has agree (scenario 4)');
 RESET ROLE;
 SELECT pg_temp.clear();
 
@@ -177,22 +178,22 @@ SELECT pg_temp.ovr('S', 'read_reports', true);
 SELECT pg_temp.ovr('X', 'read_reports', true);
 SET ROLE rolesd_app;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
-SELECT tap.ok(NOT pg_temp.has('u_s', 'S', 'read_reports'), 'a locked deny above beats a grant at the membership');
-SELECT tap.ok(NOT pg_temp.has('u_x', 'X', 'read_reports'), 'a locked deny two levels up too');
-SELECT tap.ok(NOT pg_temp.has('u_r', 'X', 'read_reports'), 'a locked deny at the membership: nothing below adds');
-SELECT tap.is((SELECT w.account_id FROM rd_membership_walk(pg_temp.id('Auditor'), pg_temp.id('X'), pg_temp.id('X'),
-                                                           ARRAY['read_reports']) w WHERE w.decided),
-              pg_temp.id('R'), 'walk: the lock decides');
-SELECT tap.is(pg_temp.disagree(), 0::bigint, 'walk and rd_canvas_user_has agree (scenario 5)');
+SELECT ok(NOT pg_temp.has('u_s', 'S', 'read_reports'), 'a locked deny above beats a grant at the membership');
+SELECT ok(NOT pg_temp.has('u_x', 'X', 'read_reports'), 'a locked deny two levels up too');
+SELECT ok(NOT pg_temp.has('u_r', 'X', 'read_reports'), 'a locked deny at the membership: nothing below adds');
+SELECT is((SELECT w.account_id FROM rd_membership_walk(pg_temp.id('Auditor'), pg_temp.id('X'), pg_temp.id('X'),
+                                                       ARRAY['read_reports']) w WHERE w.decided),
+          pg_temp.id('R'), 'walk: the lock decides');
+SELECT is(pg_temp.disagree(), 0::bigint, 'walk and rd_canvas_user_has agree (scenario 5)');
 RESET ROLE;
 SELECT pg_temp.clear();
 SELECT pg_temp.ovr('S', 'read_reports', true, lk => true);
 SELECT pg_temp.ovr('X', 'read_reports', false);
 SET ROLE rolesd_app;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
-SELECT tap.ok(pg_temp.has('u_x', 'X', 'read_reports'), 'a locked grant above cannot be denied below');
-SELECT tap.ok(pg_temp.has('u_r', 'X', 'read_reports'), 'a locked grant below a root membership adds');
-SELECT tap.is(pg_temp.disagree(), 0::bigint, 'walk and rd_canvas_user_has agree (scenario 6)');
+SELECT ok(pg_temp.has('u_x', 'X', 'read_reports'), 'a locked grant above cannot be denied below');
+SELECT ok(pg_temp.has('u_r', 'X', 'read_reports'), 'a locked grant below a root membership adds');
+SELECT is(pg_temp.disagree(), 0::bigint, 'walk and rd_canvas_user_has agree (scenario 6)');
 RESET ROLE;
 SELECT pg_temp.clear();
 
@@ -200,23 +201,23 @@ SELECT pg_temp.clear();
 SELECT pg_temp.ovr('X', 'read_reports', true);
 SET ROLE rolesd_app;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
-SELECT tap.ok(pg_temp.has('two', 'X', 'read_reports'), 'two memberships: the one at X grants');
-SELECT tap.ok(NOT pg_temp.has('two', 'S2', 'read_reports'), 'the other does not');
+SELECT ok(pg_temp.has('two', 'X', 'read_reports'), 'two memberships: the one at X grants');
+SELECT ok(NOT pg_temp.has('two', 'S2', 'read_reports'), 'the other does not');
 RESET ROLE;
 
 -- Memberships that do not count
 UPDATE roles SET workflow_state = 'inactive' WHERE id = pg_temp.id('Auditor');
 SET ROLE rolesd_app;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
-SELECT tap.ok(NOT pg_temp.has('two', 'X', 'read_reports'), 'an inactive role confers nothing');
+SELECT ok(NOT pg_temp.has('two', 'X', 'read_reports'), 'an inactive role confers nothing');
 RESET ROLE;
 UPDATE roles SET workflow_state = 'active' WHERE id = pg_temp.id('Auditor');
 UPDATE account_users SET workflow_state = 'deleted' WHERE user_id = pg_temp.id('two') AND account_id = pg_temp.id('X');
 SET ROLE rolesd_app;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
-SELECT tap.ok(NOT pg_temp.has('two', 'X', 'read_reports'), 'a deleted membership confers nothing');
+SELECT ok(NOT pg_temp.has('two', 'X', 'read_reports'), 'a deleted membership confers nothing');
 
-SELECT tap.is(pg_temp.disagree(), 0::bigint, 'walk and rd_canvas_user_has agree (memberships removed)');
+SELECT is(pg_temp.disagree(), 0::bigint, 'walk and rd_canvas_user_has agree (memberships removed)');
 
 -- The permissions endpoint (0014: one statement, which rd_permissions_check's named case also runs) answers
 -- what rd_user_permissions says, for every user and account; duplicate, unknown and null names included.
@@ -241,28 +242,30 @@ BEGIN
     RETURN n;
 END $$;
 SELECT pg_temp.ovr('S', 'read_reports', true, false, false, true);
-SELECT tap.is(pg_temp.check_disagrees(), 0::bigint, 'permissions check = rd_user_permissions, every user and account');
-SELECT tap.is((SELECT count(*) FROM users WHERE tenant_id = rd_tenant()) * (SELECT count(*) FROM accounts
-                WHERE tenant_id = rd_tenant()) >= 20, true, 'and that is many pairs');
+SELECT is(pg_temp.check_disagrees(), 0::bigint, 'permissions check = rd_user_permissions, every user and account');
+SELECT is((SELECT count(*) FROM users WHERE tenant_id = rd_tenant()) * (SELECT count(*) FROM accounts
+            WHERE tenant_id = rd_tenant()) >= 20, true, 'and that is many pairs');
 SELECT set_config('rolesd.user_id', pg_temp.id('u_r')::text, false);
-SELECT tap.is(rd_permissions_check(pg_temp.id('X')::text, NULL, ARRAY['read_reports', 'become_user', 'read_reports']),
-              '{ "read_reports" : true, "become_user" : false }', 'names once, in the order first asked');
-SELECT tap.is((SELECT body FROM rd_permissions_check_named(pg_temp.id('X')::text, NULL, '[]')),
-              rd_permissions_check(pg_temp.id('X')::text, NULL, NULL), 'no names: every manageable permission');
-SELECT tap.is((SELECT body FROM rd_permissions_check_named(pg_temp.id('X')::text, NULL, NULL)),
-              rd_permissions_check(pg_temp.id('X')::text, NULL, NULL), 'null names: the same');
-SELECT tap.throws($$SELECT * FROM rd_permissions_check_named('424242', NULL, '["read_reports"]')$$, 'RD404',
-                  'one statement: unknown account first');
+SELECT is(rd_permissions_check(pg_temp.id('X')::text, NULL, ARRAY['read_reports', 'become_user', 'read_reports']),
+          '{ "read_reports" : true, "become_user" : false }', 'names once, in the order first asked');
+SELECT is((SELECT body FROM rd_permissions_check_named(pg_temp.id('X')::text, NULL, '[]')),
+          rd_permissions_check(pg_temp.id('X')::text, NULL, NULL), 'no names: every manageable permission');
+SELECT is((SELECT body FROM rd_permissions_check_named(pg_temp.id('X')::text, NULL, NULL)),
+          rd_permissions_check(pg_temp.id('X')::text, NULL, NULL), 'null names: the same');
+SELECT throws_ok($$SELECT * FROM rd_permissions_check_named('424242', NULL, '["read_reports"]')$$, 'RD404', NULL,
+                 'one statement: unknown account first');
 SELECT set_config('rolesd.user_id', '', false);
-SELECT tap.throws($$SELECT * FROM rd_permissions_check_named('self', NULL, '["read_reports"]')$$, 'RDU01',
-                  'one statement: anonymous');
+SELECT throws_ok($$SELECT * FROM rd_permissions_check_named('self', NULL, '["read_reports"]')$$, 'RDU01', NULL,
+                 'one statement: anonymous');
 SELECT set_config('rolesd.user_id', pg_temp.id('u_r')::text, false);
-SELECT tap.throws(format($$SELECT * FROM rd_permissions_check_named('%s', 'manage_account_settings',
-                                                                    '["read_reports"]')$$, pg_temp.id('X')),
-                  'RD403', 'one statement: the route permission when it names one');
+SELECT throws_ok(format($$SELECT * FROM rd_permissions_check_named('%s', 'manage_account_settings',
+                                                                   '["read_reports"]')$$, pg_temp.id('X')),
+                 'RD403', NULL, 'one statement: the route permission when it names one');
 SELECT set_config('rolesd.user_id', '', false);
 
 -- RLS: another tenant's ids see nothing
 SELECT set_config('rolesd.tenant_id', '999999', false);
-SELECT tap.ok(NOT pg_temp.has('admin', 'R', 'read_reports'), 'another tenant context: nothing');
+SELECT ok(NOT pg_temp.has('admin', 'R', 'read_reports'), 'another tenant context: nothing');
 RESET ROLE;
+
+SELECT * FROM finish();
