@@ -41,7 +41,9 @@ ROLESD_ADMIN_DATABASE_URL="host=$PGHOST port=$PGPORT dbname=rolesd_template user
 TEMPLATE_DB=rolesd_template tests/sql/run.sh | tee "$tmp/sql.out"; tally "$tmp/sql.out" sql "${PIPESTATUS[0]}"
 
 echo "== e2e"
-python3 tests/e2e/run.py | tee "$tmp/e2e.out"; tally "$tmp/e2e.out" e2e "${PIPESTATUS[0]}"
+# pytest: Debian's pytest-3 runs /usr/bin/python3 whichever python3 comes first in PATH. tests/e2e/conftest.py
+# prints the summary line. PYTEST_ADDOPTS passes options through: PYTEST_ADDOPTS="-k tokens" make test.
+"$(command -v pytest-3 || echo pytest)" tests/e2e | tee "$tmp/e2e.out"; tally "$tmp/e2e.out" e2e "${PIPESTATUS[0]}"
 
 if [ $total_fail -ne 0 ]; then
     echo "-- rolesd log (tail)"; tail -n 20 "$tmp/stack/log/rolesd.log"

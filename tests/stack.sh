@@ -13,7 +13,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${ROLESD_BIN:-$ROOT/build/rolesd}
-PACKAGES="gcc make libc6-dev libfcgi-dev libpq-dev libjansson-dev libcmocka-dev libssl-dev postgresql nginx-light python3 curl wrk procps postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl"
+PACKAGES="gcc make libc6-dev libfcgi-dev libpq-dev libjansson-dev libcmocka-dev libssl-dev postgresql nginx-light python3 curl wrk procps python3-pytest postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl"
 
 log() { printf 'stack: %s\n' "$*" >&2; }
 
