@@ -277,10 +277,41 @@ static int fold_legacy(PGconn *c, const char *dir)
 }
 
 /*
+ * Appends to names (a PostgreSQL text[] literal being built) the schema-qualified name of every
+ * "CREATE OR REPLACE FUNCTION [schema.]name(" of sql; unqualified names are in public.
+ */
+static void defined_functions(const char *sql, char **names, size_t *len, size_t *cap)
+{
+	static const char key[] = "CREATE OR REPLACE FUNCTION ";
+	const char *p = sql;
+
+	while ((p = strcasestr(p, key)) != NULL) {
+		const char *b = p + sizeof key - 1, *e = b;
+		size_t need;
+
+		while ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') || (*e >= '0' && *e <= '9') || *e == '_' ||
+		       *e == '.')
+			e++;
+		p = e;
+		if (e == b)
+			continue;
+		need = (size_t)(e - b) + 10;
+		if (*len + need + 2 > *cap) {
+			*cap = (*cap + need) * 2;
+			*names = realloc(*names, *cap);
+			if (*names == NULL)
+				abort();
+		}
+		*len += (size_t)sprintf(*names + *len, "%s%s%.*s", *len > 1 ? "," : "",
+					memchr(b, '.', (size_t)(e - b)) ? "" : "public.", (int)(e - b), b);
+	}
+}
+
+/*
  * The function source files: if any differs from what schema_functions recorded (added, edited or
  * removed), all of them are applied again in order (CREATE OR REPLACE), bodies checked once every object
- * exists, and every function of schema public that no file defined any more is dropped: a (re)defined
- * function's pg_proc row carries this transaction's xmin, so the others are the stale ones.
+ * exists, and every function of schemas public and api that no file defines any more is dropped: one whose
+ * name no file defines, or an older overload of a defined name (its pg_proc row was not rewritten).
  */
 static int apply_functions(PGconn *c, const char *dir)
 {
@@ -288,11 +319,17 @@ static int apply_functions(PGconn *c, const char *dir)
 	PGresult *known = NULL, *r = NULL;
 	char (*sums)[65] = NULL;
 	char **sqls = NULL;
-	size_t i;
+	char *names = NULL;
+	size_t i, nlen = 1, ncap = 64;
 	int changed = 0, rc = -1, k;
 
 	if (list_files(dir, is_function_file, &files, 0) != 0)
 		return -1;
+	names = malloc(ncap);
+	if (names == NULL)
+		abort();
+	names[0] = '{';
+	names[1] = '\0';
 	sums = calloc(files.n + 1, sizeof *sums);
 	sqls = calloc(files.n + 1, sizeof *sqls);
 	if (sums == NULL || sqls == NULL)
@@ -314,7 +351,15 @@ static int apply_functions(PGconn *c, const char *dir)
 		rc = 0;
 		goto out;
 	}
-	if (run(c, "SET LOCAL check_function_bodies = off", "settings") != 0)
+	for (i = 0; i < files.n; i++)
+		defined_functions(sqls[i], &names, &nlen, &ncap);
+	memcpy(names + nlen, "}", 2);
+	if (run(c,
+		"SET LOCAL check_function_bodies = off; "
+		"CREATE TEMP TABLE rd_functions_before ON COMMIT DROP AS "
+		"SELECT p.oid, p.ctid AS row_ctid FROM pg_proc p WHERE p.pronamespace IN ('public'::regnamespace, "
+		"(SELECT oid FROM pg_namespace WHERE nspname = 'api'))",
+		"settings") != 0)
 		goto out;
 	for (i = 0; i < files.n; i++) {
 		int was = 0;
@@ -336,12 +381,18 @@ static int apply_functions(PGconn *c, const char *dir)
 		"                   AND d.objid = p.oid AND d.deptype = 'e')",
 		"checking function bodies") != 0)
 		goto out;
-	r = run_params(c,
-		       "SELECT p.oid::regprocedure::text FROM pg_proc p "
-		       " WHERE p.pronamespace = 'public'::regnamespace AND p.xmin <> pg_current_xact_id()::xid "
-		       "   AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass "
-		       "                   AND d.objid = p.oid AND d.deptype = 'e') ORDER BY 1",
-		       0, NULL, "finding dropped functions");
+	{
+		const char *np = names;
+		r = run_params(c,
+			       "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+			       " WHERE n.nspname IN ('public', 'api') "
+			       "   AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass "
+			       "                   AND d.objid = p.oid AND d.deptype = 'e') "
+			       "   AND (NOT (n.nspname || '.' || p.proname = ANY ($1::text[])) "
+			       "        OR EXISTS (SELECT FROM rd_functions_before b WHERE b.oid = p.oid AND b.row_ctid = p.ctid)) "
+			       " ORDER BY 1",
+			       1, &np, "finding dropped functions");
+	}
 	if (r == NULL)
 		goto out;
 	for (k = 0; k < PQntuples(r); k++) {
@@ -373,6 +424,7 @@ out:
 		free(sqls[i]);
 	free(sqls);
 	free(sums);
+	free(names);
 	free_files(&files);
 	return rc;
 }
@@ -518,6 +570,28 @@ int rd_admin_tenant_list(const char *conninfo)
 	return rc;
 }
 
+/*
+ * Starts a transaction scoped to the tenant of host: tenant data is under row-level security forced for
+ * the owner too (0016), so even the CLI sees one tenant at a time. Unknown host: no rows, no writes.
+ */
+static int begin_as_host(PGconn *c, const char *host)
+{
+	PGresult *r;
+
+	if (run(c, "BEGIN", "begin") != 0)
+		return -1;
+	r = run_params(c,
+		       "SELECT set_config('rolesd.tenant_id', coalesce((SELECT tenant_id FROM tenant_hosts "
+		       "WHERE host = lower($1))::text, ''), true)",
+		       1, &host, "finding the tenant");
+	if (r == NULL) {
+		(void)run(c, "ROLLBACK", "rollback");
+		return -1;
+	}
+	PQclear(r);
+	return 0;
+}
+
 int rd_admin_token_create(const char *conninfo, const char *host, const char *user_id, const char *expires_at,
 			  const struct rd_admin_token *tok)
 {
@@ -533,13 +607,17 @@ int rd_admin_token_create(const char *conninfo, const char *host, const char *us
 	params[2] = tok->hash;
 	params[3] = tok->hint;
 	params[4] = expires_at;
+	if (begin_as_host(c, host) != 0) {
+		PQfinish(c);
+		return 1;
+	}
 	r = run_params(c,
 		       "INSERT INTO access_tokens (tenant_id, user_id, token_hash, token_hint, purpose, expires_at) "
 		       "SELECT h.tenant_id, u.id, decode($3, 'hex'), $4, 'cli', $5::timestamptz "
 		       "FROM tenant_hosts h JOIN users u ON u.tenant_id = h.tenant_id AND u.id = $2::bigint "
 		       "WHERE h.host = lower($1) RETURNING id",
 		       5, params, "creating token");
-	if (r != NULL && PQntuples(r) == 1) {
+	if (r != NULL && PQntuples(r) == 1 && run(c, "COMMIT", "commit") == 0) {
 		printf("{\"token_id\": %s, \"token\": \"%s\"}\n", PQgetvalue(r, 0, 0), tok->token);
 		rc = 0;
 	} else if (r != NULL) {
@@ -561,12 +639,16 @@ int rd_admin_token_revoke(const char *conninfo, const char *host, const char *to
 		return 1;
 	params[0] = host;
 	params[1] = token_id;
+	if (begin_as_host(c, host) != 0) {
+		PQfinish(c);
+		return 1;
+	}
 	r = run_params(c,
 		       "UPDATE access_tokens t SET revoked_at = now() FROM tenant_hosts h "
 		       "WHERE h.host = lower($1) AND t.tenant_id = h.tenant_id AND t.id = $2::bigint "
 		       "AND t.revoked_at IS NULL RETURNING t.id",
 		       2, params, "revoking token");
-	if (r != NULL && PQntuples(r) == 1) {
+	if (r != NULL && PQntuples(r) == 1 && run(c, "COMMIT", "commit") == 0) {
 		printf("{\"token_id\": %s, \"revoked\": true}\n", PQgetvalue(r, 0, 0));
 		rc = 0;
 	} else if (r != NULL) {

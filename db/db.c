@@ -18,11 +18,8 @@ struct rd_db {
 
 struct rd_res {
 	PGresult *pg;
+	int nrows; /* rows of the operation: an api.* call's last row is its context row */
 };
-
-/* The per-request context statement; first in every pipeline. */
-static struct rd_stmt st_ctx = RD_STMT("rd_ctx",
-	"SELECT tenant_id, root_account_id, user_id, is_admin, read_only FROM rd_ctx($1, $2)", 2);
 
 static double now_ms(void)
 {
@@ -156,27 +153,10 @@ static enum rd_err ensure_conn(struct rd_db *db, struct rd_dberr *err)
 		return RD_ERR_UNAVAILABLE;
 	}
 	/*
-	 * Generic plans for every statement of the session, including the SQL inside the plpgsql functions.
-	 * PostgreSQL's default re-plans a parameterised query five times and then keeps custom plans whenever
-	 * the generic estimate looks worse; for the permission functions (inlined SQL over arrays) that meant
-	 * planning on every call: 1.7 ms of 2 ms per permission check. Our queries are index lookups by tenant
-	 * and id, for which one generic plan is right. (Measured: permission check 815 -> 3100 calls/s.)
+	 * No session state: every setting a request needs is made inside its api.* function (its SET clause
+	 * pins search_path and plan_cache_mode = force_generic_plan for the plans cached inside), so the
+	 * connection can be any pooled server connection.
 	 */
-	{
-		PGresult *r = PQexec(db->conn, "SET plan_cache_mode = force_generic_plan");
-		int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-		PQclear(r);
-		if (!ok) {
-			if (err != NULL) {
-				copy_str(err->sqlstate, sizeof err->sqlstate, "08006");
-				copy_str(err->message, sizeof err->message, PQerrorMessage(db->conn));
-				err->detail[0] = '\0';
-			}
-			PQfinish(db->conn);
-			db->conn = NULL;
-			return RD_ERR_UNAVAILABLE;
-		}
-	}
 	db->gen++;
 	if (db->gen == 0)
 		db->gen = 1;
@@ -190,7 +170,7 @@ static enum rd_err prepare(struct rd_db *db, struct rd_stmt *st, struct rd_dberr
 
 	if (st->prepared_gen == db->gen)
 		return RD_OK;
-	r = PQprepare(db->conn, st->name, st->sql, st->nparams, NULL);
+	r = PQprepare(db->conn, st->name, st->sql, 0, NULL); /* types inferred from the function */
 	e = check_result(db, r, err);
 	PQclear(r);
 	if (e == RD_OK)
@@ -205,96 +185,77 @@ static void drop_conn(struct rd_db *db)
 	db->conn = NULL;
 }
 
+/* The api.* functions end every answer with a row of five columns: ctx_err, ctx_msg, ctx_detail,
+ * ctx_tenant_id, ctx_user_id (migrations/functions/90_api.sql). */
+#define CTX_COLS 5
+
 /*
- * Pipelined call: [rd_ctx] [stmt] Sync, read back every result. The first failure decides the error;
- * later results of an aborted pipeline are drained. Both statements run in the pipeline's implicit
- * transaction, so rd_ctx's set_config(..., true) is visible to stmt and everything commits or rolls back
- * together.
+ * One request statement: SELECT * FROM api.<op>($1 host, $2 token_hash, $3 ...). The function
+ * authenticates, runs the operation and answers its rows plus the context row, whose outcome is
+ * translated here like any SQLSTATE. Without ctx the statement runs as it is (health checks, catalogue).
  */
-static enum rd_err pipeline(struct rd_db *db, struct rd_dbctx *ctx, struct rd_stmt *stmt,
-			    const char *const *params, struct rd_res **out, struct rd_dberr *err)
+static enum rd_err exec_stmt(struct rd_db *db, struct rd_dbctx *ctx, struct rd_stmt *stmt,
+			     const char *const *params, struct rd_res **out, struct rd_dberr *err)
 {
-	enum rd_err e = RD_OK, first = RD_OK;
-	const char *ctxp[2];
-	PGresult *r, *kept = NULL;
-	int step = 0, nsteps = ctx ? 2 : 1, synced = 0;
+	const char *all[RD_MAX_PARAMS + 2];
+	const char *const *p = params;
+	int n = stmt->nparams, nrows, c0;
+	PGresult *r;
+	enum rd_err e;
 
-	if (PQenterPipelineMode(db->conn) != 1)
-		return RD_ERR_UNAVAILABLE;
 	if (ctx != NULL) {
-		ctxp[0] = ctx->host;
-		ctxp[1] = ctx->token_hash;
-		if (PQsendQueryPrepared(db->conn, st_ctx.name, 2, ctxp, NULL, NULL, 0) != 1)
-			goto lost;
+		if (n > RD_MAX_PARAMS)
+			abort();
+		all[0] = ctx->host;
+		all[1] = ctx->token_hash;
+		if (n > 0)
+			memcpy(all + 2, params, (size_t)n * sizeof *all);
+		p = all;
+		n += 2;
 	}
-	if (PQsendQueryPrepared(db->conn, stmt->name, stmt->nparams, params, NULL, NULL, 0) != 1)
-		goto lost;
-	if (PQpipelineSync(db->conn) != 1)
-		goto lost;
-
-	while (!synced) {
-		r = PQgetResult(db->conn);
-		if (r == NULL) {
-			/* end of one statement's results */
-			if (PQstatus(db->conn) != CONNECTION_OK)
-				goto lost;
-			step++;
-			continue;
-		}
-		switch (PQresultStatus(r)) {
-		case PGRES_PIPELINE_SYNC:
-			synced = 1;
-			break;
-		case PGRES_PIPELINE_ABORTED:
-			break;
-		case PGRES_TUPLES_OK:
-		case PGRES_COMMAND_OK:
-			if (ctx != NULL && step == 0 && PQntuples(r) == 1) {
-				ctx->tenant_id = atoll(PQgetvalue(r, 0, 0));
-				ctx->root_account_id = atoll(PQgetvalue(r, 0, 1));
-				ctx->user_id = atoll(PQgetvalue(r, 0, 2));
-				ctx->is_admin = PQgetvalue(r, 0, 3)[0] == 't';
-				ctx->read_only = PQgetvalue(r, 0, 4)[0] == 't';
-			} else if (step == nsteps - 1 && kept == NULL) {
-				kept = r;
-				r = NULL;
-			}
-			break;
-		default:
-			/* only the first failure's text is kept; later steps were aborted by it */
-			e = check_result(db, r, first == RD_OK ? err : NULL);
-			if (first == RD_OK)
-				first = e;
-			break;
-		}
+	r = PQexecPrepared(db->conn, stmt->name, n, p, NULL, NULL, 0);
+	e = check_result(db, r, err);
+	if (e != RD_OK) {
 		PQclear(r);
-		if (PQstatus(db->conn) != CONNECTION_OK)
-			goto lost;
+		return e;
 	}
-	if (PQexitPipelineMode(db->conn) != 1)
-		goto lost;
-	if (first != RD_OK) {
-		PQclear(kept);
-		return first;
+	nrows = PQntuples(r);
+	if (ctx != NULL) {
+		c0 = PQnfields(r) - CTX_COLS;
+		if (nrows < 1 || c0 < 0) {
+			PQclear(r);
+			if (err != NULL) {
+				copy_str(err->sqlstate, sizeof err->sqlstate, "XX000");
+				copy_str(err->message, sizeof err->message, "api function answered no context row");
+				err->detail[0] = '\0';
+			}
+			return RD_ERR_INTERNAL;
+		}
+		nrows--;
+		ctx->tenant_id = PQgetisnull(r, nrows, c0 + 3) ? 0 : atoll(PQgetvalue(r, nrows, c0 + 3));
+		ctx->user_id = PQgetisnull(r, nrows, c0 + 4) ? 0 : atoll(PQgetvalue(r, nrows, c0 + 4));
+		if (!PQgetisnull(r, nrows, c0)) {
+			const char *state = PQgetvalue(r, nrows, c0);
+			if (err != NULL) {
+				copy_str(err->sqlstate, sizeof err->sqlstate, state);
+				copy_str(err->message, sizeof err->message, PQgetvalue(r, nrows, c0 + 1));
+				copy_str(err->detail, sizeof err->detail, PQgetvalue(r, nrows, c0 + 2));
+			}
+			e = rd_db_map_sqlstate(state);
+			PQclear(r);
+			return e == RD_OK ? RD_ERR_INTERNAL : e;
+		}
 	}
 	if (out != NULL) {
 		*out = calloc(1, sizeof **out);
 		if (*out == NULL)
 			abort();
-		(*out)->pg = kept;
+		(*out)->pg = r;
+		(*out)->nrows = nrows;
 	} else {
-		PQclear(kept);
+		PQclear(r);
 	}
 	return RD_OK;
-lost:
-	PQclear(kept);
-	if (err != NULL) {
-		copy_str(err->sqlstate, sizeof err->sqlstate, "08006");
-		copy_str(err->message, sizeof err->message, PQerrorMessage(db->conn));
-		err->detail[0] = '\0';
-	}
-	drop_conn(db);
-	return RD_ERR_UNAVAILABLE;
 }
 
 static enum rd_err call(struct rd_db *db, struct rd_dbctx *ctx, struct rd_stmt *stmt,
@@ -313,11 +274,9 @@ static enum rd_err call(struct rd_db *db, struct rd_dbctx *ctx, struct rd_stmt *
 		e = ensure_conn(db, err);
 		if (e != RD_OK)
 			break;
-		if (ctx != NULL && (e = prepare(db, &st_ctx, err)) != RD_OK)
-			goto check;
 		if ((e = prepare(db, stmt, err)) != RD_OK)
 			goto check;
-		e = pipeline(db, ctx, stmt, params, out, err);
+		e = exec_stmt(db, ctx, stmt, params, out, err);
 check:
 		if (e != RD_ERR_UNAVAILABLE || !was_connected)
 			break;
@@ -344,12 +303,12 @@ enum rd_err rd_db_exec(struct rd_db *db, struct rd_stmt *stmt, const char *const
 
 int rd_res_nrows(const struct rd_res *res)
 {
-	return res && res->pg ? PQntuples(res->pg) : 0;
+	return res && res->pg ? res->nrows : 0;
 }
 
 int rd_res_isnull(const struct rd_res *res, int row, int col)
 {
-	return res == NULL || res->pg == NULL || row >= PQntuples(res->pg) || col >= PQnfields(res->pg) ||
+	return res == NULL || res->pg == NULL || row >= res->nrows || col >= PQnfields(res->pg) ||
 	       PQgetisnull(res->pg, row, col);
 }
 

@@ -1,10 +1,11 @@
 /*
  * db/: the only code that talks to PostgreSQL (the only includer of libpq-fe.h).
  *
- * One connection per worker process. Every request runs as ONE pipelined batch in ONE implicit
- * transaction: rd_ctx(host, token_hash) — which resolves the tenant and caller and sets the RLS settings
- * with set_config(..., true) — followed by the operation's statement, then a Sync. So authentication,
- * authorization and the work cost one network round trip, and a failing step rolls back everything.
+ * One connection per worker process. Every request is ONE prepared statement in ONE implicit transaction:
+ * SELECT * FROM api.<op>($1 host, $2 token_hash, ...), a SECURITY DEFINER function that authenticates the
+ * request itself (the application role can reach data no other way) and answers the operation's rows plus
+ * a context row (tenant, user, outcome). So authentication, authorization and the work cost one statement
+ * and one round trip, and a failure rolls back everything.
  *
  * Statements are declared where they are used (one db/<resource>.c per resource) as static
  * struct rd_stmt objects; they are prepared lazily on first use per connection.
@@ -26,16 +27,15 @@ struct rd_stmt {
 	unsigned prepared_gen; /* connection generation it was prepared on; 0 = never */
 };
 #define RD_STMT(name, sql, nparams) { (name), (sql), (nparams), 0 }
+/* Most parameters of an operation (a request statement adds host and token hash in front). */
+#define RD_MAX_PARAMS 14
 
-/* Identity of the request, in; what rd_ctx() found, out. */
+/* Identity of the request, in; what the api function's context row said, out. */
 struct rd_dbctx {
 	const char *host;       /* normalised request host */
 	const char *token_hash; /* hex SHA-256 of the presented token, or NULL */
 	long long tenant_id;
-	long long root_account_id;
 	long long user_id;      /* 0 = anonymous */
-	int is_admin;           /* api2 Administrator */
-	int read_only;
 	double db_ms;           /* time spent waiting on the database */
 };
 

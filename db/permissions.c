@@ -1,8 +1,7 @@
 #include "permissions.h"
 
 /* rd_permissions_check_named is inlined into this statement (0014); without names it answers for all. */
-struct rd_stmt rd_dbpermissions_check = RD_STMT(
-	"permissions_check",
-	"SELECT body FROM rd_permissions_check_named($1, $2, $3::json)", 3);
+struct rd_stmt rd_dbpermissions_check =
+	RD_STMT("permissions_check", "SELECT * FROM api.permissions_check($1, $2, $3, $4, $5)", 3);
 struct rd_stmt rd_dbpermissions_explain =
-	RD_STMT("permissions_explain", "SELECT rd_permissions_explain($1, $2, $3, $4)", 4);
+	RD_STMT("permissions_explain", "SELECT * FROM api.permissions_explain($1, $2, $3, $4, $5, $6)", 4);

@@ -2,7 +2,8 @@
 
 #include <stddef.h>
 
-struct rd_stmt rd_dbsys_noop = RD_STMT("sys_noop", "SELECT 1", 0);
+/* The context alone (api.sys_noop): an unknown host is a 404 before any other complaint. */
+struct rd_stmt rd_dbsys_noop = RD_STMT("sys_noop", "SELECT * FROM api.sys_noop($1, $2)", 0);
 static struct rd_stmt st_ping = RD_STMT("sys_ping", "SELECT 1", 0);
 
 enum rd_err rd_dbsys_ping(struct rd_db *db, struct rd_dberr *err)

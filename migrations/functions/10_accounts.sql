@@ -7,24 +7,74 @@
 -- The account chain
 -- ---------------------------------------------------------------------------------------------------------
 
--- rd_account_chain (0001) with the same contract and result, planned so that each step is one primary-key
--- probe: the recursive term looks the parent up through a LATERAL ... LIMIT 1, where the original join let
--- the planner materialise every account of the tenant and scan it once per level (O(depth x accounts); with
--- 100k sub-accounts, seconds). The CYCLE clause still ends a loop in corrupt data; the depth cap stays.
-CREATE OR REPLACE FUNCTION rd_account_chain(p_account bigint)
-    RETURNS TABLE (account_id bigint, depth int)
+-- The chain by walking parent links: [p_account, parent, ..., root], ending at the first repeated account
+-- (a cycle in corrupt data) or after 10000 levels. What the stored accounts.chain must always equal; used by
+-- the triggers below when a move creates a cycle, and by the SQL tests to check the stored chains.
+CREATE OR REPLACE FUNCTION rd_account_chain_walk(p_tenant bigint, p_account bigint) RETURNS bigint[]
     LANGUAGE sql STABLE
     AS $$
-    WITH RECURSIVE chain (tenant_id, id, parent, depth) AS (
-        SELECT a.tenant_id, a.id, a.parent_account_id, 0 FROM accounts a WHERE a.id = p_account
+    WITH RECURSIVE walk (parent, chain) AS (
+        SELECT a.parent_account_id, ARRAY[a.id] FROM accounts a WHERE a.tenant_id = p_tenant AND a.id = p_account
         UNION ALL
-        SELECT n.tenant_id, n.id, n.parent_account_id, c.depth + 1
-          FROM chain c
-         CROSS JOIN LATERAL (SELECT a.tenant_id, a.id, a.parent_account_id FROM accounts a
-                              WHERE a.tenant_id = c.tenant_id AND a.id = c.parent LIMIT 1) n
-         WHERE c.depth < 10000
-    ) CYCLE id SET is_cycle USING path
-    SELECT id, depth FROM chain WHERE NOT is_cycle
+        SELECT n.parent_account_id, w.chain || n.id
+          FROM walk w
+         CROSS JOIN LATERAL (SELECT a.id, a.parent_account_id FROM accounts a
+                              WHERE a.tenant_id = p_tenant AND a.id = w.parent LIMIT 1) n
+         WHERE w.parent IS NOT NULL AND NOT (w.parent = ANY (w.chain)) AND cardinality(w.chain) < 10000
+    )
+    SELECT w.chain FROM walk w ORDER BY cardinality(w.chain) DESC LIMIT 1
+    $$;
+
+-- BEFORE INSERT OR UPDATE OF parent_account_id: the row's chain is itself followed by its parent's chain,
+-- cut before the row itself if the parent's chain contains it (a move under a descendant: a cycle).
+CREATE OR REPLACE FUNCTION rd_accounts_chain_set() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    pc bigint[];
+    k int;
+BEGIN
+    IF NEW.parent_account_id IS NOT NULL THEN
+        SELECT a.chain INTO pc FROM accounts a WHERE a.tenant_id = NEW.tenant_id AND a.id = NEW.parent_account_id;
+    END IF;
+    k := array_position(pc, NEW.id);
+    NEW.chain := ARRAY[NEW.id] || CASE WHEN k IS NULL THEN coalesce(pc, '{}') ELSE pc[1:k - 1] END;
+    RETURN NEW;
+END $$;
+
+-- AFTER UPDATE OF parent_account_id: every descendant's chain gets the moved account's new chain as its
+-- tail (one UPDATE over the tenant's accounts whose chain contains it). If the move made a cycle, the
+-- descendants' chains are walked again instead, each ending at its own first repeat.
+CREATE OR REPLACE FUNCTION rd_accounts_chain_moved() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF NEW.chain[cardinality(NEW.chain)] = NEW.id OR NOT EXISTS (
+           SELECT 1 FROM accounts r WHERE r.tenant_id = NEW.tenant_id AND r.id = NEW.chain[cardinality(NEW.chain)]
+              AND r.parent_account_id IS NOT NULL) THEN
+        UPDATE accounts d SET chain = d.chain[1:array_position(d.chain, NEW.id) - 1] || NEW.chain
+         WHERE d.tenant_id = NEW.tenant_id AND d.chain @> ARRAY[NEW.id] AND d.id <> NEW.id;
+    ELSE
+        UPDATE accounts d SET chain = rd_account_chain_walk(d.tenant_id, d.id)
+         WHERE d.tenant_id = NEW.tenant_id AND d.chain @> ARRAY[NEW.id] AND d.id <> NEW.id;
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE TRIGGER accounts_chain_set BEFORE INSERT OR UPDATE OF parent_account_id ON accounts
+    FOR EACH ROW EXECUTE FUNCTION rd_accounts_chain_set();
+CREATE OR REPLACE TRIGGER accounts_chain_moved AFTER UPDATE OF parent_account_id ON accounts
+    FOR EACH ROW WHEN (OLD.parent_account_id IS DISTINCT FROM NEW.parent_account_id)
+    EXECUTE FUNCTION rd_accounts_chain_moved();
+
+-- The chain of an account as (account_id, depth) rows, depth 0 = the account itself. One lookup of the
+-- stored chain; inlinable.
+CREATE OR REPLACE FUNCTION rd_account_chain(p_account bigint) RETURNS TABLE (account_id bigint, depth int)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT u.id, (u.n - 1)::int
+      FROM accounts a CROSS JOIN LATERAL unnest(a.chain) WITH ORDINALITY u(id, n)
+     WHERE a.tenant_id = rd_tenant() AND a.id = p_account
     $$;
 
 -- Resolves a Canvas :account_id (canvas-conventions.md "Ids in URLs"): numeric id, self (the tenant's root),

@@ -3,26 +3,13 @@
 -- Source file: every object here is defined once, with CREATE OR REPLACE; `rolesd migrate` re-applies
 -- the function files when one changes (README, "Migrations").
 
--- The chain as an array, [C, parent(C), ..., root] (element n is at depth n-1). Every endpoint computes it
--- once and hands it to the functions below. The same recursive walk as rd_account_chain, but the path
--- array it carries is both the cycle guard (a parent already on the path ends the walk) and the answer, so
--- no CYCLE records are built; plpgsql so that its plan is cached per connection.
+-- [C, parent(C), ..., root]: the account's stored chain (0017), NULL if there is no such account here.
+-- plpgsql so that plpgsql callers get a cached plan (a scalar SQL function with FROM is planned per call).
 CREATE OR REPLACE FUNCTION rd_canvas_chain(p_account bigint) RETURNS bigint[]
     LANGUAGE plpgsql STABLE
     AS $$
 BEGIN
-    RETURN (
-        WITH RECURSIVE walk (parent, path) AS (
-            SELECT a.parent_account_id, ARRAY[a.id] FROM accounts a
-             WHERE a.tenant_id = rd_tenant() AND a.id = p_account
-            UNION ALL
-            SELECT n.parent_account_id, w.path || n.id
-              FROM walk w
-             CROSS JOIN LATERAL (SELECT a.id, a.parent_account_id FROM accounts a
-                                  WHERE a.tenant_id = rd_tenant() AND a.id = w.parent LIMIT 1) n
-             WHERE w.parent IS NOT NULL AND NOT (w.parent = ANY (w.path)) AND cardinality(w.path) < 10000
-        )
-        SELECT w.path FROM walk w ORDER BY cardinality(w.path) DESC LIMIT 1);
+    RETURN (SELECT a.chain FROM accounts a WHERE a.tenant_id = rd_tenant() AND a.id = p_account);
 END $$;
 
 -- Role JSON's "permissions" object is assembled by the C edge, not here.
@@ -341,22 +328,10 @@ CREATE OR REPLACE FUNCTION rd_canvas_account_fast(p_ref text) RETURNS TABLE (id 
            END
     $$;
 
--- rd_canvas_chain (0002) as an inlinable query: [C, parent(C), ..., root].
+-- rd_canvas_chain as an inlinable query: [C, parent(C), ..., root].
 CREATE OR REPLACE FUNCTION rd_canvas_chain_of(p_account bigint) RETURNS TABLE (ids bigint[])
     LANGUAGE sql STABLE
-    AS $$
-    WITH RECURSIVE walk (parent, path) AS (
-        SELECT a.parent_account_id, ARRAY[a.id] FROM accounts a
-         WHERE a.tenant_id = rd_tenant() AND a.id = p_account
-        UNION ALL
-        SELECT n.parent_account_id, w.path || n.id
-          FROM walk w
-         CROSS JOIN LATERAL (SELECT a.id, a.parent_account_id FROM accounts a
-                              WHERE a.tenant_id = rd_tenant() AND a.id = w.parent LIMIT 1) n
-         WHERE w.parent IS NOT NULL AND NOT (w.parent = ANY (w.path)) AND cardinality(w.path) < 10000
-    )
-    SELECT w.path FROM walk w ORDER BY cardinality(w.path) DESC LIMIT 1
-    $$;
+    AS $$ SELECT a.chain FROM accounts a WHERE a.tenant_id = rd_tenant() AND a.id = p_account $$;
 
 -- rd_canvas_require (0002) as a boolean: true, or it raises.
 CREATE OR REPLACE FUNCTION rd_canvas_authorized(p_chain bigint[], p_perm text) RETURNS boolean

@@ -11,8 +11,11 @@ concurrencies after a warm-up:
 
 Every figure is reported as a ratio to Q and F of the same run and concurrency, so the numbers hold on any
 machine. Any non-2xx answer fails the run. Medians over --runs runs (default 3).
-Writes a JSON list of {"name","rps","p50_ms","p99_ms","ratio_q","ratio_f","errors","cpu_ms_per_req"} plus
-the machine description to --out.
+Each row also carries PostgreSQL's CPU per request: the CPU time of the stack's PostgreSQL processes over
+the run divided by its requests (pg_us_per_req), and its ratio to Q's (pg_ratio_q): with many stateless
+hosts over one database, that figure decides how many requests one deployment can serve.
+Writes a JSON list of {"name","rps","p50_ms","p99_ms","ratio_q","ratio_f","errors","cpu_ms_per_req",
+"pg_us_per_req","pg_ratio_q"} plus the machine description to --out.
 """
 import argparse
 import json
@@ -39,6 +42,31 @@ def cpu_busy():
         parts = [int(x) for x in f.readline().split()[1:]]
     idle = parts[3] + (parts[4] if len(parts) > 4 else 0)
     return sum(parts[:8]) - idle
+
+
+PG_PID_FILE = None  # set by main(): the stack's postmaster.pid
+
+
+def pg_cpu_ticks():
+    """CPU time (user + system, clock ticks) of the stack's PostgreSQL: the postmaster and its children.
+    Backends live as long as the workers' connections, so a run's difference is what PostgreSQL spent."""
+    if PG_PID_FILE is None:
+        return 0
+    with open(PG_PID_FILE) as f:
+        pm = int(f.readline())
+    total = 0
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                st = f.read()
+        except OSError:
+            continue
+        fields = st[st.rindex(")") + 2:].split()
+        if int(d) == pm or int(fields[1]) == pm:  # fields[1] = ppid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total
 
 
 def machine():
@@ -72,11 +100,11 @@ class Target:
 def run_wrk(url, target, conns, duration, threads=2):
     env = dict(os.environ, BENCH_METHOD=target.method, BENCH_BODY=target.body or "",
                BENCH_CTYPE=target.ctype or "", BENCH_TOKEN=target.token or "", BENCH_HOST=target.host)
-    c0 = cpu_busy()
+    c0, pg0 = cpu_busy(), pg_cpu_ticks()
     p = subprocess.run(["wrk", "-t%d" % threads, "-c%d" % conns, "-d%ds" % duration, "--latency",
                         "-s", os.path.join(HERE, "report.lua"), url + target.path],
                        capture_output=True, text=True, env=env)
-    busy = cpu_busy() - c0
+    busy, pg = cpu_busy() - c0, pg_cpu_ticks() - pg0
     line = [x for x in p.stdout.splitlines() if x.startswith("{")]
     if p.returncode != 0 or not line:
         raise RuntimeError("wrk failed for %s: %s %s" % (target.name, p.stdout, p.stderr))
@@ -84,6 +112,7 @@ def run_wrk(url, target, conns, duration, threads=2):
     secs = r["duration_us"] / 1e6
     r["rps"] = r["requests"] / secs if secs else 0.0
     r["cpu_ms_per_req"] = (busy / os.sysconf("SC_CLK_TCK") * 1000.0 / r["requests"]) if r["requests"] else 0.0
+    r["pg_us_per_req"] = (pg / os.sysconf("SC_CLK_TCK") * 1e6 / r["requests"]) if r["requests"] else 0.0
     return r
 
 
@@ -150,6 +179,7 @@ def summarise(targets, results, conc_list):
         def med(name, key):
             return statistics.median(r[key] for r in results[(name, conns)])
         q = med("baseline Q (pk SELECT)", "rps")
+        q_pg = med("baseline Q (pk SELECT)", "pg_us_per_req")
         f = med("baseline F (FastCGI const)", "rps")
         for t in targets:
             rs = results[(t.name, conns)]
@@ -159,17 +189,19 @@ def summarise(targets, results, conc_list):
                 "p50_ms": round(med(t.name, "p50_us") / 1000.0, 3), "p99_ms": round(med(t.name, "p99_us") / 1000.0, 3),
                 "ratio_q": round(rps / q, 3) if q else None, "ratio_f": round(rps / f, 3) if f else None,
                 "errors": sum(r["errors"] for r in rs), "cpu_ms_per_req": round(med(t.name, "cpu_ms_per_req"), 4),
+                "pg_us_per_req": round(med(t.name, "pg_us_per_req"), 1),
+                "pg_ratio_q": round(med(t.name, "pg_us_per_req") / q_pg, 2) if q_pg else None,
             })
     return rows
 
 
 def print_table(rows):
-    print("%-52s %9s %8s %8s %7s %7s %6s %8s" % ("endpoint", "req/s", "p50 ms", "p99 ms", "xQ", "xF", "errs",
-                                                 "cpu ms"))
+    print("%-52s %9s %8s %8s %7s %7s %6s %8s %7s %7s" % ("endpoint", "req/s", "p50 ms", "p99 ms", "xQ", "xF",
+                                                         "errs", "cpu ms", "pg us", "pg xQ"))
     for r in rows:
-        print("%-52s %9.0f %8.2f %8.2f %7.2f %7.2f %6d %8.3f" % (
+        print("%-52s %9.0f %8.2f %8.2f %7.2f %7.2f %6d %8.3f %7.1f %7.2f" % (
             r["name"], r["rps"], r["p50_ms"], r["p99_ms"], r["ratio_q"] or 0, r["ratio_f"] or 0, r["errors"],
-            r["cpu_ms_per_req"]))
+            r["cpu_ms_per_req"], r.get("pg_us_per_req", 0), r.get("pg_ratio_q") or 0))
 
 
 def main():
@@ -194,6 +226,8 @@ def main():
             if line.startswith("export "):
                 k, v = line[7:].strip().split("=", 1)
                 os.environ[k] = v.strip("'")
+    global PG_PID_FILE
+    PG_PID_FILE = os.path.join(stack_dir, "pg", "postmaster.pid")
     procs = []
     try:
         import harness

@@ -4,8 +4,8 @@ SELECT no_plan();
 CREATE TEMP TABLE t AS
 SELECT * FROM rd_tenant_create('Acct', ARRAY['acct.test'], 'Root Admin', repeat('a', 64), 'aaaaa');
 INSERT INTO t SELECT * FROM rd_tenant_create('Other', ARRAY['other.test'], 'Other Admin', repeat('b', 64), 'bbbbb');
-GRANT SELECT ON t TO rolesd_app;
-SET ROLE rolesd_app;
+GRANT SELECT ON t TO rolesd_app, rolesd_owner;
+SET ROLE rolesd_owner;
 SELECT set_config('rolesd.tenant_id', (SELECT min(tenant_id) FROM t)::text, false);
 SELECT set_config('rolesd.user_id', (SELECT min(admin_user_id) FROM t)::text, false);
 
@@ -50,7 +50,7 @@ INSERT INTO roles (tenant_id, root_account_id, account_id, name, base_role_type,
 SELECT tenant_id, root_account_id, root_account_id, 'Auditor', 'AccountMembership', 'active' FROM t ORDER BY tenant_id LIMIT 1;
 INSERT INTO account_users (tenant_id, account_id, user_id, role_id)
 SELECT u.tenant_id, u.account_id, u.id, r.id FROM users u, roles r WHERE u.login_id = 'aud' AND r.name = 'Auditor';
-SET ROLE rolesd_app;
+SET ROLE rolesd_owner;
 SELECT set_config('rolesd.tenant_id', (SELECT min(tenant_id) FROM t)::text, false);
 SELECT set_config('rolesd.user_id', (SELECT id FROM users WHERE login_id = 'aud')::text, false);
 CREATE FUNCTION pg_temp.detail(stmt text) RETURNS json LANGUAGE plpgsql AS $$

@@ -3,14 +3,14 @@ SELECT no_plan();
 CREATE TEMP TABLE t AS
 SELECT * FROM rd_tenant_create('Alpha', ARRAY['alpha.test'], 'Alice', repeat('a', 64), 'aaaaa');
 INSERT INTO t SELECT * FROM rd_tenant_create('Beta', ARRAY['beta.test'], 'Bob', repeat('b', 64), 'bbbbb');
-GRANT SELECT ON t TO rolesd_app;
+GRANT SELECT ON t TO rolesd_app, rolesd_owner;
 
 -- a non-admin user in tenant A
 SELECT set_config('rolesd.tenant_id', (SELECT min(tenant_id) FROM t)::text, false);
 INSERT INTO users (tenant_id, name, login_id, is_admin)
 SELECT min(tenant_id), 'Carol', 'carol', false FROM t;
 CREATE TEMP TABLE carol AS SELECT id FROM users WHERE login_id = 'carol';
-GRANT SELECT ON carol TO rolesd_app;
+GRANT SELECT ON carol TO rolesd_app, rolesd_owner;
 
 -- Seed
 SELECT is((SELECT count(*) FROM api2_roles WHERE tenant_id = t.tenant_id), 26::bigint,
@@ -44,7 +44,7 @@ SELECT rd_api2_seed_tenant(id) FROM tenants ORDER BY id;
 SELECT is((SELECT count(*) FROM api2_roles), 52::bigint, 'seeding existing tenants fills the gap once');
 
 -- As the service role, tenant A, as the admin Alice.
-SET ROLE rolesd_app;
+SET ROLE rolesd_owner;
 SELECT set_config('rolesd.tenant_id', (SELECT min(tenant_id) FROM t)::text, false);
 SELECT is((SELECT count(DISTINCT tenant_id) FROM api2_roles), 1::bigint, 'RLS: tenant A sees only its roles');
 SELECT is((SELECT count(DISTINCT tenant_id) FROM api2_role_permissions), 1::bigint,
@@ -70,8 +70,8 @@ SELECT throws_ok($$SELECT rd_api2_roles_get('99999999999999999999')$$, 'RDR04', 
 SELECT throws_ok($$SELECT rd_api2_roles_get('-1')$$, 'RDR04', NULL, 'negative id: 404');
 RESET ROLE;
 CREATE TEMP TABLE beta_role AS SELECT min(id) AS id FROM api2_roles WHERE tenant_id = (SELECT max(tenant_id) FROM t);
-GRANT SELECT ON beta_role TO rolesd_app;
-SET ROLE rolesd_app;
+GRANT SELECT ON beta_role TO rolesd_app, rolesd_owner;
+SET ROLE rolesd_owner;
 SELECT throws_ok(format($$SELECT rd_api2_roles_get('%s')$$, (SELECT id FROM beta_role)), 'RDR04', NULL,
                  'another tenant''s role: 404');
 SELECT throws_ok(format($$SELECT rd_api2_roles_add_permissions('%s', '["media-read"]')$$, (SELECT id FROM beta_role)),
@@ -202,7 +202,7 @@ SELECT is(rd_api2_roles_delete('abc'), false, 'delete a non-numeric id: no-op');
 -- read-only mode refuses writes, not reads
 RESET ROLE;
 UPDATE tenants SET read_only = true WHERE id = (SELECT min(tenant_id) FROM t);
-SET ROLE rolesd_app;
+SET ROLE rolesd_owner;
 SELECT throws_ok($$SELECT * FROM rd_api2_roles_create('"RO"', '[]')$$, 'RDRO1', NULL, 'read-only: create refused');
 SELECT throws_ok($$SELECT rd_api2_roles_delete('1')$$, 'RDRO1', NULL, 'read-only: delete refused');
 SELECT throws_ok($$SELECT rd_api2_roles_add_permissions('1', '[]')$$, 'RDRO1', NULL, 'read-only: add refused');

@@ -4,11 +4,11 @@
 SELECT no_plan();
 CREATE TEMP TABLE t AS
 SELECT * FROM rd_tenant_create('Canvas', ARRAY['canvas.test'], 'Admin', repeat('c', 64), 'ccccc');
-GRANT SELECT ON t TO rolesd_app;
+GRANT SELECT ON t TO rolesd_app, rolesd_owner;
 CREATE TEMP TABLE ids (name text PRIMARY KEY, id bigint);
-GRANT ALL ON ids TO rolesd_app;
+GRANT ALL ON ids TO rolesd_app, rolesd_owner;
 
-SET ROLE rolesd_app;
+SET ROLE rolesd_owner;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
 SELECT set_config('rolesd.user_id', (SELECT admin_user_id FROM t)::text, false);
 
@@ -102,7 +102,7 @@ SELECT ok(NOT ('quiz_log_auditing' = ANY (rd_canvas_conditions_off())), 'quiz lo
 RESET ROLE;
 UPDATE tenants SET settings = '{"canvas_conditions": {"catalog_enabled": true, "block_editor": true}}'
  WHERE id = (SELECT tenant_id FROM t);
-SET ROLE rolesd_app;
+SET ROLE rolesd_owner;
 SELECT ok(NOT ('catalog_enabled' = ANY (rd_canvas_conditions_off())), 'a tenant turns the catalog on');
 SELECT is(pg_temp.at('R', 'AccountAdmin', 'manage_catalog'), 'e1l0r0x0p-s1d1', 'and manage_catalog is listed');
 SELECT is(pg_temp.at('R', 'TeacherEnrollment', 'block_editor_template_editor'), NULL,
@@ -111,7 +111,7 @@ SELECT ok(NOT rd_canvas_user_has((SELECT admin_user_id FROM t), (SELECT id FROM 
                                  'create_access_tokens'), 'a hidden permission is granted to nobody');
 RESET ROLE;
 UPDATE tenants SET settings = '{}' WHERE id = (SELECT tenant_id FROM t);
-SET ROLE rolesd_app;
+SET ROLE rolesd_owner;
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Defaults (§4.2)
@@ -227,7 +227,7 @@ SELECT pg_temp.ov('D3', 'Auditor', 'view_statistics', true, true);
 SELECT pg_temp.ov('D50', 'Auditor', 'view_statistics', false, true);
 SELECT is(pg_temp.at('D100', 'Auditor', 'view_statistics'), 'e1l1r1x0p-s1d1', 'depth 100: the topmost lock (D3)');
 CREATE TEMP TABLE timing (what text, ms numeric);
-GRANT ALL ON timing TO rolesd_app;
+GRANT ALL ON timing TO rolesd_app, rolesd_owner;
 DO $$
 DECLARE t0 timestamptz := clock_timestamp(); b text;
 BEGIN
@@ -267,7 +267,7 @@ SELECT ok(NOT rd_canvas_user_has((SELECT admin_user_id FROM t), (SELECT id FROM 
 RESET ROLE;
 INSERT INTO users (tenant_id, name, sortable_name, short_name, login_id, account_id)
 SELECT tenant_id, 'Sub Admin', 'x', 'x', 'subadmin', root_account_id FROM t;
-SET ROLE rolesd_app;
+SET ROLE rolesd_owner;
 INSERT INTO ids SELECT 'u', id FROM users WHERE login_id = 'subadmin';
 INSERT INTO account_users (tenant_id, account_id, user_id, role_id)
 VALUES (rd_tenant(), (SELECT id FROM ids WHERE name = 'S'), (SELECT id FROM ids WHERE name = 'u'),

@@ -7,7 +7,7 @@ CREATE TEMP TABLE t AS
 SELECT * FROM rd_tenant_create('Perm', ARRAY['perm.test'], 'Root Admin', repeat('a', 64), 'aaaaa');
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
 CREATE TEMP TABLE ids (k text PRIMARY KEY, v bigint);
-GRANT SELECT ON t, ids TO rolesd_app;
+GRANT SELECT ON t, ids TO rolesd_app, rolesd_owner;
 INSERT INTO ids SELECT 'R', root_account_id FROM t;
 INSERT INTO ids SELECT 'admin', admin_user_id FROM t;
 WITH s AS (INSERT INTO accounts (tenant_id, parent_account_id, root_account_id, name)
@@ -55,10 +55,10 @@ CREATE FUNCTION pg_temp.ovr(acc text, perm text, en boolean, lk boolean DEFAULT 
        SET enabled = EXCLUDED.enabled, locked = EXCLUDED.locked, applies_to_self = EXCLUDED.applies_to_self,
            applies_to_descendants = EXCLUDED.applies_to_descendants $$;
 CREATE FUNCTION pg_temp.clear() RETURNS void LANGUAGE sql AS $$ DELETE FROM role_overrides $$;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA pg_temp TO rolesd_app;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA pg_temp TO rolesd_app, rolesd_owner;
 
 -- Defaults
-SET ROLE rolesd_app;
+SET ROLE rolesd_owner;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
 SELECT ok(pg_temp.has('admin', 'R', 'read_reports'), 'AccountAdmin at the root: default on');
 SELECT ok(pg_temp.has('admin', 'X', 'read_reports'), 'a root membership reaches grandchildren');
@@ -87,7 +87,7 @@ SELECT ok(NOT pg_temp.has('a_s', 'S', 'become_user'), 'root-only: never through 
 SELECT ok(NOT pg_temp.has('a_s', 'X', 'become_user'), 'root-only: nor below it');
 RESET ROLE;
 SELECT pg_temp.ovr('S', 'become_user', true);
-SET ROLE rolesd_app;
+SET ROLE rolesd_owner;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
 SELECT ok(NOT pg_temp.has('u_s', 'S', 'become_user'), 'root-only: an override on the sub-account does not help');
 
@@ -95,7 +95,7 @@ SELECT ok(NOT pg_temp.has('u_s', 'S', 'become_user'), 'root-only: an override on
 RESET ROLE;
 INSERT INTO role_overrides (tenant_id, account_id, role_id, permission, enabled, locked)
 SELECT tenant_id, pg_temp.id('R'), pg_temp.id('AccountAdmin'), 'manage_account_settings', false, true FROM t;
-SET ROLE rolesd_app;
+SET ROLE rolesd_owner;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
 SELECT ok(pg_temp.has('admin', 'R', 'manage_account_settings'), 'unavailable to the base type: overrides ignored');
 SELECT is((SELECT max(w.reason) FROM rd_membership_walk(pg_temp.id('AccountAdmin'), pg_temp.id('R'),
@@ -107,7 +107,7 @@ SELECT pg_temp.clear();
 
 -- Grant at R: every membership below gets it
 SELECT pg_temp.ovr('R', 'read_reports', true);
-SET ROLE rolesd_app;
+SET ROLE rolesd_owner;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
 SELECT ok(pg_temp.has('u_r', 'R', 'read_reports') AND pg_temp.has('u_r', 'X', 'read_reports'),
           'grant at R: holder at R has it at R and X');
@@ -117,7 +117,7 @@ RESET ROLE;
 
 -- Revocation attempt below a grant
 SELECT pg_temp.ovr('S', 'read_reports', false);
-SET ROLE rolesd_app;
+SET ROLE rolesd_owner;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
 SELECT ok(pg_temp.has('u_r', 'S', 'read_reports'), 'a sub-account cannot revoke a grant to an admin of a parent');
 SELECT ok(pg_temp.has('u_r', 'X', 'read_reports'), '... nor for the levels below it');
@@ -136,7 +136,7 @@ SELECT pg_temp.clear();
 
 -- Below the membership rows can only add
 SELECT pg_temp.ovr('S', 'read_reports', true);
-SET ROLE rolesd_app;
+SET ROLE rolesd_owner;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
 SELECT ok(NOT pg_temp.has('u_r', 'R', 'read_reports'), 'grant at S: not at R');
 SELECT ok(pg_temp.has('u_r', 'S', 'read_reports') AND pg_temp.has('u_r', 'X', 'read_reports'),
@@ -151,21 +151,21 @@ SELECT pg_temp.clear();
 
 -- applies_to
 SELECT pg_temp.ovr('R', 'read_reports', true, s => false);
-SET ROLE rolesd_app;
+SET ROLE rolesd_owner;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
 SELECT ok(NOT pg_temp.has('u_r', 'R', 'read_reports'), 'applies_to_self=false: not on the account itself');
 SELECT ok(pg_temp.has('u_r', 'S', 'read_reports'), 'applies_to_self=false: on its descendants');
 SELECT ok(pg_temp.has('u_s', 'S', 'read_reports'), '... and for memberships held below');
 RESET ROLE;
 SELECT pg_temp.ovr('R', 'read_reports', true, d => false);
-SET ROLE rolesd_app;
+SET ROLE rolesd_owner;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
 SELECT ok(pg_temp.has('u_r', 'R', 'read_reports'), 'applies_to_descendants=false: on the account itself');
 SELECT ok(NOT pg_temp.has('u_r', 'S', 'read_reports'), 'applies_to_descendants=false: not below');
 SELECT ok(NOT pg_temp.has('u_s', 'S', 'read_reports'), '... not for memberships held below either');
 RESET ROLE;
 SELECT pg_temp.ovr('R', 'read_reports', true, lk => true, d => false);
-SET ROLE rolesd_app;
+SET ROLE rolesd_owner;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
 SELECT ok(NOT pg_temp.has('u_s', 'S', 'read_reports'), 'locked self-only grant above: still not below');
 SELECT is(pg_temp.disagree(), 0::bigint, 'walk and rd_canvas_user_has agree (scenario 4)');
@@ -176,7 +176,7 @@ SELECT pg_temp.clear();
 SELECT pg_temp.ovr('R', 'read_reports', false, lk => true);
 SELECT pg_temp.ovr('S', 'read_reports', true);
 SELECT pg_temp.ovr('X', 'read_reports', true);
-SET ROLE rolesd_app;
+SET ROLE rolesd_owner;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
 SELECT ok(NOT pg_temp.has('u_s', 'S', 'read_reports'), 'a locked deny above beats a grant at the membership');
 SELECT ok(NOT pg_temp.has('u_x', 'X', 'read_reports'), 'a locked deny two levels up too');
@@ -189,7 +189,7 @@ RESET ROLE;
 SELECT pg_temp.clear();
 SELECT pg_temp.ovr('S', 'read_reports', true, lk => true);
 SELECT pg_temp.ovr('X', 'read_reports', false);
-SET ROLE rolesd_app;
+SET ROLE rolesd_owner;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
 SELECT ok(pg_temp.has('u_x', 'X', 'read_reports'), 'a locked grant above cannot be denied below');
 SELECT ok(pg_temp.has('u_r', 'X', 'read_reports'), 'a locked grant below a root membership adds');
@@ -199,7 +199,7 @@ SELECT pg_temp.clear();
 
 -- Several memberships: any one suffices
 SELECT pg_temp.ovr('X', 'read_reports', true);
-SET ROLE rolesd_app;
+SET ROLE rolesd_owner;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
 SELECT ok(pg_temp.has('two', 'X', 'read_reports'), 'two memberships: the one at X grants');
 SELECT ok(NOT pg_temp.has('two', 'S2', 'read_reports'), 'the other does not');
@@ -207,13 +207,13 @@ RESET ROLE;
 
 -- Memberships that do not count
 UPDATE roles SET workflow_state = 'inactive' WHERE id = pg_temp.id('Auditor');
-SET ROLE rolesd_app;
+SET ROLE rolesd_owner;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
 SELECT ok(NOT pg_temp.has('two', 'X', 'read_reports'), 'an inactive role confers nothing');
 RESET ROLE;
 UPDATE roles SET workflow_state = 'active' WHERE id = pg_temp.id('Auditor');
 UPDATE account_users SET workflow_state = 'deleted' WHERE user_id = pg_temp.id('two') AND account_id = pg_temp.id('X');
-SET ROLE rolesd_app;
+SET ROLE rolesd_owner;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
 SELECT ok(NOT pg_temp.has('two', 'X', 'read_reports'), 'a deleted membership confers nothing');
 

@@ -1,0 +1,668 @@
+-- The entry points: the only functions rolesd_app may call (0016 revokes everything else).
+--
+-- One per prepared statement of db/*.c, named after it. Each is one call = one statement = one transaction:
+-- rd_authenticate(host, token_hash) first (the tenant and caller come from credentials presented in this
+-- call, never from a setting the session made), then the operation's query. Rows: the operation's rows,
+-- then one last row carrying the context and the outcome (ctx_err = SQLSTATE of a failure, ctx_msg,
+-- ctx_detail, ctx_tenant_id, ctx_user_id), so that db/db.c logs the tenant and user of failed requests too.
+-- A failure inside the operation is caught (its writes roll back with the block's subtransaction) and
+-- reported in that row; the operation's columns are then ignored.
+--
+-- SECURITY DEFINER with a pinned search_path; the SET clause also restores the context settings on return.
+
+-- No operation: the context alone (an unknown host is a 404 before any other complaint).
+CREATE OR REPLACE FUNCTION api.sys_noop(p_host text, p_token_hash text)
+    RETURNS TABLE (ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+BEGIN
+    RETURN QUERY SELECT c.err, c.msg, NULL::text, c.tenant_id, c.user_id FROM rd_authenticate(p_host, p_token_hash) c;
+END $$;
+
+-- The static permission catalogue's text (no tenant data): what each worker loads once (fcgi/canvas_json.c).
+CREATE OR REPLACE FUNCTION api.canvas_json_catalog()
+    RETURNS TABLE (kind text, base_role_type text, is_root boolean, ord int, member text, hidden_by_default boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+    AS $$ SELECT * FROM rd_canvas_json_catalog() $$;
+
+CREATE OR REPLACE FUNCTION api.accounts_show(p_host text, p_token_hash text, a1 text, a2 text)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_accounts_show(a1, a2)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.accounts_update(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_accounts_update(a1, a2, a3, a4, a5)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.accounts_sub_list(p_host text, p_token_hash text, a1 text, a2 text, a3 boolean, a4 text, a5 integer)
+    RETURNS TABLE (o1 bigint, o2 text, o3 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT account_id, body, next_page FROM rd_accounts_sub_list(a1, a2, a3::boolean, a4, a5::int)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::bigint, NULL::text, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.accounts_sub_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_accounts_sub_create(a1, a2, a3, a4)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.accounts_sub_delete(p_host text, p_token_hash text, a1 text, a2 text, a3 text)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_accounts_sub_delete(a1, a2, a3)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.admins_list(p_host text, p_token_hash text, a1 text, a2 text, a3 json, a4 text, a5 integer)
+    RETURNS TABLE (o1 bigint, o2 text, o3 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT account_id, body, next_page FROM rd_admins_list(a1, a2, CASE WHEN a3::json IS NULL THEN NULL ELSE ARRAY(SELECT json_array_elements_text(a3::json)) END, a4, a5::int)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::bigint, NULL::text, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.admins_self(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 integer)
+    RETURNS TABLE (o1 bigint, o2 text, o3 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT account_id, body, next_page FROM rd_admins_self(a1, a2, a3, a4::int)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::bigint, NULL::text, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.admins_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_admins_create(a1, a2, a3, a4, a5)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.admins_delete(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_admins_delete(a1, a2, a3, a4, a5)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_roles_list(p_host text, p_token_hash text, a1 jsonb, a2 jsonb, a3 jsonb, a4 jsonb, a5 bigint, a6 integer)
+    RETURNS TABLE (o1 bigint, o2 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT total, items FROM rd_api2_roles_list(a1::jsonb, a2::jsonb, a3::jsonb, a4::jsonb, a5::bigint, a6::int)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_roles_count(p_host text, p_token_hash text, a1 jsonb, a2 jsonb, a3 jsonb, a4 jsonb)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_api2_roles_count(a1::jsonb, a2::jsonb, a3::jsonb, a4::jsonb)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_roles_get(p_host text, p_token_hash text, a1 text)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT CASE WHEN rd_user() IS NULL THEN rd_fail('RDU01', 'Authentication required: send an Authorization: Bearer token') WHEN NOT coalesce(u.is_admin, false) THEN rd_fail('RD403', 'Only Administrator users may use the Roles API') WHEN r.id IS NULL THEN rd_fail('RDR04', 'Role not found') ELSE rd_api2_role_json(r, ARRAY(SELECT p.permission FROM api2_role_permissions p WHERE p.tenant_id = r.tenant_id AND p.role_id = r.id ORDER BY p.permission)) END FROM (SELECT 1) one LEFT JOIN users u ON u.tenant_id = rd_tenant() AND u.id = rd_user() LEFT JOIN api2_roles r ON r.tenant_id = rd_tenant() AND r.id = rd_api2_parse_id(a1)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_roles_create(p_host text, p_token_hash text, a1 jsonb, a2 jsonb)
+    RETURNS TABLE (o1 bigint, o2 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT id, body FROM rd_api2_roles_create(a1::jsonb, a2::jsonb)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_roles_update(p_host text, p_token_hash text, a1 text, a2 jsonb, a3 jsonb)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_api2_roles_update(a1, a2::jsonb, a3::jsonb)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_roles_add_permissions(p_host text, p_token_hash text, a1 text, a2 jsonb)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_api2_roles_add_permissions(a1, a2::jsonb)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_roles_remove_permissions(p_host text, p_token_hash text, a1 text, a2 jsonb)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_api2_roles_remove_permissions(a1, a2::jsonb)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_roles_delete(p_host text, p_token_hash text, a1 text)
+    RETURNS TABLE (o1 boolean, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_api2_roles_delete(a1)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::boolean, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.canvas_roles_list(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 boolean, a5 boolean, a6 boolean, a7 bigint, a8 integer)
+    RETURNS TABLE (o1 bigint, o2 bigint, o3 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT account_id, total, body FROM rd_canvas_roles_list(a1, a2, a3, a4, a5, a6, a7, a8)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::bigint, NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.canvas_roles_show(p_host text, p_token_hash text, a1 text, a2 text, a3 text)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT body FROM rd_canvas_role_show(a1, a2, a3)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.canvas_roles_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 text, a7 json)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_canvas_roles_create(a1, a2, a3, a4, a5, a6, a7)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.canvas_roles_update(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 json)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_canvas_roles_update(a1, a2, a3, a4, a5, a6)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.canvas_roles_deactivate(p_host text, p_token_hash text, a1 text, a2 text, a3 text)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_canvas_roles_deactivate(a1, a2, a3)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.canvas_roles_activate(p_host text, p_token_hash text, a1 text, a2 text, a3 text)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_canvas_roles_activate(a1, a2, a3)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.permissions_check(p_host text, p_token_hash text, a1 text, a2 text, a3 json)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT body FROM rd_permissions_check_named(a1, a2, a3::json)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.permissions_explain(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_permissions_explain(a1, a2, a3, a4)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.tokens_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 text)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_tokens_create(a1, a2, a3, a4, a5, a6)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.tokens_list(p_host text, p_token_hash text, a1 text, a2 text, a3 bigint, a4 integer)
+    RETURNS TABLE (o1 bigint, o2 bigint, o3 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT user_id, total, body FROM rd_tokens_list(a1, a2, a3::bigint, a4::int)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::bigint, NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.tokens_delete(p_host text, p_token_hash text, a1 text, a2 text, a3 text)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_tokens_delete(a1, a2, a3)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.users_self(p_host text, p_token_hash text)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_user_self_json()) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.users_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 text, a7 text)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_users_create(a1, a2, a3, a4, a5, a6, a7)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.users_show(p_host text, p_token_hash text, a1 text, a2 text)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_users_show(a1, a2)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.users_list(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 integer)
+    RETURNS TABLE (o1 bigint, o2 text, o3 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT account_id, body, next_page FROM rd_users_list(a1, a2, a3, a4, a5::int)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::bigint, NULL::text, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA api TO rolesd_app;
