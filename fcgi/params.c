@@ -220,7 +220,11 @@ static int store(struct pctx *c, json_t *root, char **segs, int nsegs, json_t *v
 	return 0;
 }
 
-/* One decoded pair. key/val are NUL-terminated, lengths given (val may hold NULs: rejected by UTF-8). */
+/*
+ * One decoded pair. key/val are NUL-terminated, lengths given. A NUL inside either is refused here: every
+ * consumer reads values as C strings (and PostgreSQL text cannot hold NUL), so one would silently cut the
+ * value short or fail in the database.
+ */
 static enum rd_params_status add_pair(struct pctx *c, json_t *root, char *key, size_t klen, const char *val,
 				      size_t vlen)
 {
@@ -234,8 +238,12 @@ static enum rd_params_status add_pair(struct pctx *c, json_t *root, char *key, s
 		return fail(c->err, RD_PARAMS_TOO_MANY, "parameter name too long (limit %zu bytes)", c->lim->max_key);
 	if (klen == 0)
 		return RD_PARAMS_OK; /* "=x" and "&&": ignored, as Rack does */
-	if (memchr(key, '\0', klen) != NULL || !rd_params_utf8_valid(key, klen))
+	if (memchr(key, '\0', klen) != NULL)
+		return fail(c->err, RD_PARAMS_BAD, "parameter name contains a NUL byte");
+	if (!rd_params_utf8_valid(key, klen))
 		return fail(c->err, RD_PARAMS_BAD, "parameter name is not valid UTF-8");
+	if (memchr(val, '\0', vlen) != NULL)
+		return fail(c->err, RD_PARAMS_BAD, "parameter %.60s contains a NUL byte", key);
 	if (!rd_params_utf8_valid(val, vlen))
 		return fail(c->err, RD_PARAMS_BAD, "invalid UTF-8 in parameter %.60s", key);
 	nsegs = split_key(key, segs);
@@ -290,49 +298,79 @@ enum rd_params_status rd_params_parse_query(json_t *root, const char *s, size_t 
 	return parse_urlencoded(&c, root, s, n);
 }
 
-/* Counts JSON members recursively and checks depth; -1 when over a limit. */
-static int json_within(json_t *v, size_t depth, struct pctx *c)
+/* Appends "[seg]" (or seg at the top) to the Rails-style name of a JSON member, for messages. */
+static void name_push(char *name, size_t cap, const char *seg, int top)
 {
+	size_t n = strlen(name);
+
+	if (n < cap)
+		snprintf(name + n, cap - n, top ? "%s" : "[%s]", seg);
+}
+
+/*
+ * Counts JSON members recursively, checks depth, and refuses strings holding NUL (JSON_ALLOW_NUL lets
+ * jansson keep them so that the member can be named). name holds the member's Rails-style name
+ * ("role[permissions][]"), truncated to its buffer.
+ */
+static enum rd_params_status json_within(json_t *v, size_t depth, struct pctx *c, char *name, size_t cap)
+{
+	enum rd_params_status st;
+	size_t mark = strlen(name);
+
 	if (depth > c->lim->max_depth + 1)
-		return -1;
-	if (json_is_object(v)) {
+		return fail(c->err, RD_PARAMS_TOO_MANY, "JSON body nested too deeply (limit %zu)", c->lim->max_depth);
+	if (json_is_string(v)) {
+		if (memchr(json_string_value(v), '\0', json_string_length(v)) != NULL)
+			return fail(c->err, RD_PARAMS_BAD, "parameter %.60s contains a NUL byte", name);
+	} else if (json_is_object(v)) {
 		const char *k;
 		json_t *m;
 		json_object_foreach(v, k, m) {
 			if (++c->count > c->lim->max_params || strlen(k) > c->lim->max_key)
-				return -1;
-			if (json_within(m, depth + 1, c) != 0)
-				return -1;
+				return fail(c->err, RD_PARAMS_TOO_MANY, "JSON body over the parameter limits");
+			name_push(name, cap, k, depth == 1);
+			st = json_within(m, depth + 1, c, name, cap);
+			if (st != RD_PARAMS_OK)
+				return st;
+			name[mark] = '\0';
 		}
 	} else if (json_is_array(v)) {
 		size_t i;
 		json_t *m;
 		json_array_foreach(v, i, m) {
 			if (++c->count > c->lim->max_params)
-				return -1;
-			if (json_within(m, depth + 1, c) != 0)
-				return -1;
+				return fail(c->err, RD_PARAMS_TOO_MANY, "JSON body over the parameter limits");
+			name_push(name, cap, "", depth == 1);
+			st = json_within(m, depth + 1, c, name, cap);
+			if (st != RD_PARAMS_OK)
+				return st;
+			name[mark] = '\0';
 		}
 	}
-	return 0;
+	return RD_PARAMS_OK;
 }
 
 static enum rd_params_status parse_json(struct pctx *c, json_t *root, const char *s, size_t n)
 {
 	json_error_t jerr;
 	json_t *doc;
+	char name[128] = "";
+	enum rd_params_status st;
 
-	/* jansson rejects invalid UTF-8 and NUL escapes (without JSON_ALLOW_NUL) itself */
-	doc = json_loadb(s, n, JSON_REJECT_DUPLICATES, &jerr);
+	/* jansson rejects invalid UTF-8 and NUL in keys itself; NUL in strings is refused by json_within */
+	doc = json_loadb(s, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+	if (doc == NULL && strncmp(jerr.text, "NUL byte in object key", 22) == 0)
+		return fail(c->err, RD_PARAMS_BAD, "parameter name contains a NUL byte");
 	if (doc == NULL)
 		return fail(c->err, RD_PARAMS_BAD, "malformed JSON body: %.100s", jerr.text);
 	if (!json_is_object(doc)) {
 		json_decref(doc);
 		return fail(c->err, RD_PARAMS_BAD, "JSON body must be an object");
 	}
-	if (json_within(doc, 1, c) != 0) {
+	st = json_within(doc, 1, c, name, sizeof name);
+	if (st != RD_PARAMS_OK) {
 		json_decref(doc);
-		return fail(c->err, RD_PARAMS_TOO_MANY, "JSON body over the parameter limits");
+		return st;
 	}
 	json_object_update(root, doc);
 	json_decref(doc);
@@ -350,7 +388,10 @@ static const char *memcasestr(const char *s, size_t n, const char *needle)
 	return NULL;
 }
 
-/* Extracts attr="value" (or attr=value) from a header value into out (NUL-terminated). -1 if absent. */
+/*
+ * Extracts attr="value" (or attr=value) from a header value into out (NUL-terminated). -1 if absent or
+ * too long, -2 when the value holds a NUL byte (it would cut the name short).
+ */
 static int header_attr(const char *h, size_t hn, const char *attr, char *out, size_t outsz)
 {
 	char pat[32];
@@ -377,6 +418,8 @@ static int header_attr(const char *h, size_t hn, const char *attr, char *out, si
 		}
 		if (len == 0 || len >= outsz)
 			return -1;
+		if (memchr(p, '\0', len) != NULL)
+			return -2;
 		memcpy(out, p, len);
 		out[len] = '\0';
 		return 0;
@@ -416,7 +459,10 @@ static enum rd_params_status parse_multipart(struct pctx *c, json_t *root, const
 			const char *eol = memmem(line, (size_t)(hdr_end - line) + 2, "\r\n", 2);
 			size_t ll = (size_t)(eol - line);
 			if (ll > 20 && strncasecmp(line, "content-disposition:", 20) == 0) {
-				if (header_attr(line + 20, ll - 20, "name", name, sizeof name) != 0)
+				int a = header_attr(line + 20, ll - 20, "name", name, sizeof name);
+				if (a == -2)
+					return fail(c->err, RD_PARAMS_BAD, "parameter name contains a NUL byte");
+				if (a != 0)
 					return fail(c->err, RD_PARAMS_BAD, "multipart part without a name");
 				have_name = 1;
 			}

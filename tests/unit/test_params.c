@@ -148,6 +148,51 @@ static void test_invalid_utf8(void **state)
 	assert_json(parse_q("a=%E2%82%AC%F0%9F%98%80", RD_PARAMS_OK), "{\"a\":\"\u20ac\\ud83d\\ude00\"}");
 }
 
+/* Parses with the default limits (n 0: strlen(s)); expects RD_PARAMS_BAD and a message containing want. */
+static void assert_refused(const char *ct, const char *s, size_t n, const char *want)
+{
+	struct rd_params_error err;
+	json_t *root = json_object();
+	enum rd_params_status st;
+
+	n = n ? n : strlen(s);
+	st = ct == NULL ? rd_params_parse_query(root, s, n, &rd_params_default_limits, &err)
+			: rd_params_parse_body(root, ct, s, n, &rd_params_default_limits, &err);
+
+	assert_int_equal(st, RD_PARAMS_BAD);
+	if (strstr(err.message, want) == NULL) {
+		print_error("message \"%s\" lacks \"%s\"\n", err.message, want);
+		fail();
+	}
+	json_decref(root);
+}
+
+/* A NUL byte in any text input is a 400 naming the parameter, never a value cut short (issue 13). */
+static void test_nul_named(void **state)
+{
+	static const char mp[] = "--XyZ\r\nContent-Disposition: form-data; name=\"label\"\r\n\r\nnul\0tail\r\n--XyZ--\r\n";
+	static const char mpkey[] = "--XyZ\r\nContent-Disposition: form-data; name=\"la\0bel\"\r\n\r\nx\r\n--XyZ--\r\n";
+	static const char form[] = "label=nul\0tail";
+
+	assert_refused(NULL, "label=nul%00tail", 16, "parameter label contains a NUL byte");
+	assert_refused(NULL, "role[label]=%00", 15, "parameter role[label] contains a NUL byte");
+	assert_refused(NULL, "user_id[]=1&user_id[]=2%00", 26, "parameter user_id[] contains a NUL byte");
+	assert_refused(NULL, "a%00b=1", 7, "parameter name contains a NUL byte");
+	assert_refused("application/x-www-form-urlencoded", "label=nul%00tail", 16, "parameter label contains");
+	assert_refused("application/x-www-form-urlencoded", form, sizeof form - 1, "parameter label contains");
+	assert_refused("multipart/form-data; boundary=XyZ", mp, sizeof mp - 1, "parameter label contains");
+	assert_refused("multipart/form-data; boundary=XyZ", mpkey, sizeof mpkey - 1, "parameter name contains");
+	assert_refused("application/json", "{\"display_name\":\"a\\u0000b\"}", 0,
+		       "parameter display_name contains a NUL byte");
+	assert_refused("application/json", "{\"permissions\":[\"x\",\"\\u0000\"]}", 0,
+		       "parameter permissions[] contains a NUL byte");
+	assert_refused("application/json", "{\"role\":{\"label\":\"\\u0000\"}}", 0,
+		       "parameter role[label] contains a NUL byte");
+	assert_refused("application/json", "{\"a\\u0000\":1}", 0, "parameter name contains a NUL byte");
+	/* U+0000 written any other way is not a NUL escape: overlong forms are invalid UTF-8 */
+	assert_refused(NULL, "a=%C0%80", 8, "invalid UTF-8 in parameter a");
+}
+
 static void test_limits(void **state)
 {
 	struct rd_params_limits lim = rd_params_default_limits;
@@ -270,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_bad_escapes),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_nul_named),
 		cmocka_unit_test(test_json_body),
 		cmocka_unit_test(test_json_deep_and_huge),
 		cmocka_unit_test(test_urlencoded_and_untyped_body),
