@@ -199,37 +199,74 @@ static char *other_query(const struct rd_req *req, const char *const *skip)
 
 static const char *const canvas_skip[] = {"page", "per_page", "access_token", "api_key", NULL};
 
+/* The rels a Canvas Link header may carry, in the order they are written. */
+enum { REL_CURRENT, REL_NEXT, REL_PREV, REL_FIRST, REL_LAST, REL__COUNT };
+static const char *const rel_names[REL__COUNT] = {"current", "next", "prev", "first", "last"};
+/* Which rels are kept first when they do not all fit: a client walks the list by next (and prev). */
+static const int rel_priority[REL__COUNT] = {REL_NEXT, REL_PREV, REL_CURRENT, REL_FIRST, REL_LAST};
+
 static void canvas_link(struct rd_buf *b, const struct rd_req *req, const char *path, const char *other,
 			const char *page, long long per_page, const char *rel)
 {
-	if (b->len > 0)
-		rd_buf_puts(b, ",");
 	rd_buf_printf(b, "<%s://%s%s?%spage=%s&per_page=%lld>; rel=\"%s\"", req->scheme ? req->scheme : "http",
 		      req->host_header ? req->host_header : "", path, other, page, per_page, rel);
+}
+
+/*
+ * Sets the Link header from the links built (links[r].p NULL: no such rel), keeping its value within
+ * RD_PAGE_LINK_MAX bytes: every link repeats the query string, and a header past nginx's
+ * fastcgi_buffer_size is a 502 for the whole answer. Rels are taken in rel_priority order while they fit,
+ * then written in Canvas' order; frees the links.
+ */
+static void canvas_link_header(struct rd_req *req, struct rd_buf links[REL__COUNT])
+{
+	struct rd_buf b = {0};
+	int keep[REL__COUNT] = {0};
+	size_t total = 0;
+	int i;
+
+	for (i = 0; i < REL__COUNT; i++) {
+		const struct rd_buf *l = &links[rel_priority[i]];
+		size_t add = l->len + (total > 0 ? 1 : 0);
+		if (l->p == NULL || total + add > RD_PAGE_LINK_MAX)
+			continue;
+		keep[rel_priority[i]] = 1;
+		total += add;
+	}
+	for (i = 0; i < REL__COUNT; i++) {
+		if (keep[i]) {
+			if (b.len > 0)
+				rd_buf_puts(&b, ",");
+			rd_buf_append(&b, links[i].p, links[i].len);
+		}
+		rd_buf_free(&links[i]);
+	}
+	if (b.len > 0)
+		rd_req_header(req, "Link", b.p);
+	rd_buf_free(&b);
 }
 
 void rd_page_canvas_link(struct rd_req *req, const char *path, const struct rd_page *pg, long long total)
 {
 	char *other = other_query(req, canvas_skip);
-	struct rd_buf b = {0};
+	struct rd_buf links[REL__COUNT] = {{0}};
 	long long last = total <= 0 ? 1 : (total + pg->per_page - 1) / pg->per_page;
 	char num[24];
 
 	snprintf(num, sizeof num, "%lld", pg->page);
-	canvas_link(&b, req, path, other, num, pg->per_page, "current");
+	canvas_link(&links[REL_CURRENT], req, path, other, num, pg->per_page, rel_names[REL_CURRENT]);
 	if (pg->page < last) {
 		snprintf(num, sizeof num, "%lld", pg->page + 1);
-		canvas_link(&b, req, path, other, num, pg->per_page, "next");
+		canvas_link(&links[REL_NEXT], req, path, other, num, pg->per_page, rel_names[REL_NEXT]);
 	}
 	if (pg->page > 1) {
 		snprintf(num, sizeof num, "%lld", pg->page - 1);
-		canvas_link(&b, req, path, other, num, pg->per_page, "prev");
+		canvas_link(&links[REL_PREV], req, path, other, num, pg->per_page, rel_names[REL_PREV]);
 	}
-	canvas_link(&b, req, path, other, "1", pg->per_page, "first");
+	canvas_link(&links[REL_FIRST], req, path, other, "1", pg->per_page, rel_names[REL_FIRST]);
 	snprintf(num, sizeof num, "%lld", last);
-	canvas_link(&b, req, path, other, num, pg->per_page, "last");
-	rd_req_header(req, "Link", b.p);
-	rd_buf_free(&b);
+	canvas_link(&links[REL_LAST], req, path, other, num, pg->per_page, rel_names[REL_LAST]);
+	canvas_link_header(req, links);
 	free(other);
 }
 
@@ -237,14 +274,14 @@ void rd_page_canvas_link_keyset(struct rd_req *req, const char *path, const stru
 				const char *cur_token, const char *next_token)
 {
 	char *other = other_query(req, canvas_skip);
-	struct rd_buf b = {0};
+	struct rd_buf links[REL__COUNT] = {{0}};
 
-	canvas_link(&b, req, path, other, cur_token ? cur_token : "first", pg->per_page, "current");
+	canvas_link(&links[REL_CURRENT], req, path, other, cur_token ? cur_token : "first", pg->per_page,
+		    rel_names[REL_CURRENT]);
 	if (next_token != NULL)
-		canvas_link(&b, req, path, other, next_token, pg->per_page, "next");
-	canvas_link(&b, req, path, other, "first", pg->per_page, "first");
-	rd_req_header(req, "Link", b.p);
-	rd_buf_free(&b);
+		canvas_link(&links[REL_NEXT], req, path, other, next_token, pg->per_page, rel_names[REL_NEXT]);
+	canvas_link(&links[REL_FIRST], req, path, other, "first", pg->per_page, rel_names[REL_FIRST]);
+	canvas_link_header(req, links);
 	free(other);
 }
 

@@ -245,6 +245,32 @@ static void test_canvas_link_header(void **state)
 	rd_req_reset(&req);
 }
 
+/* A query string at nginx's limit, all bytes that re-encoding triples: Link keeps next and stays bounded. */
+static void test_canvas_link_bounded(void **state)
+{
+	struct rd_req req;
+	struct rd_page pg = {2, 10};
+	const char *link;
+	char *q = malloc(16384 + 1);
+
+	req_init(&req, "GET", "/api/v1/accounts/1/roles");
+	memcpy(q, "x=", 2);
+	memset(q + 2, '<', 16384 - 2);
+	q[16384] = '\0';
+	req.query = q;
+	rd_page_canvas_link(&req, "/api/v1/accounts/1/roles", &pg, 100);
+	link = header(&req, "Link");
+	assert_non_null(link);
+	assert_true(strlen(link) <= RD_PAGE_LINK_MAX);
+	assert_non_null(strstr(link, "&page=3&per_page=10>; rel=\"next\""));
+	assert_null(strstr(link, "rel=\"last\""));
+	rd_page_canvas_link_keyset(&req, "/api/v1/accounts/1/admins", &pg, "first", "b:2");
+	link = req.headers[req.nheaders - 1].value;
+	assert_true(strlen(link) <= RD_PAGE_LINK_MAX);
+	assert_non_null(strstr(link, "rel=\"next\""));
+	rd_req_reset(&req);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_render_api2_and_unavailable),
 		cmocka_unit_test(test_canvas_paging),
 		cmocka_unit_test(test_canvas_link_header),
+		cmocka_unit_test(test_canvas_link_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
