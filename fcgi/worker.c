@@ -17,6 +17,7 @@
 #include "../db/system.h"
 #include "auth.h"
 #include "buf.h"
+#include "host.h"
 #include "params.h"
 #include "request.h"
 #include "router.h"
@@ -46,44 +47,6 @@ static char *dup_or_empty(const char *s)
 	if (d == NULL)
 		abort();
 	return d;
-}
-
-/*
- * Host for tenant lookup: lower-case, port removed. Anything outside the characters a host name or an IP
- * literal can contain becomes "" (no tenant has it, so the request is a 404 like any unknown host).
- */
-static char *normalise_host(const char *h)
-{
-	size_t n, i;
-	char *out;
-
-	if (h == NULL)
-		return dup_or_empty("");
-	n = strlen(h);
-	if (n > 255)
-		return dup_or_empty("");
-	out = dup_or_empty(h);
-	if (out[0] == '[') {
-		char *close = strchr(out, ']');
-		if (close == NULL) {
-			out[0] = '\0';
-			return out;
-		}
-		close[1] = '\0';
-	} else {
-		char *colon = strchr(out, ':');
-		if (colon != NULL)
-			*colon = '\0';
-	}
-	for (i = 0; out[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)out[i];
-		if (!(isalnum(c) || c == '.' || c == '-' || c == '_' || c == '[' || c == ']' || c == ':')) {
-			out[0] = '\0';
-			return out;
-		}
-		out[i] = (char)tolower(c);
-	}
-	return out;
 }
 
 /* Reads the body (up to max bytes). Returns 0, or -1 if it is larger than max. */
@@ -149,6 +112,8 @@ static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd
 	req->query = dup_or_empty(q ? q + 1 : "");
 
 	e = rd_router_match(rd_routes, req);
+	if (req->host_mismatch)
+		return rd_req_fail(req, RD_ERR_BAD_REQUEST, "Host header does not match the request target");
 	if (e != RD_OK && e != RD_ERR_METHOD)
 		return e;
 
@@ -268,6 +233,7 @@ static void serve_one(struct rd_req *req, FCGX_Request *fr, const struct rd_conf
 	const char *rid = FCGX_GetParam("REQUEST_ID", fr->envp);
 	const char *scheme = FCGX_GetParam("REQUEST_SCHEME", fr->envp);
 	double t0 = now_ms();
+	struct rd_host host;
 	enum rd_err e;
 
 	req->method = method ? method : "GET";
@@ -275,8 +241,10 @@ static void serve_one(struct rd_req *req, FCGX_Request *fr, const struct rd_conf
 		req->method = "GET";
 	req->request_id = dup_or_empty(rid && strlen(rid) <= 64 && valid_id_chars(rid) ? rid : "");
 	req->scheme = scheme && strcmp(scheme, "https") == 0 ? "https" : "http";
-	req->host_header = dup_or_empty(FCGX_GetParam("HTTP_HOST", fr->envp));
-	req->host = normalise_host(req->host_header);
+	rd_host_decide(&host, FCGX_GetParam("REQUEST_HOST", fr->envp), FCGX_GetParam("HTTP_HOST", fr->envp));
+	req->host = host.host; /* the request owns both strings now */
+	req->host_header = host.header;
+	req->host_mismatch = host.mismatch;
 	req->ctx.host = req->host;
 
 	e = prepare(req, fr, cfg);

@@ -3,6 +3,8 @@
 Every case compares a dump of the tenant's rows (every table with a tenant_id column, and the tenant row)
 before and after. Raw requests go through a socket so that nothing on the client side repairs them.
 """
+import json
+import os
 import re
 import socket
 import urllib.parse
@@ -62,7 +64,20 @@ def raw(stack, data, timeout=10):
     head, _, body = out.partition(b"\r\n\r\n")
     line = head.split(b"\r\n", 1)[0].decode("latin-1")
     assert line.startswith("HTTP/1."), "no HTTP answer: %r" % out[:200]
+    if re.search(rb"(?im)^transfer-encoding: *chunked", head):
+        body = dechunk(body)
     return int(line.split()[1]), head.decode("latin-1"), body
+
+
+def dechunk(data):
+    out = b""
+    while data:
+        size, _, data = data.partition(b"\r\n")
+        n = int(size.split(b";")[0], 16)
+        if n == 0:
+            break
+        out, data = out + data[:n], data[n + 2:]
+    return out
 
 
 def assert_nul_400(r, name):
@@ -194,3 +209,34 @@ def test_longest_query_on_canvas_lists(stack):
         status, head, body = get_raw(stack, t, uri)
         assert status == 200, (status, head[:300])
         assert get_raw(stack, t, request_line_of(b"/api2/roles?x=", MAX_REQUEST_LINE + 1, b"a"))[0] == 414
+
+
+def log_lines_with(path, request_id):
+    with open(path) as f:
+        return [json.loads(line) for line in f if request_id in line and line.startswith("{")]
+
+
+def test_absolute_uri_one_host_decides(stack):
+    # "GET http://b.test/... " with "Host: a.test": nginx logs b.test ($host), rolesd served a.test
+    a, b = stack.new_tenant(), stack.new_tenant()
+    netloc = urllib.parse.urlparse(stack.url).netloc
+    with Unchanged(stack, a), Unchanged(stack, b):
+        for token in (a.token, b.token):
+            req = ("GET http://%s/api/v1/users/self HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
+                   "Connection: close\r\n\r\n" % (b.host, a.host, token)).encode()
+            status, head, body = raw(stack, req)
+            assert status == 400, (status, body[:200])
+            assert json.loads(body) == {"message": "Host header does not match the request target"}, body
+            rid = re.search(r"(?im)^x-request-id: (\S+)", head).group(1)
+            access = log_lines_with(os.path.join(stack.dir, "log", "access.log"), rid)
+            served = log_lines_with(os.path.join(stack.dir, "log", "rolesd.log"), rid)
+            assert [x["host"] for x in access] == [b.host], access
+            assert [(x["status"], x["tenant_id"]) for x in served] == [(400, 0)], served
+        # the absolute form naming the Host header's host (port and case aside) is served as that host
+        req = ("GET http://%s/api/v1/users/self HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
+               "Connection: close\r\n\r\n" % (b.host.upper(), b.host + ":" + netloc.split(":")[1], b.token)).encode()
+        status, head, body = raw(stack, req)
+        assert status == 200 and json.loads(body)["id"] == b.admin_user_id, (status, body[:200])
+        # and so is the Host header's fully qualified form, as nginx logs it
+        r = stack.client(a.host + ".", a.token).get("/api/v1/users/self")
+        assert r.status == 200 and r.json()["id"] == a.admin_user_id, r
