@@ -36,6 +36,8 @@ char *rd_host_normalise(const char *h, size_t n)
 	} else {
 		end = memchr(h, ':', n);
 		len = end != NULL ? (size_t)(end - h) : n;
+		if (memmem(h, len, "..", 2) != NULL)
+			return dup_n("", 0); /* no host has an empty label (nginx refuses it too) */
 		if (len > 0 && h[len - 1] == '.')
 			len--; /* "a.test." is the fully qualified "a.test", as nginx's $host has it */
 	}

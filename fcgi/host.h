@@ -14,8 +14,9 @@
 
 /*
  * Host for tenant lookup from h[0..n): lower case, port and one trailing dot removed. Anything outside
- * the characters of a host name or an IP literal, or over 255 bytes, gives "" (no tenant has it, so the
- * request is a 404 like any unknown host). Returns a new string (caller frees).
+ * the characters of a host name or an IP literal, an empty label (".."), or over 255 bytes gives "" (no
+ * tenant has it, so the request is a 404 like any unknown host). Idempotent. Returns a new string (caller
+ * frees).
  */
 char *rd_host_normalise(const char *h, size_t n) __attribute__((warn_unused_result));
 

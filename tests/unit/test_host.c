@@ -30,6 +30,8 @@ static void test_normalise(void **state)
 	norm("[::1", "");
 	norm("a b", "");
 	norm("a/b", "");
+	norm("a..", "");
+	norm("a..b", "");
 	norm("", "");
 	memset(longname, 'a', sizeof longname - 1);
 	longname[sizeof longname - 1] = '\0';
