@@ -4,6 +4,7 @@
 #   make test    the same in a throwaway directory, then unit (ASan/UBSan), SQL and end-to-end suites
 #   make bench   optimised build, throwaway stack, wrk against baselines and rolesd (tests/bench/)
 #   make build   just build/rolesd
+#   make fuzz    every libFuzzer target of tests/fuzz/ for FUZZ_TIME seconds (clang)
 #
 # B=dir builds into another directory (parallel work trees); ROLESD_BIN then points the scripts at it.
 #
@@ -34,9 +35,17 @@ HDR := $(wildcard fcgi/*.h fcgi/handlers/*.h db/*.h)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
 SAN_OBJ := $(patsubst %.c,$(B)/san/%.o,$(LIB_SRC))
+# Fuzz targets (tests/fuzz/fuzz_<t>.c): replayed on their corpus by `make test` (any compiler, ASan/UBSan),
+# run by libFuzzer in `make fuzz` (clang).
+FUZZ_TARGETS := params router host paginate canvas_json auth
+FUZZ_REPLAY := $(patsubst %,$(B)/fuzz/replay/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_BIN := $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_OBJ := $(patsubst %.c,$(B)/fuzz/obj/%.o,$(LIB_SRC))
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 30
 
 .SECONDARY:
-.PHONY: all build run test unit deps clean clean-obj bench bench-scale fuzz stop
+.PHONY: all build run test unit deps clean clean-obj bench bench-scale fuzz fuzz-replay stop
 
 all: build
 build: $(B)/rolesd
@@ -73,8 +82,8 @@ stop:
 	@tests/stack.sh down $(RUN_DIR)
 
 test: deps
-	@$(MAKE) --no-print-directory build $(UNIT_BIN)
-	@tests/run-all.sh $(UNIT_BIN)
+	@$(MAKE) --no-print-directory build $(UNIT_BIN) $(FUZZ_REPLAY)
+	@FUZZ_REPLAY="$(FUZZ_REPLAY)" tests/run-all.sh $(UNIT_BIN)
 
 # Benchmarks build into their own directory with optimisation, so a test build is never measured.
 bench: deps
@@ -91,13 +100,33 @@ $(B)/baseline: tests/bench/baseline.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< -lfcgi -lpq
 
-fuzz: $(B)/fuzz_params
-	@mkdir -p $(B)/fuzz-corpus
-	$(B)/fuzz_params -max_total_time=60 $(B)/fuzz-corpus tests/fuzz/corpus
+# The corpus replay alone (also part of `make test`).
+fuzz-replay: $(FUZZ_REPLAY)
+	@tests/fuzz/run.sh $(FUZZ_REPLAY)
 
-$(B)/fuzz_params: tests/fuzz/fuzz_params.c fcgi/params.c fcgi/params.h
-	@mkdir -p $(B)
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -o $@ tests/fuzz/fuzz_params.c fcgi/params.c -ljansson
+$(B)/fuzz/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(SAN_OBJ) $(HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) -I$(PG_INCLUDE) -o $@ $< tests/fuzz/replay.c $(SAN_OBJ) \
+		-Wl,--allow-multiple-definition $(LIBS)
+
+# libFuzzer: every target for FUZZ_TIME seconds, starting from the checked-in corpus; new inputs land in
+# $(B)/fuzz/corpus/<t> (add the ones worth keeping to tests/fuzz/corpus/<t> with -merge=1).
+fuzz: $(FUZZ_BIN)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(B)/fuzz/corpus/$$t; echo "== fuzz_$$t: $(FUZZ_TIME) s"; \
+		$(B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -timeout=10 $(B)/fuzz/corpus/$$t tests/fuzz/corpus/$$t \
+			> $(B)/fuzz/fuzz_$$t.log 2>&1 || { tail -n 40 $(B)/fuzz/fuzz_$$t.log; exit 1; }; \
+		grep -E '^#[0-9]+ +DONE' $(B)/fuzz/fuzz_$$t.log || tail -n 1 $(B)/fuzz/fuzz_$$t.log; \
+	done
+
+$(B)/fuzz/obj/%.o: %.c $(HDR)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer-no-link,address,undefined -I$(PG_INCLUDE) -c $< -o $@
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ) $(HDR)
+	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz needs clang: apt-get install -y clang libclang-rt-14-dev"; exit 1; }
+	$(FUZZ_CC) $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined -I$(PG_INCLUDE) -o $@ $< $(FUZZ_OBJ) \
+		-Wl,--allow-multiple-definition $(LIBS)
 
 clean-obj:
 	rm -rf $(B)/obj

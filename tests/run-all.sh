@@ -22,6 +22,10 @@ trap cleanup EXIT
 echo "== unit (ASan/UBSan)"
 tests/unit/run.sh "$@" | tee "$tmp/unit.out"; tally "$tmp/unit.out" unit
 
+echo "== fuzz (corpus replay, ASan/UBSan)"
+# shellcheck disable=SC2086
+tests/fuzz/run.sh ${FUZZ_REPLAY:-} | tee "$tmp/fuzz.out"; tally "$tmp/fuzz.out" fuzz
+
 echo "== docker (static)"
 docker/check.sh | tee "$tmp/docker.out"; tally "$tmp/docker.out" docker
 
