@@ -240,3 +240,96 @@ def test_absolute_uri_one_host_decides(stack):
         # and so is the Host header's fully qualified form, as nginx logs it
         r = stack.client(a.host + ".", a.token).get("/api/v1/users/self")
         assert r.status == 200 and r.json()["id"] == a.admin_user_id, r
+
+
+def assert_400_message(r):
+    assert r.status == 400, r
+    assert set(r.json()) == {"message"}, r
+
+
+def test_deep_nesting(stack):
+    t = stack.new_tenant()
+    acct = t.root_account_id
+    with Unchanged(stack, t):
+        for depth in (12, 3000, 100000):
+            deep = "[" * depth + "]" * depth
+            body = ('{"display_name":"Deep","permissions":%s}' % deep).encode()
+            assert_400_message(t.admin.post("/api2/roles", body=body, content_type="application/json"))
+            body = ('{"label":"Deep","permissions":{"a":%s}}' % deep).encode()
+            assert_400_message(t.admin.post("/api/v1/accounts/%d/roles" % acct, body=body,
+                                            content_type="application/json"))
+        key = "role" + "[a]" * 40
+        assert_400_message(t.admin.post("/api/v1/accounts/%d/roles" % acct, form={"label": "Deep", key: "1"}))
+        assert_400_message(t.admin.get("/api2/roles?" + "x" + "[a]" * 40 + "=1"))
+
+
+def test_broken_multipart(stack):
+    t = stack.new_tenant()
+    url = "/api/v1/accounts/%d/roles" % t.root_account_id
+    good = b'--B\r\nContent-Disposition: form-data; name="label"\r\n\r\nBroken\r\n'
+    cases = [
+        ("multipart/form-data; boundary=B", good),                              # no closing delimiter
+        ("multipart/form-data; boundary=B", good[:-2]),                        # truncated part
+        ("multipart/form-data", good + b"--B--\r\n"),                          # no boundary
+        ("multipart/form-data; boundary=B", b'--B\r\nContent-Type: text/plain\r\n\r\nx\r\n--B--\r\n'),  # no name
+        ("multipart/form-data; boundary=B", b'--B\r\nContent-Disposition: form-data; name="label"\r\nx'),
+        ("multipart/form-data; boundary=B", b"garbage"),
+        ("multipart/form-data; boundary=" + "B" * 200, good),
+        ("multipart/form-data; boundary=B", b'--B\r\nContent-Disposition: form-data; name="label"\r\n\r\n'
+                                            b'\xff\xfe\r\n--B--\r\n'),                           # not UTF-8
+    ]
+    with Unchanged(stack, t):
+        for ctype, body in cases:
+            assert_400_message(t.admin.post(url, body=body, content_type=ctype))
+            r = t.admin.post("/api2/roles", body=body, content_type=ctype)
+            assert r.status == 400 and set(r.json()) == {"message"}, (ctype, body, r)
+
+
+def test_content_length_transfer_encoding_conflicts(stack):
+    t = stack.new_tenant()
+    smuggled = ('{"display_name":"Smuggled","permissions":[]}')
+    inner = ("POST /api2/roles HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json"
+             "\r\nContent-Length: %d\r\n\r\n%s" % (t.host, t.token, len(smuggled), smuggled))
+    chunked = "0\r\n\r\n" + inner
+    head = "POST /api2/roles HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\n" \
+        % (t.host, t.token)
+    cases = [
+        # both framings: the front end must not pick one and leave the rest as a second request
+        head + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked,
+        head + "Transfer-Encoding: chunked\r\nContent-Length: %d\r\n\r\n" % len(chunked) + chunked,
+        # two lengths
+        head + "Content-Length: 5\r\nContent-Length: %d\r\n\r\n" % len(inner) + "{}\r\n\r\n" + inner,
+        head + "Content-Length: 5, 7\r\n\r\n{}   ",
+        head + "Content-Length: -1\r\n\r\n" + inner,
+        head + "Content-Length: 0x10\r\n\r\n" + inner,
+        # codings nobody agreed on
+        head + "Transfer-Encoding: gzip, chunked\r\n\r\n" + chunked,
+        head + "Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n" + chunked,
+        head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+        head + "Transfer-Encoding: chunked\r\n\r\n3;" + "x" * 20000 + "\r\n{}\r\n0\r\n\r\n",
+    ]
+    with Unchanged(stack, t):
+        for req in cases:
+            status, head_text, body = raw(stack, req.encode())
+            assert 400 <= status < 500 or status == 501, (req[:160], status, body[:200])
+            assert b"Smuggled" not in body, body[:200]
+    assert not [r for r in t.sql("SELECT display_name FROM api2_roles WHERE display_name = 'Smuggled'")[1:]]
+
+
+def test_huge_headers(stack):
+    t = stack.new_tenant()
+    base = "GET /api/v1/users/self HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n" % (t.host, t.token)
+    cases = [
+        base + "X-Big: " + "a" * 17000 + "\r\n\r\n",                                  # one line over 16k
+        base + "".join("X-H%d: %s\r\n" % (i, "b" * 15000) for i in range(6)) + "\r\n",  # all lines over 4 x 16k
+        "GET /api/v1/users/self HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s%s\r\n\r\n"
+        % (t.host, t.token, "c" * 17000),                                             # an oversized token
+        "GET /api/v1/users/self HTTP/1.1\r\nHost: %s%s\r\n\r\n" % (t.host, "d" * 17000),  # an oversized host
+    ]
+    with Unchanged(stack, t):
+        for req in cases:
+            status, _, body = raw(stack, req.encode())
+            assert status in (400, 414, 431, 494), (req[:100], status, body[:200])
+        # a large header that fits is still served
+        status, _, body = raw(stack, (base + "X-Ok: " + "e" * 8000 + "\r\nConnection: close\r\n\r\n").encode())
+        assert status == 200, (status, body[:200])
