@@ -69,7 +69,7 @@ enum rd_err rd_db_map_sqlstate(const char *s)
 		return RD_ERR_NOT_FOUND;
 	if (strcmp(s, "22P02") == 0 || strcmp(s, "22023") == 0 || strcmp(s, "22003") == 0 ||
 	    strcmp(s, "22001") == 0 || strcmp(s, "22021") == 0 || strcmp(s, "22007") == 0 ||
-	    strcmp(s, "22008") == 0)
+	    strcmp(s, "22008") == 0 || strcmp(s, "22P05") == 0)
 		return RD_ERR_BAD_REQUEST;
 	if (strcmp(s, "57014") == 0)
 		return RD_ERR_TIMEOUT;
