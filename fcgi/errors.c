@@ -132,10 +132,22 @@ static json_t *canvas_body(struct rd_req *req, enum rd_err err, const char *msg)
 
 static json_t *api2_body(struct rd_req *req, enum rd_err err, const char *msg)
 {
+	json_t *body;
+
 	if ((err == RD_ERR_INVALID || err == RD_ERR_UNPROCESSABLE) && req->err_detail != NULL &&
 	    json_is_array(req->err_detail))
 		return json_pack("{s:s,s:O}", "message", "Invalid values", "errors", req->err_detail);
-	return json_pack("{s:s}", "message", msg);
+	body = json_pack("{s:s}", "message", msg);
+	/* a missing collection permission is named, with where (api2-collections.md §4), for /explain */
+	if (err == RD_ERR_FORBIDDEN && req->err_detail != NULL && json_is_object(req->err_detail)) {
+		json_t *p = json_object_get(req->err_detail, "permission");
+		json_t *c = json_object_get(req->err_detail, "collection_id");
+		if (json_is_string(p) && json_is_string(c)) {
+			json_object_set(body, "permission", p);
+			json_object_set(body, "collection_id", c);
+		}
+	}
+	return body;
 }
 
 void rd_errors_render(struct rd_req *req, enum rd_err err)

@@ -6,7 +6,11 @@
 
 #include "handlers/accounts.h"
 #include "handlers/admins.h"
+#include "handlers/api2_collections.h"
+#include "handlers/api2_groups.h"
+#include "handlers/api2_memberships.h"
 #include "handlers/api2_roles.h"
+#include "handlers/api2_users.h"
 #include "handlers/canvas_roles.h"
 #include "handlers/permissions.h"
 #include "handlers/system.h"
@@ -53,6 +57,37 @@ const struct rd_route rd_routes[] = {
 	{"DELETE", "/api2/roles/:id", RD_SURFACE_API2, api2_roles_delete, NULL},
 	{"POST", "/api2/roles/:id/add-permissions", RD_SURFACE_API2, api2_roles_add_permissions, NULL},
 	{"POST", "/api2/roles/:id/remove-permissions", RD_SURFACE_API2, api2_roles_remove_permissions, NULL},
+	/* api2 Collections, Groups, Users, Memberships (issue 15; migrations/0015): each SQL function decides
+	 * visibility and the collection permissions (api2-collections.md). Literal segments precede :id. */
+	{"GET", "/api2/collections", RD_SURFACE_API2, api2_collections_list, NULL},
+	{"POST", "/api2/collections", RD_SURFACE_API2, api2_collections_create, NULL},
+	{"GET", "/api2/collections/tree", RD_SURFACE_API2, api2_collections_tree, NULL},
+	{"GET", "/api2/collections/:id", RD_SURFACE_API2, api2_collections_get, NULL},
+	{"PUT", "/api2/collections/:id", RD_SURFACE_API2, api2_collections_replace, NULL},
+	{"PATCH", "/api2/collections/:id", RD_SURFACE_API2, api2_collections_update, NULL},
+	{"POST", "/api2/collections/:id", RD_SURFACE_API2, api2_collections_update, NULL},
+	{"DELETE", "/api2/collections/:id", RD_SURFACE_API2, api2_collections_delete, NULL},
+	{"GET", "/api2/collections/:id/permissions", RD_SURFACE_API2, api2_collections_permissions, NULL},
+	{"GET", "/api2/collections/:id/permissions/:permission/explain", RD_SURFACE_API2, api2_collections_explain,
+	 NULL},
+	{"GET", "/api2/groups", RD_SURFACE_API2, api2_groups_list, NULL},
+	{"POST", "/api2/groups", RD_SURFACE_API2, api2_groups_create, NULL},
+	{"GET", "/api2/groups/:id", RD_SURFACE_API2, api2_groups_get, NULL},
+	{"PATCH", "/api2/groups/:id", RD_SURFACE_API2, api2_groups_update, NULL},
+	{"POST", "/api2/groups/:id", RD_SURFACE_API2, api2_groups_update, NULL},
+	{"DELETE", "/api2/groups/:id", RD_SURFACE_API2, api2_groups_delete, NULL},
+	{"GET", "/api2/groups/:id/users", RD_SURFACE_API2, api2_group_users_list, NULL},
+	{"POST", "/api2/groups/:id/users", RD_SURFACE_API2, api2_group_users_add, NULL},
+	{"DELETE", "/api2/groups/:id/users/:user_id", RD_SURFACE_API2, api2_group_users_remove, NULL},
+	{"GET", "/api2/users", RD_SURFACE_API2, api2_users_list, NULL},
+	{"GET", "/api2/users/:id", RD_SURFACE_API2, api2_users_get, NULL},
+	{"GET", "/api2/memberships", RD_SURFACE_API2, api2_memberships_list, NULL},
+	{"POST", "/api2/memberships", RD_SURFACE_API2, api2_memberships_create, NULL},
+	{"GET", "/api2/memberships/:id", RD_SURFACE_API2, api2_memberships_get, NULL},
+	{"PUT", "/api2/memberships/:id", RD_SURFACE_API2, api2_memberships_update, NULL},
+	{"PATCH", "/api2/memberships/:id", RD_SURFACE_API2, api2_memberships_update, NULL},
+	{"POST", "/api2/memberships/:id", RD_SURFACE_API2, api2_memberships_update, NULL},
+	{"DELETE", "/api2/memberships/:id", RD_SURFACE_API2, api2_memberships_delete, NULL},
 	/* Canvas Roles API (canvas-roles.md §2) */
 	{"GET", "/api/v1/accounts/:account_id/roles", RD_SURFACE_CANVAS, canvas_roles_list, "manage_role_overrides"},
 	{"POST", "/api/v1/accounts/:account_id/roles", RD_SURFACE_CANVAS, canvas_roles_create, "manage_role_overrides"},

@@ -132,13 +132,13 @@ BEGIN
       FROM ins JOIN seed s ON s.display_name = ins.display_name, unnest(s.perms) p;
 END $$;
 
--- rolesd tenant create: tenant, hosts, root account, built-in roles, admin user holding AccountAdmin on
--- the root account (and api2 Administrator), and a first access token (hash computed by the caller).
--- Runs as the owner role (the admin CLI), inside the caller's transaction.
+-- rolesd tenant create (0001's body, unchanged but for the last line): tenant, hosts, root account, built-in
+-- roles, admin user holding AccountAdmin on the root account (and api2 Administrator), a first access token,
+-- the api2 roles, and now My Site with the built-in groups.
 CREATE OR REPLACE FUNCTION rd_tenant_create(p_name text, p_hosts text[], p_admin_name text,
-                                 p_token_hash text, p_token_hint text,
-                                 OUT tenant_id bigint, OUT root_account_id bigint, OUT admin_user_id bigint,
-                                 OUT token_id bigint)
+                                            p_token_hash text, p_token_hint text,
+                                            OUT tenant_id bigint, OUT root_account_id bigint,
+                                            OUT admin_user_id bigint, OUT token_id bigint)
     LANGUAGE plpgsql
     AS $$
 DECLARE
@@ -162,6 +162,7 @@ BEGIN
     VALUES (tenant_id, admin_user_id, decode(p_token_hash, 'hex'), p_token_hint, 'tenant admin')
     RETURNING id INTO token_id;
     PERFORM rd_api2_seed_tenant(tenant_id);
+    PERFORM rd_api2_collections_seed(tenant_id);
 END $$;
 
 -- Raises rolesd's generic not-found (RD404); typed bigint so it can stand where an id is expected.

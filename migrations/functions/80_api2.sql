@@ -448,14 +448,17 @@ CREATE OR REPLACE FUNCTION rd_api2_roles_remove_permissions(p_id text, p_permiss
     LANGUAGE sql
     AS $$ SELECT rd_api2_roles_change_permissions(p_id, p_permissions, false) $$;
 
--- DELETE /api2/roles/:id: idempotent (a role that does not exist, here, is already deleted); a role that is
--- not deletable (LTI) is a 422. Returns whether a role was deleted.
+-- ---------------------------------------------------------------------------------------------------------
+-- Roles: deletion refuses roles still used by memberships (0003's body, last defined there, plus that check)
+-- ---------------------------------------------------------------------------------------------------------
+
 CREATE OR REPLACE FUNCTION rd_api2_roles_delete(p_id text) RETURNS boolean
     LANGUAGE plpgsql
     AS $$
 DECLARE
     v_id bigint := rd_api2_parse_id(p_id);
     r api2_roles;
+    used bigint;
 BEGIN
     PERFORM rd_api2_require_admin();
     PERFORM rd_api2_require_writable();
@@ -465,6 +468,12 @@ BEGIN
     END IF;
     IF NOT r.deletable THEN
         PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_error('deletable', 'this role cannot be deleted')));
+    END IF;
+    -- the role row is locked: a membership created after this count waits for us and then fails its FK
+    SELECT count(*) INTO used FROM api2_memberships m WHERE m.tenant_id = r.tenant_id AND m.role_id = r.id;
+    IF used > 0 THEN
+        PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_error('id',
+            format('role is used by %s memberships', used))));
     END IF;
     DELETE FROM api2_roles x WHERE x.tenant_id = r.tenant_id AND x.id = r.id;
     RETURN true;

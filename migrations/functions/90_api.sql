@@ -665,4 +665,464 @@ BEGIN
     RETURN QUERY SELECT NULL::bigint, NULL::text, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
+CREATE OR REPLACE FUNCTION api.api2_collections_list(p_host text, p_token_hash text, a1 jsonb, a2 bigint, a3 integer)
+    RETURNS TABLE (o1 bigint, o2 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT total, items FROM rd_api2_collections_list(a1::jsonb, a2::bigint, a3::int)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_collections_tree(p_host text, p_token_hash text, a1 jsonb)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_api2_collections_tree(a1::jsonb)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_collections_get(p_host text, p_token_hash text, a1 text)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_api2_collections_get(a1)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_collections_create(p_host text, p_token_hash text, a1 jsonb)
+    RETURNS TABLE (o1 bigint, o2 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT id, body FROM rd_api2_collections_create(a1::jsonb)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_collections_update(p_host text, p_token_hash text, a1 text, a2 jsonb, a3 boolean)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_api2_collections_update(a1, a2::jsonb, a3::boolean)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_collections_delete(p_host text, p_token_hash text, a1 text)
+    RETURNS TABLE (o1 boolean, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_api2_collections_delete(a1)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::boolean, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_collections_permissions(p_host text, p_token_hash text, a1 text, a2 jsonb)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_api2_collections_permissions(a1, a2::jsonb)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_collections_explain(p_host text, p_token_hash text, a1 text, a2 text, a3 jsonb)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_api2_collections_explain(a1, a2, a3::jsonb)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_groups_list(p_host text, p_token_hash text, a1 jsonb, a2 bigint, a3 integer)
+    RETURNS TABLE (o1 bigint, o2 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT total, items FROM rd_api2_groups_list(a1::jsonb, a2::bigint, a3::int)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_groups_get(p_host text, p_token_hash text, a1 text)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_api2_groups_get(a1)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_groups_create(p_host text, p_token_hash text, a1 jsonb)
+    RETURNS TABLE (o1 bigint, o2 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT id, body FROM rd_api2_groups_create(a1::jsonb)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_groups_update(p_host text, p_token_hash text, a1 text, a2 jsonb)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_api2_groups_update(a1, a2::jsonb)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_groups_delete(p_host text, p_token_hash text, a1 text)
+    RETURNS TABLE (o1 boolean, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_api2_groups_delete(a1)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::boolean, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_group_users_list(p_host text, p_token_hash text, a1 text, a2 jsonb, a3 bigint, a4 integer)
+    RETURNS TABLE (o1 bigint, o2 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT total, items FROM rd_api2_group_users_list(a1, a2::jsonb, a3::bigint, a4::int)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_group_users_add(p_host text, p_token_hash text, a1 text, a2 jsonb)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_api2_group_users_add(a1, a2::jsonb)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_group_users_remove(p_host text, p_token_hash text, a1 text, a2 text)
+    RETURNS TABLE (o1 boolean, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_api2_group_users_remove(a1, a2)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::boolean, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_users_list(p_host text, p_token_hash text, a1 jsonb, a2 bigint, a3 integer)
+    RETURNS TABLE (o1 bigint, o2 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT total, items FROM rd_api2_users_list(a1::jsonb, a2::bigint, a3::int)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_users_get(p_host text, p_token_hash text, a1 text)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_api2_users_get(a1)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_memberships_list(p_host text, p_token_hash text, a1 jsonb, a2 bigint, a3 integer)
+    RETURNS TABLE (o1 bigint, o2 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT total, items FROM rd_api2_memberships_list(a1::jsonb, a2::bigint, a3::int)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_memberships_get(p_host text, p_token_hash text, a1 text)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_api2_memberships_get(a1)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_memberships_create(p_host text, p_token_hash text, a1 jsonb)
+    RETURNS TABLE (o1 bigint, o2 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT id, body FROM rd_api2_memberships_create(a1::jsonb)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_memberships_update(p_host text, p_token_hash text, a1 text, a2 jsonb)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_api2_memberships_update(a1, a2::jsonb)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.api2_memberships_delete(p_host text, p_token_hash text, a1 text)
+    RETURNS TABLE (o1 boolean, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_api2_memberships_delete(a1)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::boolean, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA api TO rolesd_app;

@@ -79,6 +79,24 @@ def api2_setup(stack, tenant):
     return {"role_id": r.json()["id"]}
 
 
+def collections_setup(stack, tenant, depth=5):
+    """A chain of depth collections under My Site, a plain user holding Viewer on the top one (inherited
+    down to the leaf). Returns dict(leaf, token)."""
+    items = ok(tenant.admin.get("/api2/collections", params={"per_page": 1}), "my site").json()["items"]
+    parent = items[0]["id"]  # My Site is a tenant's first collection
+    chain = []
+    for i in range(depth):
+        c = ok(tenant.admin.post("/api2/collections", json_body={"display_name": "Bench %d" % i, "parent_id": parent}),
+               "api2 collection").json()
+        chain.append(c["id"])
+        parent = c["id"]
+    viewer = ok(tenant.admin.get("/api2/roles", params={"display_name": "Viewer"}), "viewer").json()["items"][0]["id"]
+    user = tenant.new_user("Bench Viewer")
+    ok(tenant.admin.post("/api2/memberships", json_body={"collection_id": chain[0], "role_id": viewer,
+                                                         "user_id": str(user.id)}), "api2 membership")
+    return {"leaf": chain[-1], "token": user.token}
+
+
 def targets(stack, Target):
     t = stack.demo
     out = [Target("users/self (auth + 1 row)", "/api/v1/users/self", token=t.token)]
@@ -101,5 +119,12 @@ def targets(stack, Target):
         Target("api2 add-permissions", "/api2/roles/%s/add-permissions" % a["role_id"], method="POST",
                body=json.dumps({"permissions": ["media-like"]}), ctype="application/json", token=t.token),
         Target("api2 list, permissions filter", "/api2/roles?permissions=media-play", token=t.token),
+    ]
+    c = collections_setup(stack, t)
+    out += [
+        Target("api2 collection check (inherited over 5 levels)", "/api2/collections/%s/permissions" % c["leaf"],
+               token=c["token"]),
+        Target("api2 collections list, permission filter", "/api2/collections?permission=media-play",
+               token=c["token"]),
     ]
     return out
