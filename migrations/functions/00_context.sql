@@ -29,37 +29,45 @@ CREATE OR REPLACE FUNCTION rd_authenticate(p_host text, p_token_hash text,
     LANGUAGE plpgsql
     AS $$
 DECLARE
+    v_host text := lower(p_host);
+    v_hash bytea;
     v_user bigint;
-    v_why text;
+    v_state text;
+    v_revoked timestamptz;
+    v_expires timestamptz;
 BEGIN
     PERFORM set_config('rolesd.tenant_id', '', true), set_config('rolesd.user_id', '', true);
-    SELECT h.tenant_id INTO tenant_id FROM tenant_hosts h WHERE h.host = lower(p_host);
-    IF NOT FOUND THEN
+    SELECT h.tenant_id, set_config('rolesd.tenant_id', h.tenant_id::text, true)
+      INTO tenant_id FROM tenant_hosts h WHERE h.host = v_host;
+    IF tenant_id IS NULL THEN
         err := 'RDH04';
         msg := 'unknown host';
         RETURN;
     END IF;
-    PERFORM set_config('rolesd.tenant_id', tenant_id::text, true);
     IF p_token_hash IS NULL THEN
         RETURN;
     END IF;
-    -- tenant_id is set: the policies of access_tokens and users (forced for the owner) find this tenant's rows
-    SELECT a.user_id,
-           CASE WHEN a.user_id IS NULL OR u.workflow_state IS DISTINCT FROM 'active' THEN 'Invalid access token.'
-                WHEN a.revoked_at IS NOT NULL THEN 'Revoked access token.'
-                WHEN a.expires_at IS NOT NULL AND a.expires_at <= now() THEN 'Expired access token.'
-           END
-      INTO v_user, v_why
-      FROM (SELECT 1) one
-      LEFT JOIN access_tokens a ON a.tenant_id = rd_authenticate.tenant_id AND a.token_hash = decode(p_token_hash, 'hex')
-      LEFT JOIN users u ON u.tenant_id = a.tenant_id AND u.id = a.user_id;
-    IF v_why IS NOT NULL THEN
-        err := 'RD401';
-        msg := v_why;
+    -- tenant_id is set: the policies of access_tokens and users (forced for the owner) find this tenant's
+    -- rows. The hash is a variable, so both conditions are index conditions (a function call such as
+    -- decode() in a condition is not leakproof and would be evaluated after the policy, as a filter).
+    v_hash := decode(p_token_hash, 'hex');
+    SELECT a.user_id, u.workflow_state, a.revoked_at, a.expires_at
+      INTO v_user, v_state, v_revoked, v_expires
+      FROM access_tokens a
+      JOIN users u ON u.tenant_id = a.tenant_id AND u.id = a.user_id
+     WHERE a.tenant_id = rd_authenticate.tenant_id AND a.token_hash = v_hash;
+    IF v_user IS NULL OR v_state IS DISTINCT FROM 'active' THEN
+        msg := 'Invalid access token.';
+    ELSIF v_revoked IS NOT NULL THEN
+        msg := 'Revoked access token.';
+    ELSIF v_expires IS NOT NULL AND v_expires <= now() THEN
+        msg := 'Expired access token.';
+    ELSE
+        user_id := v_user;
+        PERFORM set_config('rolesd.user_id', v_user::text, true);
         RETURN;
     END IF;
-    user_id := v_user;
-    PERFORM set_config('rolesd.user_id', v_user::text, true);
+    err := 'RD401';
 END $$;
 
 -- Built-in Canvas roles of a root account, in BASE_TYPES order (the list endpoint relies on id order).

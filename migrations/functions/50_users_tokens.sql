@@ -3,30 +3,11 @@
 -- Source file: every object here is defined once, with CREATE OR REPLACE; `rolesd migrate` re-applies
 -- the function files when one changes (README, "Migrations").
 
--- The caller as a Canvas User object (GET /api/v1/users/self). RDU01 when anonymous.
-CREATE OR REPLACE FUNCTION rd_user_self_json() RETURNS text
-    LANGUAGE plpgsql STABLE
-    AS $$
-DECLARE
-    body text;
-BEGIN
-    IF rd_user() IS NULL THEN
-        RAISE EXCEPTION 'user authorization required' USING ERRCODE = 'RDU01';
-    END IF;
-    SELECT json_build_object('id', u.id, 'name', u.name, 'created_at', rd_iso(u.created_at),
-                             'sortable_name', u.sortable_name, 'short_name', u.short_name,
-                             'sis_user_id', u.sis_user_id, 'integration_id', NULL,
-                             'login_id', u.login_id)::text
-      INTO body
-      FROM users u WHERE u.tenant_id = rd_tenant() AND u.id = rd_user();
-    RETURN body;
-END $$;
-
 -- ---------------------------------------------------------------------------------------------------------
 -- JSON shapes (Canvas)
 -- ---------------------------------------------------------------------------------------------------------
 
--- User (the shape of GET /api/v1/users/self, rd_user_self_json).
+-- User (the shape of GET /api/v1/users/self, api.users_self).
 CREATE OR REPLACE FUNCTION rd_user_json(u users) RETURNS json
     LANGUAGE sql STABLE
     AS $$

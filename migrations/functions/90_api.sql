@@ -245,24 +245,46 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
+-- GET /api2/roles/:id: the checks (no user 401, not an Administrator 403, no such role 404) are data of the
+-- one query, not exceptions, so there is no exception block; same answers as rd_api2_roles_get.
 CREATE OR REPLACE FUNCTION api.api2_roles_get(p_host text, p_token_hash text, a1 text)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
     AS $$
 DECLARE
-    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+    c record;
+    v_err text;
+    v_msg text;
+    v_id bigint := rd_api2_parse_id(a1);
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
-    IF v_err IS NULL THEN
-        BEGIN
-            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
-              FROM (SELECT CASE WHEN rd_user() IS NULL THEN rd_fail('RDU01', 'Authentication required: send an Authorization: Bearer token') WHEN NOT coalesce(u.is_admin, false) THEN rd_fail('RD403', 'Only Administrator users may use the Roles API') WHEN r.id IS NULL THEN rd_fail('RDR04', 'Role not found') ELSE rd_api2_role_json(r, ARRAY(SELECT p.permission FROM api2_role_permissions p WHERE p.tenant_id = r.tenant_id AND p.role_id = r.id ORDER BY p.permission)) END FROM (SELECT 1) one LEFT JOIN users u ON u.tenant_id = rd_tenant() AND u.id = rd_user() LEFT JOIN api2_roles r ON r.tenant_id = rd_tenant() AND r.id = rd_api2_parse_id(a1)) q;
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
-        END;
+    c := rd_authenticate(p_host, p_token_hash);
+    v_err := c.err;
+    v_msg := c.msg;
+    IF v_err IS NULL AND c.user_id IS NULL THEN
+        v_err := 'RDU01';
+        v_msg := 'Authentication required: send an Authorization: Bearer token';
+    ELSIF v_err IS NULL THEN
+        SELECT CASE WHEN NOT coalesce(u.is_admin, false) THEN 'RD403' WHEN r.id IS NULL THEN 'RDR04' END,
+               CASE WHEN NOT coalesce(u.is_admin, false) THEN 'Only Administrator users may use the Roles API'
+                    WHEN r.id IS NULL THEN 'Role not found' END,
+               CASE WHEN u.is_admin AND r.id IS NOT NULL
+                    THEN rd_api2_role_json(r, ARRAY(SELECT p.permission FROM api2_role_permissions p
+                                                    WHERE p.tenant_id = r.tenant_id AND p.role_id = r.id
+                                                    ORDER BY p.permission)) END
+          INTO v_err, v_msg, o1
+          FROM (SELECT 1) one
+          LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.user_id
+          LEFT JOIN api2_roles r ON r.tenant_id = c.tenant_id AND r.id = v_id;
+        IF v_err IS NULL THEN
+            RETURN NEXT;
+            o1 := NULL;
+        END IF;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_tenant_id := c.tenant_id;
+    ctx_user_id := c.user_id;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_roles_create(p_host text, p_token_hash text, a1 jsonb, a2 jsonb)
@@ -585,24 +607,39 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
+-- GET /api/v1/users/self, the authenticated floor: no operation can fail once the caller is known, so no
+-- exception block (its subtransaction) and no nested function; the answer row and the context row are made
+-- with RETURN NEXT.
 CREATE OR REPLACE FUNCTION api.users_self(p_host text, p_token_hash text)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
     AS $$
 DECLARE
-    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+    c record;
+    v_err text;
+    v_msg text;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
-    IF v_err IS NULL THEN
-        BEGIN
-            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
-              FROM (SELECT rd_user_self_json()) q;
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
-        END;
+    c := rd_authenticate(p_host, p_token_hash);
+    v_err := c.err;
+    v_msg := c.msg;
+    IF v_err IS NULL AND c.user_id IS NULL THEN
+        v_err := 'RDU01';
+        v_msg := 'user authorization required';
+    ELSIF v_err IS NULL THEN
+        SELECT json_build_object('id', u.id, 'name', u.name, 'created_at', rd_iso(u.created_at),
+                                 'sortable_name', u.sortable_name, 'short_name', u.short_name,
+                                 'sis_user_id', u.sis_user_id, 'integration_id', NULL,
+                                 'login_id', u.login_id)::text
+          INTO o1
+          FROM users u WHERE u.tenant_id = c.tenant_id AND u.id = c.user_id;
+        RETURN NEXT;
+        o1 := NULL;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_tenant_id := c.tenant_id;
+    ctx_user_id := c.user_id;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.users_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 text, a7 text)
