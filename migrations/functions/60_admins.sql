@@ -193,19 +193,45 @@ BEGIN
         DETAIL = json_build_object('permission', p_permission, 'account_id', p_account)::text;
 END $$;
 
-CREATE OR REPLACE FUNCTION rd_caller_lacks_for(p_role bigint, p_rc bigint) RETURNS text
+-- The first permission that a membership of p_role held on p_rc would grant somewhere and the caller does
+-- not hold there, with that account; NULLs when there is none (the caller may hand that membership out).
+-- "Somewhere" is p_rc and every account below it where the answer can differ: those with override rows for
+-- p_role (the membership may grant more there) or for a role the caller holds (the caller may hold less
+-- there). Below such an account nothing changes again until the next one. Canvas checks p_rc only, so a
+-- role whose overrides grant more on a sub-account could be handed out by someone who lacks it there; we
+-- close that gap (README, Deliberate differences).
+CREATE OR REPLACE FUNCTION rd_caller_lacks(p_role bigint, p_rc bigint, OUT permission text, OUT account_id bigint)
     LANGUAGE plpgsql STABLE
     AS $$
+DECLARE
+    x bigint;
 BEGIN
-    RETURN (
-        WITH names AS (SELECT array_agg(m.permission) AS arr FROM rd_manageable_permissions(p_rc) m),
-        mine AS (SELECT p.permission, p.granted FROM names, rd_user_permissions(rd_user(), p_rc, names.arr) p)
-        SELECT g.permission
-          FROM names, rd_membership_grants(p_role, p_rc, p_rc, names.arr) g
-          JOIN mine ON mine.permission = g.permission
-         WHERE g.granted AND NOT mine.granted
-         ORDER BY g.permission
-         LIMIT 1);
+    FOR x IN
+        SELECT p_rc
+        UNION
+        SELECT a.id
+          FROM role_overrides ro
+          JOIN accounts a ON a.tenant_id = ro.tenant_id AND a.id = ro.account_id
+         WHERE ro.tenant_id = rd_tenant() AND a.workflow_state = 'active' AND p_rc = ANY (a.chain[2:])
+           AND (ro.role_id = p_role
+                OR ro.role_id IN (SELECT au.role_id FROM account_users au
+                                   WHERE au.tenant_id = rd_tenant() AND au.user_id = rd_user()
+                                     AND au.workflow_state = 'active'))
+    LOOP
+        permission := (
+            WITH names AS (SELECT array_agg(m.permission) AS arr FROM rd_manageable_permissions(x) m),
+            mine AS (SELECT p.permission, p.granted FROM names, rd_user_permissions(rd_user(), x, names.arr) p)
+            SELECT g.permission
+              FROM names, rd_membership_grants(p_role, p_rc, x, names.arr) g
+              JOIN mine ON mine.permission = g.permission
+             WHERE g.granted AND NOT mine.granted
+             ORDER BY g.permission
+             LIMIT 1);
+        IF permission IS NOT NULL THEN
+            account_id := x;
+            RETURN;
+        END IF;
+    END LOOP;
 END $$;
 
 -- Raises RD403 unless the caller holds every permission that each admin membership of p_user confers where
@@ -215,7 +241,7 @@ CREATE OR REPLACE FUNCTION rd_require_superset_of_user(p_user bigint) RETURNS vo
     AS $$
 DECLARE
     m record;
-    missing text;
+    lack record;
 BEGIN
     FOR m IN SELECT au.role_id, au.account_id FROM account_users au
                JOIN accounts a ON a.tenant_id = au.tenant_id AND a.id = au.account_id
@@ -224,9 +250,9 @@ BEGIN
                 AND a.workflow_state = 'active' AND r.workflow_state IN ('active', 'built_in')
               ORDER BY au.id
     LOOP
-        missing := rd_caller_lacks_for(m.role_id, m.account_id);
-        IF missing IS NOT NULL THEN
-            PERFORM rd_forbidden(missing, m.account_id);
+        lack := rd_caller_lacks(m.role_id, m.account_id);
+        IF lack.permission IS NOT NULL THEN
+            PERFORM rd_forbidden(lack.permission, lack.account_id);
         END IF;
     END LOOP;
 END $$;
@@ -319,7 +345,7 @@ DECLARE
     acct bigint := rd_account_resolve(p_ref);
     uid bigint;
     rid bigint;
-    missing text;
+    lack record;
     mid bigint;
 BEGIN
     PERFORM rd_require_permission(acct, p_perm);
@@ -328,9 +354,9 @@ BEGIN
     END IF;
     uid := rd_user_resolve(p_user_ref);
     rid := rd_admin_role_resolve(acct, p_role_id, p_role_name, false);
-    missing := rd_caller_lacks_for(rid, acct);
-    IF missing IS NOT NULL THEN
-        PERFORM rd_forbidden(missing, acct);
+    lack := rd_caller_lacks(rid, acct);
+    IF lack.permission IS NOT NULL THEN
+        PERFORM rd_forbidden(lack.permission, lack.account_id);
     END IF;
     PERFORM rd_canvas_writable();
     INSERT INTO account_users (tenant_id, account_id, user_id, role_id)
@@ -359,7 +385,7 @@ DECLARE
     acct bigint := rd_account_resolve(p_ref);
     uid bigint;
     rid bigint;
-    missing text;
+    lack record;
     body text;
 BEGIN
     PERFORM rd_require_permission(acct, p_perm);
@@ -370,9 +396,9 @@ BEGIN
                       AND au.role_id = rid AND au.workflow_state = 'active') THEN
         PERFORM rd_not_found();
     END IF;
-    missing := rd_caller_lacks_for(rid, acct);
-    IF missing IS NOT NULL THEN
-        PERFORM rd_forbidden(missing, acct);
+    lack := rd_caller_lacks(rid, acct);
+    IF lack.permission IS NOT NULL THEN
+        PERFORM rd_forbidden(lack.permission, lack.account_id);
     END IF;
     PERFORM rd_canvas_writable();
     WITH gone AS (

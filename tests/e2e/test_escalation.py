@@ -1,0 +1,58 @@
+"""The superset rule below the held account (issue 13, 1): handing out a role is refused when the role grants,
+on the held account or on any account below it where its overrides grant more, a permission the caller does
+not hold there. Canvas checks the held account only."""
+from accounts_helpers import assert_forbidden, enable_token_admin, make_role, member, override, sub_account
+
+
+def scenario(stack):
+    t = stack.new_tenant()
+    sub = sub_account(t, name="Science")
+    # the caller: manage_account_memberships on the root, nothing else
+    narrow = make_role(t, "Membership Manager")
+    override(t, t.root_account_id, narrow, "manage_account_memberships")
+    caller = t.new_user("Narrow")
+    member(t, t.root_account_id, caller.id, narrow)
+    # a role that grants nothing on the root but settings and overrides on the sub-account
+    sneaky = make_role(t, "Sneaky")
+    override(t, sub, sneaky, "manage_account_settings")
+    override(t, sub, sneaky, "manage_role_overrides")
+    return t, sub, caller, sneaky, narrow
+
+
+def test_admin_with_a_role_granting_more_below_is_refused(stack):
+    t, sub, caller, sneaky, narrow = scenario(stack)
+    victim = t.new_user("Other")
+    for uid in (victim.id, caller.id):  # another user, or themselves
+        r = caller.client.post("/api/v1/accounts/self/admins", form={"user_id": uid, "role_id": sneaky})
+        assert_forbidden(r, "manage_account_settings", sub)
+    assert t.sql("SELECT count(*) FROM account_users WHERE tenant_id = %d AND role_id = %d" % (t.id, sneaky))[-1][0] \
+        == "0"
+    # and the escalation it stopped: the caller cannot rename the sub-account
+    r = caller.client.put("/api/v1/accounts/%d" % sub, form={"account[name]": "Mine"})
+    assert r.status == 403, r
+
+
+def test_caller_who_holds_it_below_may_hand_it_out(stack):
+    t, sub, caller, sneaky, narrow = scenario(stack)
+    victim = t.new_user("Other")
+    r = t.admin.post("/api/v1/accounts/self/admins", form={"user_id": victim.id, "role_id": sneaky})
+    assert r.status == 200, r
+    # the same role held on the sub-account only, by someone holding both permissions there
+    helper = make_role(t, "Sub Settings")
+    for p in ("manage_account_memberships", "manage_account_settings", "manage_role_overrides"):
+        override(t, sub, helper, p)
+    boss = t.new_user("Boss")
+    member(t, sub, boss.id, helper)
+    third = t.new_user("Third")
+    r = boss.client.post("/api/v1/accounts/%d/admins" % sub, form={"user_id": third.id, "role_id": sneaky})
+    assert r.status == 200, r
+
+
+def test_token_for_a_user_whose_role_grants_more_below_is_refused(stack):
+    t, sub, caller, sneaky, narrow = scenario(stack)
+    enable_token_admin(t)
+    override(t, t.root_account_id, narrow, "create_access_tokens")
+    holder = t.new_user("Holder")
+    member(t, t.root_account_id, holder.id, sneaky)
+    r = caller.client.post("/api/v1/users/%d/tokens" % holder.id, form={"token[purpose]": "x"})
+    assert_forbidden(r, "manage_account_settings", sub)
