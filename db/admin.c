@@ -592,6 +592,31 @@ static int begin_as_host(PGconn *c, const char *host)
 	return 0;
 }
 
+int rd_admin_tenant_set(const char *conninfo, const char *host, const char *features, const char *settings,
+			const char *retention)
+{
+	PGconn *c = connect_or_complain(conninfo);
+	const char *params[3] = {features, settings, retention};
+	PGresult *r;
+	int rc = 1;
+
+	if (c == NULL)
+		return 1;
+	if (begin_as_host(c, host) != 0) {
+		PQfinish(c);
+		return 1;
+	}
+	r = run_params(c, "SELECT rd_tenant_settings_set($1::jsonb, $2::jsonb, $3::int)", 3, params,
+		       "setting the tenant's conditions");
+	if (r != NULL && PQntuples(r) == 1 && run(c, "COMMIT", "commit") == 0) {
+		printf("%s\n", PQgetvalue(r, 0, 0));
+		rc = 0;
+	}
+	PQclear(r);
+	PQfinish(c);
+	return rc;
+}
+
 int rd_admin_token_create(const char *conninfo, const char *host, const char *user_id, const char *expires_at,
 			  const struct rd_admin_token *tok)
 {

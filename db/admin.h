@@ -26,6 +26,10 @@ struct rd_admin_token {
 int rd_admin_tenant_create(const char *conninfo, const char *name, const char *const *hosts, int nhosts,
 			   const char *admin_name, const struct rd_admin_token *tok) RD_ADMIN_MUSTCHECK;
 int rd_admin_tenant_list(const char *conninfo) RD_ADMIN_MUSTCHECK;
+/* Feature flags ({"name":"state"} JSON or NULL), account settings ({"name":"value"} or NULL) and the audit
+ * retention in days (or NULL) of the tenant of host; prints the result as JSON. */
+int rd_admin_tenant_set(const char *conninfo, const char *host, const char *features, const char *settings,
+			const char *retention) RD_ADMIN_MUSTCHECK;
 /* Prints {"token_id":..,"token":".."}; the token is shown only here. */
 int rd_admin_token_create(const char *conninfo, const char *host, const char *user_id,
 			  const char *expires_at, const struct rd_admin_token *tok) RD_ADMIN_MUSTCHECK;

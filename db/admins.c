@@ -1,10 +1,10 @@
 #include "admins.h"
 
 struct rd_stmt rd_dbadmins_list =
-	RD_STMT("admins_list", "SELECT * FROM api.admins_list($1, $2, $3, $4, $5, $6, $7)", 5);
+	RD_STMT("admins_list", "SELECT * FROM api.admins_list($1, $2, $3, $4, $5, $6, $7, $8)", 5);
 struct rd_stmt rd_dbadmins_self =
-	RD_STMT("admins_self", "SELECT * FROM api.admins_self($1, $2, $3, $4, $5, $6)", 4);
+	RD_STMT("admins_self", "SELECT * FROM api.admins_self($1, $2, $3, $4, $5, $6, $7)", 4);
 struct rd_stmt rd_dbadmins_create =
-	RD_STMT("admins_create", "SELECT * FROM api.admins_create($1, $2, $3, $4, $5, $6, $7)", 5);
+	RD_STMT("admins_create", "SELECT * FROM api.admins_create($1, $2, $3, $4, $5, $6, $7, $8)", 5);
 struct rd_stmt rd_dbadmins_delete =
-	RD_STMT("admins_delete", "SELECT * FROM api.admins_delete($1, $2, $3, $4, $5, $6, $7)", 5);
+	RD_STMT("admins_delete", "SELECT * FROM api.admins_delete($1, $2, $3, $4, $5, $6, $7, $8)", 5);

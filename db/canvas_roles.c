@@ -1,23 +1,23 @@
 #include "canvas_roles.h"
 
 struct rd_stmt rd_dbcanvas_roles_list =
-	RD_STMT("canvas_roles_list", "SELECT * FROM api.canvas_roles_list($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", 8);
+	RD_STMT("canvas_roles_list", "SELECT * FROM api.canvas_roles_list($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)", 8);
 
 /* rd_canvas_role_show is inlined into this statement, so its plan is cached once per connection (0009). */
 struct rd_stmt rd_dbcanvas_roles_show =
-	RD_STMT("canvas_roles_show", "SELECT * FROM api.canvas_roles_show($1, $2, $3, $4, $5)", 3);
+	RD_STMT("canvas_roles_show", "SELECT * FROM api.canvas_roles_show($1, $2, $3, $4, $5, $6)", 3);
 
 struct rd_stmt rd_dbcanvas_roles_create =
-	RD_STMT("canvas_roles_create", "SELECT * FROM api.canvas_roles_create($1, $2, $3, $4, $5, $6, $7, $8, $9)", 7);
+	RD_STMT("canvas_roles_create", "SELECT * FROM api.canvas_roles_create($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", 7);
 
 struct rd_stmt rd_dbcanvas_roles_update =
-	RD_STMT("canvas_roles_update", "SELECT * FROM api.canvas_roles_update($1, $2, $3, $4, $5, $6, $7, $8)", 6);
+	RD_STMT("canvas_roles_update", "SELECT * FROM api.canvas_roles_update($1, $2, $3, $4, $5, $6, $7, $8, $9)", 6);
 
 struct rd_stmt rd_dbcanvas_roles_deactivate =
-	RD_STMT("canvas_roles_deactivate", "SELECT * FROM api.canvas_roles_deactivate($1, $2, $3, $4, $5)", 3);
+	RD_STMT("canvas_roles_deactivate", "SELECT * FROM api.canvas_roles_deactivate($1, $2, $3, $4, $5, $6)", 3);
 
 struct rd_stmt rd_dbcanvas_roles_activate =
-	RD_STMT("canvas_roles_activate", "SELECT * FROM api.canvas_roles_activate($1, $2, $3, $4, $5)", 3);
+	RD_STMT("canvas_roles_activate", "SELECT * FROM api.canvas_roles_activate($1, $2, $3, $4, $5, $6)", 3);
 
 struct rd_stmt rd_dbcanvas_json_catalog = RD_STMT("canvas_json_catalog",
 	"SELECT kind, base_role_type, is_root, ord, member, hidden_by_default FROM api.canvas_json_catalog()", 0);

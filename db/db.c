@@ -190,14 +190,14 @@ static void drop_conn(struct rd_db *db)
 #define CTX_COLS 5
 
 /*
- * One request statement: SELECT * FROM api.<op>($1 host, $2 token_hash, $3 ...). The function
+ * One request statement: SELECT * FROM api.<op>($1 host, $2 token_hash, $3 ..., $N request id). The function
  * authenticates, runs the operation and answers its rows plus the context row, whose outcome is
  * translated here like any SQLSTATE. Without ctx the statement runs as it is (health checks, catalogue).
  */
 static enum rd_err exec_stmt(struct rd_db *db, struct rd_dbctx *ctx, struct rd_stmt *stmt,
 			     const char *const *params, struct rd_res **out, struct rd_dberr *err)
 {
-	const char *all[RD_MAX_PARAMS + 2];
+	const char *all[RD_MAX_PARAMS + 3];
 	const char *const *p = params;
 	int n = stmt->nparams, nrows, c0;
 	PGresult *r;
@@ -210,8 +210,9 @@ static enum rd_err exec_stmt(struct rd_db *db, struct rd_dbctx *ctx, struct rd_s
 		all[1] = ctx->token_hash;
 		if (n > 0)
 			memcpy(all + 2, params, (size_t)n * sizeof *all);
+		all[n + 2] = ctx->request_id;
 		p = all;
-		n += 2;
+		n += 3;
 	}
 	r = PQexecPrepared(db->conn, stmt->name, n, p, NULL, NULL, 0);
 	e = check_result(db, r, err);

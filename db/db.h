@@ -34,6 +34,7 @@ struct rd_stmt {
 struct rd_dbctx {
 	const char *host;       /* normalised request host */
 	const char *token_hash; /* hex SHA-256 of the presented token, or NULL */
+	const char *request_id; /* nginx's request id (audit trail), or NULL; the last argument of every api.* call */
 	long long tenant_id;
 	long long user_id;      /* 0 = anonymous */
 	double db_ms;           /* time spent waiting on the database */

@@ -2,6 +2,6 @@
 
 /* rd_permissions_check_named is inlined into this statement (0014); without names it answers for all. */
 struct rd_stmt rd_dbpermissions_check =
-	RD_STMT("permissions_check", "SELECT * FROM api.permissions_check($1, $2, $3, $4, $5)", 3);
+	RD_STMT("permissions_check", "SELECT * FROM api.permissions_check($1, $2, $3, $4, $5, $6)", 3);
 struct rd_stmt rd_dbpermissions_explain =
-	RD_STMT("permissions_explain", "SELECT * FROM api.permissions_explain($1, $2, $3, $4, $5, $6)", 4);
+	RD_STMT("permissions_explain", "SELECT * FROM api.permissions_explain($1, $2, $3, $4, $5, $6, $7)", 4);

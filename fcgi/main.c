@@ -5,11 +5,14 @@
  *   rolesd migrate
  *   rolesd tenant create --host HOST [--host HOST2 ...] --name NAME [--admin-name NAME]
  *   rolesd tenant list
+ *   rolesd tenant set --host HOST [--feature NAME=STATE ...] [--setting NAME=VALUE ...] [--audit-retention-days N]
  *   rolesd token create --host HOST --user ID [--expires-at ISO8601]
  *   rolesd token revoke --host HOST --token-id ID
  */
 #define _GNU_SOURCE
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../db/admin.h"
@@ -26,6 +29,8 @@ static int usage(void)
 		"       rolesd migrate\n"
 		"       rolesd tenant create --host HOST [--host HOST ...] --name NAME [--admin-name NAME]\n"
 		"       rolesd tenant list\n"
+		"       rolesd tenant set --host HOST [--feature NAME=STATE ...] [--setting NAME=VALUE ...]\n"
+		"                         [--audit-retention-days N]\n"
 		"       rolesd token create --host HOST --user ID [--expires-at ISO8601]\n"
 		"       rolesd token revoke --host HOST --token-id ID\n"
 		"Configuration is read from the environment (see README).\n");
@@ -36,8 +41,27 @@ static int usage(void)
 struct opts {
 	const char *hosts[MAX_HOSTS];
 	int nhosts;
-	const char *name, *admin_name, *user, *expires_at, *token_id;
+	const char *name, *admin_name, *user, *expires_at, *token_id, *retention;
+	json_t *features, *settings; /* NAME=VALUE options as objects; NULL when none */
 };
+
+/* Adds NAME=VALUE to *obj (created on first use). -1 without '='. */
+static int add_pair(json_t **obj, const char *pair)
+{
+	const char *eq = strchr(pair, '=');
+	char *name;
+
+	if (eq == NULL || eq == pair)
+		return -1;
+	if (*obj == NULL)
+		*obj = json_object();
+	name = strndup(pair, (size_t)(eq - pair));
+	if (name == NULL || *obj == NULL)
+		abort();
+	json_object_set_new(*obj, name, json_string(eq + 1));
+	free(name);
+	return 0;
+}
 
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
@@ -62,12 +86,45 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->expires_at = v;
 		} else if (strcmp(k, "--token-id") == 0) {
 			o->token_id = v;
+		} else if (strcmp(k, "--feature") == 0) {
+			if (add_pair(&o->features, v) != 0)
+				return -1;
+		} else if (strcmp(k, "--setting") == 0) {
+			if (add_pair(&o->settings, v) != 0)
+				return -1;
+		} else if (strcmp(k, "--audit-retention-days") == 0) {
+			o->retention = v;
 		} else {
 			return -1;
 		}
 		i++;
 	}
 	return 0;
+}
+
+/* rolesd tenant set: the conditions and the audit retention of the tenant of --host (one transaction). */
+static int cmd_tenant_set(const struct rd_config *cfg, int argc, char **argv)
+{
+	struct opts o;
+	char *features = NULL, *settings = NULL;
+	int rc;
+
+	if (parse_opts(argc, argv, &o) != 0 || o.nhosts != 1 ||
+	    (o.features == NULL && o.settings == NULL && o.retention == NULL)) {
+		json_decref(o.features);
+		json_decref(o.settings);
+		return usage();
+	}
+	if (o.features != NULL)
+		features = json_dumps(o.features, JSON_COMPACT);
+	if (o.settings != NULL)
+		settings = json_dumps(o.settings, JSON_COMPACT);
+	rc = rd_admin_tenant_set(cfg->admin_database_url, o.hosts[0], features, settings, o.retention);
+	free(features);
+	free(settings);
+	json_decref(o.features);
+	json_decref(o.settings);
+	return rc;
 }
 
 static int cmd_tenant(const struct rd_config *cfg, int argc, char **argv)
@@ -78,6 +135,8 @@ static int cmd_tenant(const struct rd_config *cfg, int argc, char **argv)
 
 	if (argc >= 1 && strcmp(argv[0], "list") == 0 && argc == 1)
 		return rd_admin_tenant_list(cfg->admin_database_url);
+	if (argc >= 1 && strcmp(argv[0], "set") == 0)
+		return cmd_tenant_set(cfg, argc - 1, argv + 1);
 	if (argc < 1 || strcmp(argv[0], "create") != 0 || parse_opts(argc - 1, argv + 1, &o) != 0 ||
 	    o.nhosts == 0 || o.name == NULL || o.name[0] == '\0')
 		return usage();

@@ -11,7 +11,9 @@
 #include "handlers/api2_memberships.h"
 #include "handlers/api2_roles.h"
 #include "handlers/api2_users.h"
+#include "handlers/audit.h"
 #include "handlers/canvas_roles.h"
+#include "handlers/feature_flags.h"
 #include "handlers/permissions.h"
 #include "handlers/system.h"
 #include "handlers/tokens.h"
@@ -47,6 +49,17 @@ const struct rd_route rd_routes[] = {
 	{"GET", "/api/v1/accounts/:account_id/permissions", RD_SURFACE_CANVAS, permissions_check, NULL},
 	{"GET", "/api/v1/accounts/:account_id/permissions/:permission/explain", RD_SURFACE_CANVAS,
 	 permissions_explain, "manage_role_overrides"},
+	/* the audit trail of the account and its sub-accounts (issue 16; 95_audit.sql) */
+	{"GET", "/api/v1/accounts/:account_id/audit", RD_SURFACE_CANVAS, audit_list, "manage_role_overrides"},
+	/* Feature Flags API (issue 16): the permission conditions that are Canvas feature flags, per tenant on
+	 * the root account (migrations/functions/25_conditions.sql). */
+	{"GET", "/api/v1/accounts/:account_id/features", RD_SURFACE_CANVAS, features_list, "read"},
+	{"GET", "/api/v1/accounts/:account_id/features/enabled", RD_SURFACE_CANVAS, features_enabled, "read"},
+	{"GET", "/api/v1/accounts/:account_id/features/flags/:feature", RD_SURFACE_CANVAS, feature_flag_show, "read"},
+	{"PUT", "/api/v1/accounts/:account_id/features/flags/:feature", RD_SURFACE_CANVAS, feature_flag_update,
+	 "manage_feature_flags"},
+	{"DELETE", "/api/v1/accounts/:account_id/features/flags/:feature", RD_SURFACE_CANVAS, feature_flag_delete,
+	 "manage_feature_flags"},
 	/* api2 Roles (issue #4; migrations/0003): Administrator users only, checked by each SQL function.
 	 * /count precedes /:id so the literal segment wins. */
 	{"GET", "/api2/roles", RD_SURFACE_API2, api2_roles_list, NULL},

@@ -246,6 +246,7 @@ static void serve_one(struct rd_req *req, FCGX_Request *fr, const struct rd_conf
 	req->host_header = host.header;
 	req->host_mismatch = host.mismatch;
 	req->ctx.host = req->host;
+	req->ctx.request_id = req->request_id[0] != '\0' ? req->request_id : NULL;
 
 	e = prepare(req, fr, cfg);
 	if (e == RD_OK)

@@ -5,7 +5,9 @@
  */
 #include "accounts.h"
 
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "../../db/accounts.h"
 #include "../params.h"
@@ -20,22 +22,47 @@ enum rd_err accounts_show(struct rd_req *req)
 	return acct_answer_json(req, &rd_dbaccounts_show, params);
 }
 
+/*
+ * account[settings] as a new JSON object text for SQL (NULL when absent; caller frees). Values are passed
+ * as they came (SQL reads Canvas booleans and {"value": v}); a settings member that is not a hash is a 400.
+ */
+static enum rd_err settings_param(struct rd_req *req, char **out)
+{
+	json_t *acct = json_object_get(req->params, "account");
+	json_t *settings = json_is_object(acct) ? json_object_get(acct, "settings") : NULL;
+
+	*out = NULL;
+	if (settings == NULL || json_is_null(settings))
+		return RD_OK;
+	if (!json_is_object(settings))
+		return rd_req_fail(req, RD_ERR_BAD_REQUEST, "invalid value for parameter 'account[settings]'");
+	*out = json_dumps(settings, JSON_COMPACT);
+	if (*out == NULL)
+		abort();
+	return RD_OK;
+}
+
 enum rd_err accounts_update(struct rd_req *req)
 {
 	struct acct_param name, sis, parent;
-	const char *params[5];
+	const char *params[6];
+	char *settings = NULL;
 	enum rd_err e;
 
 	if ((e = acct_param(req, "account", "name", &name)) != RD_OK ||
 	    (e = acct_param(req, "account", "sis_account_id", &sis)) != RD_OK ||
-	    (e = acct_param(req, "account", "parent_account_id", &parent)) != RD_OK)
+	    (e = acct_param(req, "account", "parent_account_id", &parent)) != RD_OK ||
+	    (e = settings_param(req, &settings)) != RD_OK)
 		return e;
 	params[0] = req->pathv[0];
 	params[1] = req->route->perm;
 	params[2] = name.s;
 	params[3] = sis.s;
 	params[4] = parent.s;
-	return acct_answer_json(req, &rd_dbaccounts_update, params);
+	params[5] = settings;
+	e = acct_answer_json(req, &rd_dbaccounts_update, params);
+	free(settings);
+	return e;
 }
 
 enum rd_err accounts_sub_list(struct rd_req *req)

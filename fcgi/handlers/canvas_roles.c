@@ -80,11 +80,27 @@ static int setting(json_t *settings, const char *perm, const char *key, struct b
 	return rd_params_truthy(v) ? 1 : 0;
 }
 
+/* The keys of a settings hash that are none of keys[] (Canvas ignores them; SQL warns): a new JSON array. */
+static json_t *unknown_settings(json_t *settings, const char *const *keys, size_t nkeys)
+{
+	json_t *out = json_array(), *v;
+	const char *key;
+	size_t i;
+
+	json_object_foreach(settings, key, v) {
+		for (i = 0; i < nkeys && strcmp(key, keys[i]) != 0; i++)
+			;
+		if (i == nkeys)
+			json_array_append_new(out, json_string(key));
+	}
+	return out;
+}
+
 /*
  * permissions[<name>][explicit|enabled|locked|applies_to_self|applies_to_descendants|readonly] in the
  * normal form the SQL function applies (§2.8): a JSON array, in request order, of
- * [name, explicit, enabled, locked, applies_to_self, applies_to_descendants, readonly] with each flag -1
- * (absent), 0 or 1. Returns a new string, or NULL when there is nothing to apply (absent, null, "", {}).
+ * [name, explicit, enabled, locked, applies_to_self, applies_to_descendants, readonly, [unknown keys]] with
+ * each flag -1 (absent), 0 or 1, and the setting keys it does not know (ignored, with a warning). Returns a new string, or NULL when there is nothing to apply (absent, null, "", {}).
  * The params tree keeps keys in the order they first appeared in the request (jansson iterates objects
  * in insertion order), which is Rails' hash order too.
  */
@@ -118,6 +134,7 @@ static char *permissions_param(struct rd_req *req, struct bad *b)
 		json_array_append_new(entry, json_string(name));
 		for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
 			json_array_append_new(entry, json_integer(setting(settings, name, keys[i], b)));
+		json_array_append_new(entry, unknown_settings(settings, keys, sizeof keys / sizeof keys[0]));
 		json_array_append_new(out, entry);
 	}
 	text = json_dumps(out, JSON_COMPACT);

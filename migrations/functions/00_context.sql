@@ -20,11 +20,13 @@ CREATE OR REPLACE FUNCTION rd_user() RETURNS bigint
 -- for rd_tenant() / rd_user(). It runs as the owner inside those SECURITY DEFINER functions, whose SET
 -- clause restores both settings when the call returns, so nothing outlives the request's statement.
 --
+-- It also keeps the token's id and the request id (p_request_id) for the audit trail (95_audit.sql).
+--
 -- Failures are data, not exceptions, so the caller can still log the tenant of a refused request:
 -- err 'RDH04' unknown host (tenant_id NULL), 'RD401' with Canvas' exact message for a bad token (user_id
 -- NULL). An absent token is an anonymous caller (user_id NULL, err NULL). Whatever the session had set
 -- before (a forged rolesd.tenant_id, say) is overwritten first.
-CREATE OR REPLACE FUNCTION rd_authenticate(p_host text, p_token_hash text,
+CREATE OR REPLACE FUNCTION rd_authenticate(p_host text, p_token_hash text, p_request_id text DEFAULT NULL,
                                            OUT err text, OUT msg text, OUT tenant_id bigint, OUT user_id bigint)
     LANGUAGE plpgsql
     AS $$
@@ -32,11 +34,13 @@ DECLARE
     v_host text := lower(p_host);
     v_hash bytea;
     v_user bigint;
+    v_token bigint;
     v_state text;
     v_revoked timestamptz;
     v_expires timestamptz;
 BEGIN
-    PERFORM set_config('rolesd.tenant_id', '', true), set_config('rolesd.user_id', '', true);
+    PERFORM set_config('rolesd.tenant_id', '', true), set_config('rolesd.user_id', '', true),
+            set_config('rolesd.token_id', '', true), set_config('rolesd.request_id', coalesce(p_request_id, ''), true);
     SELECT h.tenant_id, set_config('rolesd.tenant_id', h.tenant_id::text, true)
       INTO tenant_id FROM tenant_hosts h WHERE h.host = v_host;
     IF tenant_id IS NULL THEN
@@ -51,8 +55,8 @@ BEGIN
     -- rows. The hash is a variable, so both conditions are index conditions (a function call such as
     -- decode() in a condition is not leakproof and would be evaluated after the policy, as a filter).
     v_hash := decode(p_token_hash, 'hex');
-    SELECT a.user_id, u.workflow_state, a.revoked_at, a.expires_at
-      INTO v_user, v_state, v_revoked, v_expires
+    SELECT a.user_id, a.id, u.workflow_state, a.revoked_at, a.expires_at
+      INTO v_user, v_token, v_state, v_revoked, v_expires
       FROM access_tokens a
       JOIN users u ON u.tenant_id = a.tenant_id AND u.id = a.user_id
      WHERE a.tenant_id = rd_authenticate.tenant_id AND a.token_hash = v_hash;
@@ -64,7 +68,7 @@ BEGIN
         msg := 'Expired access token.';
     ELSE
         user_id := v_user;
-        PERFORM set_config('rolesd.user_id', v_user::text, true);
+        PERFORM set_config('rolesd.user_id', v_user::text, true), set_config('rolesd.token_id', v_token::text, true);
         RETURN;
     END IF;
     err := 'RD401';
@@ -152,6 +156,8 @@ CREATE OR REPLACE FUNCTION rd_tenant_create(p_name text, p_hosts text[], p_admin
 DECLARE
     admin_role bigint;
 BEGIN
+    -- provisioning is not audited (some 200 rows of seed per tenant); the trail starts with the tenant
+    PERFORM set_config('rolesd.audit_off', 'on', true);
     INSERT INTO tenants (name) VALUES (p_name) RETURNING id INTO tenant_id;
     INSERT INTO tenant_hosts (host, tenant_id) SELECT lower(h), rd_tenant_create.tenant_id FROM unnest(p_hosts) h;
     PERFORM set_config('rolesd.tenant_id', tenant_id::text, true);
@@ -171,6 +177,7 @@ BEGIN
     RETURNING id INTO token_id;
     PERFORM rd_api2_seed_tenant(tenant_id);
     PERFORM rd_api2_collections_seed(tenant_id);
+    PERFORM set_config('rolesd.audit_off', '', true);
 END $$;
 
 -- Raises rolesd's generic not-found (RD404); typed bigint so it can stand where an id is expected.

@@ -254,7 +254,8 @@ END $$;
 -- PUT /api/v1/accounts/:id with account[name], account[sis_account_id] ('' clears it) and
 -- account[parent_account_id] (moves a sub-account; never under itself or a descendant). NULL = unchanged.
 -- Needs p_perm on the account and, for a move, on the new parent too.
-CREATE OR REPLACE FUNCTION rd_accounts_update(p_ref text, p_perm text, p_name text, p_sis text, p_parent text)
+CREATE OR REPLACE FUNCTION rd_accounts_update(p_ref text, p_perm text, p_name text, p_sis text, p_parent text,
+                                              p_settings json DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql
     AS $$
@@ -263,6 +264,7 @@ DECLARE
     cur accounts;
     new_parent bigint;
     body text;
+    warnings text;
 BEGIN
     PERFORM rd_require_permission(acct, p_perm);
     PERFORM rd_canvas_writable();
@@ -295,7 +297,12 @@ BEGIN
            updated_at = now()
      WHERE a.tenant_id = rd_tenant() AND a.id = acct
     RETURNING rd_canvas_account_json(a) INTO body;
-    RETURN body;
+    -- account[settings][...]: the permission conditions kept as account settings (25_conditions.sql)
+    warnings := rd_account_settings_apply(acct, p_settings);
+    IF p_settings IS NOT NULL AND cur.parent_account_id IS NULL THEN
+        body := rd_canvas_json_extend(body, '"settings":' || rd_account_settings_json(acct)::text);
+    END IF;
+    RETURN rd_canvas_json_extend(body, CASE WHEN warnings IS NOT NULL THEN '"warnings":' || warnings END);
 END $$;
 
 -- The active sub-accounts of p_account (the whole subtree with p_recursive), by id.

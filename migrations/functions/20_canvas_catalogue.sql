@@ -58,14 +58,18 @@ BEGIN
 END $$;
 
 -- The ords of the permissions hidden for the current tenant because one of their conditions is off.
+-- rolesd.assume_conditions_on (comma-separated names, set for its own transaction by explain only) makes
+-- those conditions count as on: explain asks what would grant a permission once its condition is switched.
 CREATE OR REPLACE FUNCTION rd_canvas_hidden_ords() RETURNS int[]
     LANGUAGE plpgsql STABLE
     AS $$
 DECLARE
     cc jsonb := rd_canvas_tenant_conditions();
+    assumed text[] := string_to_array(NULLIF(current_setting('rolesd.assume_conditions_on', true), ''), ',');
 BEGIN
     RETURN (SELECT coalesce(array_agg(DISTINCT o), '{}') FROM canvas_conditions c CROSS JOIN unnest(c.ords) o
-             WHERE NOT rd_canvas_condition_on(cc, c.name, c.default_on));
+             WHERE NOT rd_canvas_condition_on(cc, c.name, c.default_on)
+               AND NOT (assumed IS NOT NULL AND c.name = ANY (assumed)));
 END $$;
 
 -- Canvas role label (§1.2).
@@ -181,4 +185,21 @@ CREATE OR REPLACE FUNCTION rd_canvas_json_catalog()
     SELECT 'p', p.json_tail, NULL, p.ord, p.json_head, NULL FROM canvas_permissions p
     UNION ALL
     SELECT 's', NULL, NULL, s + 1, rd_canvas_state_json(s), NULL FROM generate_series(0, 63) s
+    $$;
+
+-- The request that turns condition p_name on for the current tenant, as {method, path, params} (params: form
+-- fields, string values), through the API that switches it (canvas_conditions.kind, 0021): a feature flag
+-- on the root account, or an account setting of the root account. NULL for an unknown name.
+CREATE OR REPLACE FUNCTION rd_condition_fix(p_name text) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT CASE c.kind
+           WHEN 'feature' THEN jsonb_build_object('method', 'PUT',
+                   'path', format('/api/v1/accounts/%s/features/flags/%s', t.root_account_id, c.api_name),
+                   'params', jsonb_build_object('state', 'on'))
+           ELSE jsonb_build_object('method', 'PUT', 'path', format('/api/v1/accounts/%s', t.root_account_id),
+                   'params', jsonb_build_object(format('account[settings][%s]', c.api_name), c.on_value #>> '{}'))
+           END
+      FROM canvas_conditions c, tenants t
+     WHERE c.name = p_name AND t.id = rd_tenant()
     $$;

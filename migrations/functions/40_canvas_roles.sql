@@ -127,6 +127,7 @@ DECLARE
     val boolean;
     touched boolean := false;
     stored text[] := '{}';
+    ignored text[] := '{}';
     warnings text;
 BEGIN
     IF p_entries IS NULL OR json_typeof(p_entries) <> 'array' OR json_array_length(p_entries) = 0 THEN
@@ -136,8 +137,18 @@ BEGIN
         k := e ->> 0;
         ex := (e ->> 1)::int; en := (e ->> 2)::int; lk := (e ->> 3)::int;
         ats := (e ->> 4)::int; atd := (e ->> 5)::int; ro := (e ->> 6)::int;
+        -- what Canvas ignores without a word is still a 200 here, but named in "warnings"
+        ignored := ignored || ARRAY(SELECT rd_canvas_ignored_json(k, 'unknown_setting', u.key,
+                                       format('The setting %s is not one of explicit, enabled, locked, applies_to_self, applies_to_descendants, readonly; it was ignored', u.key))
+                                      FROM json_array_elements_text(coalesce(e -> 7, '[]')) u(key));
         IF ro = 1 THEN
+            ignored := ignored || rd_canvas_ignored_json(k, 'readonly', 'readonly',
+                'readonly is set: the whole entry was skipped, as Canvas does');
             CONTINUE;
+        END IF;
+        IF en >= 0 AND ex = -1 THEN
+            ignored := ignored || rd_canvas_ignored_json(k, 'enabled_without_explicit', 'enabled',
+                'enabled takes effect only with explicit=1; without it the override is removed (unless locked is given)');
         END IF;
         -- M of §2.8 (manageable at C, conditions on; for course roles only those available to the base
         -- type), looked up for this key only: the permission named k, else the members of group k
@@ -153,7 +164,9 @@ BEGIN
         IF is_group THEN
             targets := group_targets;
             IF targets IS NULL THEN
-                CONTINUE; -- unknown, or not manageable here: silently ignored
+                -- unknown, or not manageable here: Canvas ignores it; say why
+                ignored := ignored || rd_canvas_unmanageable_json(k, p_role.base_role_type, is_root, hidden);
+                CONTINUE;
             END IF;
             granular := false;
         END IF;
@@ -210,7 +223,7 @@ BEGIN
         UPDATE roles x SET updated_at = now() WHERE x.tenant_id = rd_tenant() AND x.id = p_role.id;
     END IF;
     IF cardinality(stored) = 0 THEN
-        RETURN NULL;
+        RETURN CASE WHEN cardinality(ignored) > 0 THEN '[' || array_to_string(ignored, ',') || ']' END;
     END IF;
     -- an override stored on C under a lock set above C has no effect while that lock exists
     SELECT '[' || string_agg('{"permission":' || rd_canvas_jstr(w.permission)
@@ -228,7 +241,66 @@ BEGIN
               JOIN accounts a ON a.tenant_id = rd_tenant() AND a.id = c.account_id
              WHERE p.name = ANY (stored)
              ORDER BY p.ord, c.n DESC) w;
+    IF cardinality(ignored) > 0 THEN
+        warnings := '[' || array_to_string(ignored, ',')
+                    || CASE WHEN warnings IS NOT NULL THEN ',' || substr(warnings, 2) ELSE ']' END;
+    END IF;
     RETURN warnings;
+END $$;
+
+-- One "warnings" entry for a part of permissions[...] that was ignored: {"permission", "ignored": true,
+-- "reason", "setting" (the key concerned, or null), "message"} plus the extra members in p_extra (a JSON
+-- object's text).
+CREATE OR REPLACE FUNCTION rd_canvas_ignored_json(p_permission text, p_reason text, p_setting text, p_message text,
+                                                  p_extra jsonb DEFAULT NULL) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT left(json_build_object('permission', p_permission, 'ignored', true, 'reason', p_reason,
+                                  'setting', p_setting, 'message', p_message)::text, -1)
+           || CASE WHEN p_extra IS NULL OR p_extra = '{}' THEN '}' ELSE ', ' || substr(p_extra::text, 2) END
+    $$;
+
+-- Why permissions[k] changes nothing for a role of base type p_base at a root / sub-account (p_hidden: the
+-- ords hidden for the tenant): not a permission or group name; Site Admin only; root account only; hidden by
+-- a condition that is off (named, with the request that switches it); not available to a course role's base
+-- type. The warning entry's text.
+CREATE OR REPLACE FUNCTION rd_canvas_unmanageable_json(k text, p_base text, p_is_root boolean, p_hidden int[]) RETURNS text
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    p canvas_permissions;
+    cond text;
+    avail boolean;
+BEGIN
+    SELECT x.* INTO p FROM canvas_permissions x WHERE x.name = k;
+    IF NOT FOUND THEN
+        SELECT x.* INTO p FROM canvas_permissions x WHERE x.grp = k ORDER BY x.ord LIMIT 1;
+        IF NOT FOUND THEN
+            RETURN rd_canvas_ignored_json(k, 'unknown_permission', NULL,
+                format('%s is not a permission or permission group name; it was ignored', k));
+        END IF;
+    END IF;
+    IF p.account_only = 'site_admin' THEN
+        RETURN rd_canvas_ignored_json(k, 'site_admin_only', NULL,
+            format('%s can only be set on the Site Admin account, which rolesd does not have; it was ignored', k));
+    END IF;
+    IF p.account_only = 'root' AND NOT p_is_root THEN
+        RETURN rd_canvas_ignored_json(k, 'root_account_only', NULL,
+            format('%s can only be set on the root account (PUT /api/v1/accounts/%s/roles/:id); it was ignored', k,
+                   (SELECT t.root_account_id FROM tenants t WHERE t.id = rd_tenant())));
+    END IF;
+    IF p.ord = ANY (p_hidden) THEN
+        SELECT c INTO cond FROM unnest(p.conditions) c WHERE c = ANY (rd_canvas_conditions_off()) ORDER BY c LIMIT 1;
+        RETURN rd_canvas_ignored_json(k, 'condition_off', NULL,
+            format('%s is unavailable while the condition %s is off; it was ignored', k, cond),
+            jsonb_build_object('condition', cond, 'fix', rd_condition_fix(cond)));
+    END IF;
+    SELECT b.available INTO avail FROM canvas_permission_bases b WHERE b.ord = p.ord AND b.base_role_type = p_base;
+    IF NOT coalesce(avail, false) THEN
+        RETURN rd_canvas_ignored_json(k, 'not_available', NULL,
+            format('%s is not available to roles of base type %s; it was ignored', k, p_base));
+    END IF;
+    RETURN rd_canvas_ignored_json(k, 'not_manageable', NULL, format('%s cannot be set here; it was ignored', k));
 END $$;
 
 -- GET /api/v1/accounts/:account_id/roles (0002), same contract and answer, with both role lookups as index

@@ -27,13 +27,21 @@ END $$;
 -- of §3.1 step by step (root first), and what would grant it: the account roles usable there that grant
 -- it, and for each role the user holds without the grant the accounts where an override may still change
 -- it (no lock above). Unknown permission: 404.
+--
+-- It leads to the fix (issue 16): "conditions" lists the conditions that are off and hide the permission,
+-- each with the request that switches it on; would_grant.proposals lists changes the API accepts, each with
+-- the exact requests to send in order (rd_explain_proposals), computed as if those conditions were on.
+-- VOLATILE: it sets rolesd.assume_conditions_on for that computation (and clears it).
 CREATE OR REPLACE FUNCTION rd_permissions_explain(p_ref text, p_perm text, p_permission text, p_user_ref text) RETURNS text
-    LANGUAGE plpgsql STABLE
+    LANGUAGE plpgsql
     AS $$
 DECLARE
     acct bigint := rd_account_resolve(p_ref);
     uid bigint;
     result json;
+    conds text[];
+    conds_json json;
+    proposals json;
 BEGIN
     IF rd_user() IS NULL THEN
         RAISE EXCEPTION 'user authorization required' USING ERRCODE = 'RDU01';
@@ -110,7 +118,118 @@ BEGIN
                     'role_id', c.role_id, 'role', c.name, 'change_allowed_at', c.accounts) ORDER BY c.role_id)
                 FROM changeable c), '[]'::json)))
       INTO result;
-    RETURN result::text;
+    -- the conditions hiding it, with their requests; then what would grant it once they are on
+    SELECT array_agg(c.name ORDER BY c.name),
+           json_agg(json_build_object('condition', c.name, 'kind', c.kind, 'on', false,
+                                      'request', rd_condition_fix(c.name)) ORDER BY c.name)
+      INTO conds, conds_json
+      FROM canvas_permissions p
+      JOIN canvas_conditions c ON c.name = ANY (p.conditions)
+     WHERE p.name = p_permission AND c.name = ANY (rd_canvas_conditions_off());
+    IF conds IS NOT NULL THEN
+        PERFORM set_config('rolesd.assume_conditions_on', array_to_string(conds, ','), true);
+    END IF;
+    proposals := rd_explain_proposals(uid, acct, p_permission,
+                                      coalesce((SELECT json_agg(c -> 'request') FROM json_array_elements(conds_json) c),
+                                               '[]'::json));
+    PERFORM set_config('rolesd.assume_conditions_on', '', true);
+    RETURN (jsonb_set(jsonb_set(result::jsonb, '{conditions}', coalesce(conds_json, '[]')::jsonb),
+                      '{would_grant,proposals}', proposals::jsonb))::text;
+END $$;
+
+-- What would grant p_permission to p_uid on p_account, as changes the API accepts, each with the exact
+-- requests in order (p_pre: requests that come first in every proposal, the conditions to switch on):
+--   * override: for each role the user holds on the chain whose walk does not grant it (and could: not
+--     hard-locked, not out of scope), PUT .../accounts/D/roles/<id> with permissions[p][explicit]=1 and
+--     enabled=1 (applies to self and descendants) at D, the nearest account to p_account where the override
+--     is stored and takes effect: the role is visible there (built-in, or defined at D or above), no lock
+--     above D, and the root account for a root-only permission;
+--   * admin: POST .../accounts/R/admins user_id, role_id for each role usable at R that would grant it (R =
+--     p_account, or the root for a root-only permission), AccountAdmin first, at most five.
+-- A proposal of conditions alone when the user's current roles grant it once they are on.
+-- The e2e test tests/e2e/test_explain_fix.py follows each proposal and checks the grant.
+CREATE OR REPLACE FUNCTION rd_explain_proposals(p_uid bigint, p_account bigint, p_permission text, p_pre json)
+    RETURNS json
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    perm canvas_permissions;
+    root bigint := (SELECT t.root_account_id FROM tenants t WHERE t.id = rd_tenant());
+    rc bigint;
+    chain bigint[] := rd_canvas_chain(p_account);
+    out json[] := '{}';
+    m record;
+    d bigint;
+    g record;
+    n int := 0;
+BEGIN
+    SELECT x.* INTO perm FROM canvas_permissions x WHERE x.name = p_permission;
+    IF NOT FOUND OR perm.account_only = 'site_admin' THEN
+        RETURN '[]';
+    END IF;
+    IF rd_canvas_user_has(p_uid, p_account, p_permission) THEN
+        IF json_array_length(p_pre) > 0 THEN
+            out := out || json_build_object('kind', 'condition',
+                'description', format('Switch on the condition(s) hiding %s; the user''s roles then grant it', p_permission),
+                'requests', p_pre);
+        END IF;
+        RETURN array_to_json(out);
+    END IF;
+    FOR m IN
+        SELECT DISTINCT ON (um.role_id) um.role_id, um.account_id, r.name, r.workflow_state, r.account_id AS role_account
+          FROM rd_user_memberships(p_uid, p_account) um
+          JOIN roles r ON r.tenant_id = rd_tenant() AND r.id = um.role_id
+         ORDER BY um.role_id, um.depth
+    LOOP
+        -- the walk of this membership: skip when it grants, or no override can change it
+        CONTINUE WHEN EXISTS (SELECT 1 FROM rd_membership_walk(m.role_id, m.account_id, p_account, ARRAY[p_permission]) w
+                               WHERE w.granted OR w.reason IN ('unavailable', 'scope'));
+        SELECT c.account_id INTO d
+          FROM unnest(chain) WITH ORDINALITY c(account_id, depth)
+         WHERE (m.workflow_state = 'built_in' OR m.role_account = ANY (rd_canvas_chain(c.account_id)))
+           AND (perm.account_only <> 'root' OR c.account_id = root)
+           AND NOT EXISTS (SELECT 1 FROM unnest(chain) WITH ORDINALITY a(account_id, depth)
+                             JOIN role_overrides o ON o.tenant_id = rd_tenant() AND o.account_id = a.account_id
+                                                  AND o.role_id = m.role_id AND o.permission = p_permission
+                                                  AND o.locked
+                            WHERE a.depth > c.depth)
+         ORDER BY c.depth
+         LIMIT 1;
+        CONTINUE WHEN d IS NULL;
+        out := out || json_build_object('kind', 'override', 'role_id', m.role_id, 'role', m.name, 'account_id', d,
+            'description', format('Enable %s for the role %s (id %s) at account %s', p_permission, m.name, m.role_id, d),
+            'requests', (SELECT json_agg(x) FROM (
+                SELECT r.value AS x FROM json_array_elements(p_pre) r
+                UNION ALL
+                SELECT json_build_object('method', 'PUT', 'path', format('/api/v1/accounts/%s/roles/%s', d, m.role_id),
+                    'params', json_build_object(
+                        format('permissions[%s][explicit]', p_permission), '1',
+                        format('permissions[%s][enabled]', p_permission), '1',
+                        format('permissions[%s][applies_to_self]', p_permission), '1',
+                        format('permissions[%s][applies_to_descendants]', p_permission), '1'))) s));
+    END LOOP;
+    rc := CASE WHEN perm.account_only = 'root' THEN root ELSE p_account END;
+    FOR g IN
+        SELECT r.id, r.name FROM roles r
+         WHERE r.tenant_id = rd_tenant() AND r.base_role_type IN ('AccountAdmin', 'AccountMembership')
+           AND ((r.workflow_state = 'built_in' AND r.name = 'AccountAdmin')
+                OR (r.workflow_state = 'active' AND rd_account_in_chain(r.account_id, rc)))
+           AND NOT EXISTS (SELECT 1 FROM account_users au
+                            WHERE au.tenant_id = rd_tenant() AND au.user_id = p_uid AND au.account_id = rc
+                              AND au.role_id = r.id AND au.workflow_state = 'active')
+           AND EXISTS (SELECT 1 FROM rd_membership_grants(r.id, rc, p_account, ARRAY[p_permission]) x WHERE x.granted)
+         ORDER BY r.workflow_state <> 'built_in', r.id
+         LIMIT 5
+    LOOP
+        out := out || json_build_object('kind', 'admin', 'role_id', g.id, 'role', g.name, 'account_id', rc,
+            'description', format('Make user %s an admin with the role %s (id %s) on account %s', p_uid, g.name, g.id, rc),
+            'requests', (SELECT json_agg(x) FROM (
+                SELECT r.value AS x FROM json_array_elements(p_pre) r
+                UNION ALL
+                SELECT json_build_object('method', 'POST', 'path', format('/api/v1/accounts/%s/admins', rc),
+                    'params', json_build_object('user_id', p_uid::text, 'role_id', g.id::text))) s));
+    END LOOP;
+    RETURN array_to_json(out);
 END $$;
 
 -- GET /api/v1/accounts/:account_id/permissions?permissions[]=..: the named form as ONE inlinable query.

@@ -8,15 +8,17 @@
 -- A failure inside the operation is caught (its writes roll back with the block's subtransaction) and
 -- reported in that row; the operation's columns are then ignored.
 --
+-- The last argument, p_request_id (nginx's $request_id, NULL outside HTTP), is kept for the audit trail.
+--
 -- SECURITY DEFINER with a pinned search_path; the SET clause also restores the context settings on return.
 
 -- No operation: the context alone (an unknown host is a 404 before any other complaint).
-CREATE OR REPLACE FUNCTION api.sys_noop(p_host text, p_token_hash text)
+CREATE OR REPLACE FUNCTION api.sys_noop(p_host text, p_token_hash text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 BEGIN
-    RETURN QUERY SELECT c.err, c.msg, NULL::text, c.tenant_id, c.user_id FROM rd_authenticate(p_host, p_token_hash) c;
+    RETURN QUERY SELECT c.err, c.msg, NULL::text, c.tenant_id, c.user_id FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
 END $$;
 
 -- The static permission catalogue's text (no tenant data): what each worker loads once (fcgi/canvas_json.c).
@@ -25,7 +27,7 @@ CREATE OR REPLACE FUNCTION api.canvas_json_catalog()
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
     AS $$ SELECT * FROM rd_canvas_json_catalog() $$;
 
-CREATE OR REPLACE FUNCTION api.accounts_show(p_host text, p_token_hash text, a1 text, a2 text)
+CREATE OR REPLACE FUNCTION api.accounts_show(p_host text, p_token_hash text, a1 text, a2 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -33,7 +35,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -45,7 +47,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.accounts_update(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text)
+CREATE OR REPLACE FUNCTION api.accounts_update(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 json, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -53,11 +55,11 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
-              FROM (SELECT rd_accounts_update(a1, a2, a3, a4, a5)) q;
+              FROM (SELECT rd_accounts_update(a1, a2, a3, a4, a5, a6)) q;
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -65,7 +67,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.accounts_sub_list(p_host text, p_token_hash text, a1 text, a2 text, a3 boolean, a4 text, a5 integer)
+CREATE OR REPLACE FUNCTION api.accounts_sub_list(p_host text, p_token_hash text, a1 text, a2 text, a3 boolean, a4 text, a5 integer, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 text, o3 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -73,7 +75,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -85,7 +87,7 @@ BEGIN
     RETURN QUERY SELECT NULL::bigint, NULL::text, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.accounts_sub_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text)
+CREATE OR REPLACE FUNCTION api.accounts_sub_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -93,7 +95,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -105,7 +107,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.accounts_sub_delete(p_host text, p_token_hash text, a1 text, a2 text, a3 text)
+CREATE OR REPLACE FUNCTION api.accounts_sub_delete(p_host text, p_token_hash text, a1 text, a2 text, a3 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -113,7 +115,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -125,7 +127,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.admins_list(p_host text, p_token_hash text, a1 text, a2 text, a3 json, a4 text, a5 integer)
+CREATE OR REPLACE FUNCTION api.admins_list(p_host text, p_token_hash text, a1 text, a2 text, a3 json, a4 text, a5 integer, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 text, o3 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -133,7 +135,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -145,7 +147,7 @@ BEGIN
     RETURN QUERY SELECT NULL::bigint, NULL::text, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.admins_self(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 integer)
+CREATE OR REPLACE FUNCTION api.admins_self(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 integer, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 text, o3 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -153,7 +155,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -165,7 +167,7 @@ BEGIN
     RETURN QUERY SELECT NULL::bigint, NULL::text, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.admins_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text)
+CREATE OR REPLACE FUNCTION api.admins_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -173,7 +175,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -185,7 +187,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.admins_delete(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text)
+CREATE OR REPLACE FUNCTION api.admins_delete(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -193,7 +195,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -205,7 +207,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_roles_list(p_host text, p_token_hash text, a1 jsonb, a2 jsonb, a3 jsonb, a4 jsonb, a5 bigint, a6 integer)
+CREATE OR REPLACE FUNCTION api.api2_roles_list(p_host text, p_token_hash text, a1 jsonb, a2 jsonb, a3 jsonb, a4 jsonb, a5 bigint, a6 integer, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -213,7 +215,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -225,7 +227,7 @@ BEGIN
     RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_roles_count(p_host text, p_token_hash text, a1 jsonb, a2 jsonb, a3 jsonb, a4 jsonb)
+CREATE OR REPLACE FUNCTION api.api2_roles_count(p_host text, p_token_hash text, a1 jsonb, a2 jsonb, a3 jsonb, a4 jsonb, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -233,7 +235,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -247,7 +249,7 @@ END $$;
 
 -- GET /api2/roles/:id: the checks (no user 401, not an Administrator 403, no such role 404) are data of the
 -- one query, not exceptions, so there is no exception block; same answers as rd_api2_roles_get.
-CREATE OR REPLACE FUNCTION api.api2_roles_get(p_host text, p_token_hash text, a1 text)
+CREATE OR REPLACE FUNCTION api.api2_roles_get(p_host text, p_token_hash text, a1 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
     AS $$
@@ -257,7 +259,7 @@ DECLARE
     v_msg text;
     v_id bigint := rd_api2_parse_id(a1);
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash);
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
     v_err := c.err;
     v_msg := c.msg;
     IF v_err IS NULL AND c.user_id IS NULL THEN
@@ -287,7 +289,7 @@ BEGIN
     RETURN NEXT;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_roles_create(p_host text, p_token_hash text, a1 jsonb, a2 jsonb)
+CREATE OR REPLACE FUNCTION api.api2_roles_create(p_host text, p_token_hash text, a1 jsonb, a2 jsonb, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -295,7 +297,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -307,7 +309,7 @@ BEGIN
     RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_roles_update(p_host text, p_token_hash text, a1 text, a2 jsonb, a3 jsonb)
+CREATE OR REPLACE FUNCTION api.api2_roles_update(p_host text, p_token_hash text, a1 text, a2 jsonb, a3 jsonb, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -315,7 +317,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -327,7 +329,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_roles_add_permissions(p_host text, p_token_hash text, a1 text, a2 jsonb)
+CREATE OR REPLACE FUNCTION api.api2_roles_add_permissions(p_host text, p_token_hash text, a1 text, a2 jsonb, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -335,7 +337,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -347,7 +349,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_roles_remove_permissions(p_host text, p_token_hash text, a1 text, a2 jsonb)
+CREATE OR REPLACE FUNCTION api.api2_roles_remove_permissions(p_host text, p_token_hash text, a1 text, a2 jsonb, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -355,7 +357,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -367,7 +369,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_roles_delete(p_host text, p_token_hash text, a1 text)
+CREATE OR REPLACE FUNCTION api.api2_roles_delete(p_host text, p_token_hash text, a1 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 boolean, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -375,7 +377,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -387,7 +389,7 @@ BEGIN
     RETURN QUERY SELECT NULL::boolean, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.canvas_roles_list(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 boolean, a5 boolean, a6 boolean, a7 bigint, a8 integer)
+CREATE OR REPLACE FUNCTION api.canvas_roles_list(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 boolean, a5 boolean, a6 boolean, a7 bigint, a8 integer, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 bigint, o3 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -395,7 +397,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -407,7 +409,7 @@ BEGIN
     RETURN QUERY SELECT NULL::bigint, NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.canvas_roles_show(p_host text, p_token_hash text, a1 text, a2 text, a3 text)
+CREATE OR REPLACE FUNCTION api.canvas_roles_show(p_host text, p_token_hash text, a1 text, a2 text, a3 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -415,7 +417,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -427,7 +429,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.canvas_roles_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 text, a7 json)
+CREATE OR REPLACE FUNCTION api.canvas_roles_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 text, a7 json, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -435,7 +437,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -447,7 +449,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.canvas_roles_update(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 json)
+CREATE OR REPLACE FUNCTION api.canvas_roles_update(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 json, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -455,7 +457,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -467,7 +469,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.canvas_roles_deactivate(p_host text, p_token_hash text, a1 text, a2 text, a3 text)
+CREATE OR REPLACE FUNCTION api.canvas_roles_deactivate(p_host text, p_token_hash text, a1 text, a2 text, a3 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -475,7 +477,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -487,7 +489,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.canvas_roles_activate(p_host text, p_token_hash text, a1 text, a2 text, a3 text)
+CREATE OR REPLACE FUNCTION api.canvas_roles_activate(p_host text, p_token_hash text, a1 text, a2 text, a3 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -495,7 +497,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -507,7 +509,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.permissions_check(p_host text, p_token_hash text, a1 text, a2 text, a3 json)
+CREATE OR REPLACE FUNCTION api.permissions_check(p_host text, p_token_hash text, a1 text, a2 text, a3 json, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -515,7 +517,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -527,7 +529,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.permissions_explain(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text)
+CREATE OR REPLACE FUNCTION api.permissions_explain(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -535,7 +537,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -547,7 +549,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.tokens_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 text)
+CREATE OR REPLACE FUNCTION api.tokens_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -555,7 +557,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -567,7 +569,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.tokens_list(p_host text, p_token_hash text, a1 text, a2 text, a3 bigint, a4 integer)
+CREATE OR REPLACE FUNCTION api.tokens_list(p_host text, p_token_hash text, a1 text, a2 text, a3 bigint, a4 integer, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 bigint, o3 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -575,7 +577,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -587,7 +589,7 @@ BEGIN
     RETURN QUERY SELECT NULL::bigint, NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.tokens_delete(p_host text, p_token_hash text, a1 text, a2 text, a3 text)
+CREATE OR REPLACE FUNCTION api.tokens_delete(p_host text, p_token_hash text, a1 text, a2 text, a3 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -595,7 +597,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -610,7 +612,7 @@ END $$;
 -- GET /api/v1/users/self, the authenticated floor: no operation can fail once the caller is known, so no
 -- exception block (its subtransaction) and no nested function; the answer row and the context row are made
 -- with RETURN NEXT.
-CREATE OR REPLACE FUNCTION api.users_self(p_host text, p_token_hash text)
+CREATE OR REPLACE FUNCTION api.users_self(p_host text, p_token_hash text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
     AS $$
@@ -619,7 +621,7 @@ DECLARE
     v_err text;
     v_msg text;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash);
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
     v_err := c.err;
     v_msg := c.msg;
     IF v_err IS NULL AND c.user_id IS NULL THEN
@@ -642,7 +644,7 @@ BEGIN
     RETURN NEXT;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.users_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 text, a7 text)
+CREATE OR REPLACE FUNCTION api.users_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 text, a7 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -650,7 +652,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -662,7 +664,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.users_show(p_host text, p_token_hash text, a1 text, a2 text)
+CREATE OR REPLACE FUNCTION api.users_show(p_host text, p_token_hash text, a1 text, a2 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -670,7 +672,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -682,7 +684,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.users_list(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 integer)
+CREATE OR REPLACE FUNCTION api.users_list(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 integer, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 text, o3 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -690,7 +692,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -702,7 +704,109 @@ BEGIN
     RETURN QUERY SELECT NULL::bigint, NULL::text, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_collections_list(p_host text, p_token_hash text, a1 jsonb, a2 bigint, a3 integer)
+CREATE OR REPLACE FUNCTION api.features_list(p_host text, p_token_hash text, a1 text, a2 text, p_request_id text DEFAULT NULL)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_features_list(a1, a2)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.features_enabled(p_host text, p_token_hash text, a1 text, a2 text, p_request_id text DEFAULT NULL)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_features_enabled(a1, a2)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.feature_flag_show(p_host text, p_token_hash text, a1 text, a2 text, a3 text, p_request_id text DEFAULT NULL)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_feature_flag_show(a1, a2, a3)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.feature_flag_write(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 boolean, p_request_id text DEFAULT NULL)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_feature_flag_write(a1, a2, a3, a4, a5)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.audit_list(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 text, a7 text, a8 integer, p_request_id text DEFAULT NULL)
+    RETURNS TABLE (o1 bigint, o2 text, o3 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT account_id, body, next_page FROM rd_audit_list(a1, a2, a3, a4, a5, a6, a7, a8::int)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    RETURN QUERY SELECT NULL::bigint, NULL::text, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+END $$;
+
+-- rolesd_app may execute each of these from its creation (0023's default privileges); CREATE OR REPLACE keeps them.
+
+CREATE OR REPLACE FUNCTION api.api2_collections_list(p_host text, p_token_hash text, a1 jsonb, a2 bigint, a3 integer, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -710,7 +814,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -722,7 +826,7 @@ BEGIN
     RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_collections_tree(p_host text, p_token_hash text, a1 jsonb)
+CREATE OR REPLACE FUNCTION api.api2_collections_tree(p_host text, p_token_hash text, a1 jsonb, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -730,7 +834,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -742,7 +846,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_collections_get(p_host text, p_token_hash text, a1 text)
+CREATE OR REPLACE FUNCTION api.api2_collections_get(p_host text, p_token_hash text, a1 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -750,7 +854,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -762,7 +866,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_collections_create(p_host text, p_token_hash text, a1 jsonb)
+CREATE OR REPLACE FUNCTION api.api2_collections_create(p_host text, p_token_hash text, a1 jsonb, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -770,7 +874,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -782,7 +886,7 @@ BEGIN
     RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_collections_update(p_host text, p_token_hash text, a1 text, a2 jsonb, a3 boolean)
+CREATE OR REPLACE FUNCTION api.api2_collections_update(p_host text, p_token_hash text, a1 text, a2 jsonb, a3 boolean, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -790,7 +894,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -802,7 +906,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_collections_delete(p_host text, p_token_hash text, a1 text)
+CREATE OR REPLACE FUNCTION api.api2_collections_delete(p_host text, p_token_hash text, a1 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 boolean, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -810,7 +914,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -822,7 +926,7 @@ BEGIN
     RETURN QUERY SELECT NULL::boolean, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_collections_permissions(p_host text, p_token_hash text, a1 text, a2 jsonb)
+CREATE OR REPLACE FUNCTION api.api2_collections_permissions(p_host text, p_token_hash text, a1 text, a2 jsonb, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -830,7 +934,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -842,7 +946,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_collections_explain(p_host text, p_token_hash text, a1 text, a2 text, a3 jsonb)
+CREATE OR REPLACE FUNCTION api.api2_collections_explain(p_host text, p_token_hash text, a1 text, a2 text, a3 jsonb, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -850,7 +954,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -862,7 +966,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_groups_list(p_host text, p_token_hash text, a1 jsonb, a2 bigint, a3 integer)
+CREATE OR REPLACE FUNCTION api.api2_groups_list(p_host text, p_token_hash text, a1 jsonb, a2 bigint, a3 integer, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -870,7 +974,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -882,7 +986,7 @@ BEGIN
     RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_groups_get(p_host text, p_token_hash text, a1 text)
+CREATE OR REPLACE FUNCTION api.api2_groups_get(p_host text, p_token_hash text, a1 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -890,7 +994,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -902,7 +1006,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_groups_create(p_host text, p_token_hash text, a1 jsonb)
+CREATE OR REPLACE FUNCTION api.api2_groups_create(p_host text, p_token_hash text, a1 jsonb, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -910,7 +1014,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -922,7 +1026,7 @@ BEGIN
     RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_groups_update(p_host text, p_token_hash text, a1 text, a2 jsonb)
+CREATE OR REPLACE FUNCTION api.api2_groups_update(p_host text, p_token_hash text, a1 text, a2 jsonb, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -930,7 +1034,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -942,7 +1046,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_groups_delete(p_host text, p_token_hash text, a1 text)
+CREATE OR REPLACE FUNCTION api.api2_groups_delete(p_host text, p_token_hash text, a1 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 boolean, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -950,7 +1054,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -962,7 +1066,7 @@ BEGIN
     RETURN QUERY SELECT NULL::boolean, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_group_users_list(p_host text, p_token_hash text, a1 text, a2 jsonb, a3 bigint, a4 integer)
+CREATE OR REPLACE FUNCTION api.api2_group_users_list(p_host text, p_token_hash text, a1 text, a2 jsonb, a3 bigint, a4 integer, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -970,7 +1074,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -982,7 +1086,7 @@ BEGIN
     RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_group_users_add(p_host text, p_token_hash text, a1 text, a2 jsonb)
+CREATE OR REPLACE FUNCTION api.api2_group_users_add(p_host text, p_token_hash text, a1 text, a2 jsonb, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -990,7 +1094,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1002,7 +1106,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_group_users_remove(p_host text, p_token_hash text, a1 text, a2 text)
+CREATE OR REPLACE FUNCTION api.api2_group_users_remove(p_host text, p_token_hash text, a1 text, a2 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 boolean, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -1010,7 +1114,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1022,7 +1126,7 @@ BEGIN
     RETURN QUERY SELECT NULL::boolean, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_users_list(p_host text, p_token_hash text, a1 jsonb, a2 bigint, a3 integer)
+CREATE OR REPLACE FUNCTION api.api2_users_list(p_host text, p_token_hash text, a1 jsonb, a2 bigint, a3 integer, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -1030,7 +1134,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1042,7 +1146,7 @@ BEGIN
     RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_users_get(p_host text, p_token_hash text, a1 text)
+CREATE OR REPLACE FUNCTION api.api2_users_get(p_host text, p_token_hash text, a1 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -1050,7 +1154,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1062,7 +1166,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_memberships_list(p_host text, p_token_hash text, a1 jsonb, a2 bigint, a3 integer)
+CREATE OR REPLACE FUNCTION api.api2_memberships_list(p_host text, p_token_hash text, a1 jsonb, a2 bigint, a3 integer, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -1070,7 +1174,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1082,7 +1186,7 @@ BEGIN
     RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_memberships_get(p_host text, p_token_hash text, a1 text)
+CREATE OR REPLACE FUNCTION api.api2_memberships_get(p_host text, p_token_hash text, a1 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -1090,7 +1194,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1102,7 +1206,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_memberships_create(p_host text, p_token_hash text, a1 jsonb)
+CREATE OR REPLACE FUNCTION api.api2_memberships_create(p_host text, p_token_hash text, a1 jsonb, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -1110,7 +1214,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1122,7 +1226,7 @@ BEGIN
     RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_memberships_update(p_host text, p_token_hash text, a1 text, a2 jsonb)
+CREATE OR REPLACE FUNCTION api.api2_memberships_update(p_host text, p_token_hash text, a1 text, a2 jsonb, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -1130,7 +1234,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1142,7 +1246,7 @@ BEGIN
     RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.api2_memberships_delete(p_host text, p_token_hash text, a1 text)
+CREATE OR REPLACE FUNCTION api.api2_memberships_delete(p_host text, p_token_hash text, a1 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 boolean, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -1150,7 +1254,7 @@ DECLARE
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
     SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash) c;
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1161,5 +1265,3 @@ BEGIN
     END IF;
     RETURN QUERY SELECT NULL::boolean, v_err, v_msg, v_detail, v_tenant, v_user;
 END $$;
-
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA api TO rolesd_app;

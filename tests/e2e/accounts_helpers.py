@@ -37,7 +37,7 @@ def sub_account(t, parent_id=None, name="Sub", sis=None):
 
 
 def enable_token_admin(t):
-    """Turns on the root-account feature that makes create/delete_access_tokens available (0002's conditions)."""
+    """Turns on admin_manage_access_tokens explicitly (on by default since 0020; kept so the tests say what they need)."""
     t.sql("UPDATE tenants SET settings = jsonb_set(settings, '{canvas_conditions}',"
           " coalesce(settings -> 'canvas_conditions', '{}') || '{\"admin_manage_access_tokens\": true}')"
           " WHERE id = %d" % t.id)

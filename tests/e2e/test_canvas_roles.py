@@ -313,8 +313,9 @@ def test_show_sub_account_omits_root_only_permissions(stack):
     below = t.admin.get("/api/v1/accounts/%d/roles/AccountAdmin" % s).json()["permissions"]
     for p in ("become_user", "import_sis", "manage_sis", "manage_developer_keys"):
         assert p in root and p not in below, p
-    for p in ("manage_jobs", "manage_global_outcomes", "manage_catalog", "create_access_tokens"):
+    for p in ("manage_jobs", "manage_global_outcomes", "manage_catalog", "view_notifications"):
         assert p not in root, p  # site-admin only, or hidden by a default-off condition
+    assert "create_access_tokens" in root and "create_access_tokens" not in below  # on in rolesd; root-only
     assert root["manage_lti_add"]["group"] == "manage_lti"
     teacher = t.admin.get("/api/v1/accounts/self/roles/TeacherEnrollment").json()["permissions"]
     assert teacher["manage_account_settings"] == {"explicit": False, "readonly": True, "enabled": False,

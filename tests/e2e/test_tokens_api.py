@@ -57,13 +57,10 @@ def test_anonymous_and_other_users(stack):
                      t.root_account_id)
 
 
-def test_admin_tokens_need_the_feature(stack):
+def test_admin_tokens_out_of_the_box(stack):
     t = stack.new_tenant()
     u = t.new_user("Target")
-    # create_access_tokens is conditional on the root-account feature admin_manage_access_tokens
-    assert_forbidden(t.admin.post("/api/v1/users/%d/tokens" % u.id, form={"token[purpose]": "x"}),
-                     "create_access_tokens", t.root_account_id)
-    enable_token_admin(t)
+    # admin_manage_access_tokens is on by default in rolesd (opt-in in Canvas; README): no set-up needed
     r = t.admin.post("/api/v1/users/%d/tokens" % u.id, form={"token[purpose]": "on behalf"})
     assert r.status == 200 and r.json()["user_id"] == u.id, r
     me = t.anon.get("/api/v1/users/self", token=r.json()["token"])
@@ -72,6 +69,17 @@ def test_admin_tokens_need_the_feature(stack):
     assert listed.status == 200 and [x["id"] for x in listed.json()][0] == r.json()["id"], listed
     d = t.admin.delete("/api/v1/users/%d/tokens/%d" % (u.id, r.json()["id"]))
     assert d.status == 200 and d.json()["workflow_state"] == "deleted", d
+
+
+def test_admin_tokens_off_when_the_condition_is_off(stack):
+    t = stack.new_tenant()
+    u = t.new_user("Target")
+    t.sql("UPDATE tenants SET settings = jsonb_set(settings, '{canvas_conditions}',"
+          " '{\"admin_manage_access_tokens\": false}') WHERE id = %d" % t.id)
+    assert_forbidden(t.admin.post("/api/v1/users/%d/tokens" % u.id, form={"token[purpose]": "x"}),
+                     "create_access_tokens", t.root_account_id)
+    perms = t.admin.get("/api/v1/accounts/self/roles/AccountAdmin").json()["permissions"]
+    assert "create_access_tokens" not in perms and "delete_access_tokens" not in perms
 
 
 def test_no_tokens_for_more_privileged_users(stack):

@@ -99,6 +99,8 @@ SELECT is((SELECT string_agg(permission, ',' ORDER BY permission) FROM rd_permis
 -- Conditions are per tenant
 SELECT ok('catalog_enabled' = ANY (rd_canvas_conditions_off()), 'catalog is off by default');
 SELECT ok(NOT ('quiz_log_auditing' = ANY (rd_canvas_conditions_off())), 'quiz log auditing is on by default');
+SELECT ok(NOT ('admin_manage_access_tokens' = ANY (rd_canvas_conditions_off())),
+          'token administration is on by default in rolesd');
 RESET ROLE;
 UPDATE tenants SET settings = '{"canvas_conditions": {"catalog_enabled": true, "block_editor": true}}'
  WHERE id = (SELECT tenant_id FROM t);
@@ -108,7 +110,7 @@ SELECT is(pg_temp.at('R', 'AccountAdmin', 'manage_catalog'), 'e1l0r0x0p-s1d1', '
 SELECT is(pg_temp.at('R', 'TeacherEnrollment', 'block_editor_template_editor'), NULL,
           'a permission needing two conditions stays hidden while one is off');
 SELECT ok(NOT rd_canvas_user_has((SELECT admin_user_id FROM t), (SELECT id FROM ids WHERE name = 'R'),
-                                 'create_access_tokens'), 'a hidden permission is granted to nobody');
+                                 'view_notifications'), 'a hidden permission is granted to nobody');
 RESET ROLE;
 UPDATE tenants SET settings = '{}' WHERE id = (SELECT tenant_id FROM t);
 SET ROLE rolesd_owner;

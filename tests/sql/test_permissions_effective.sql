@@ -73,9 +73,9 @@ SELECT ok((SELECT bool_and(p.granted) FROM rd_user_permissions(pg_temp.id('admin
                                    'manage_role_overrides', 'manage_account_memberships', 'manage_user_logins')),
           'no names: every manageable permission of the root, AccountAdmin holding its defaults');
 SELECT ok(NOT EXISTS (SELECT 1 FROM rd_user_permissions(pg_temp.id('admin'), pg_temp.id('R'), NULL) p
-                      WHERE p.permission = 'create_access_tokens'),
+                      WHERE p.permission = 'view_notifications'),
           'a permission whose condition is off is not manageable, so not listed');
-SELECT ok(NOT pg_temp.has('admin', 'R', 'create_access_tokens'),
+SELECT ok(NOT pg_temp.has('admin', 'R', 'view_notifications'),
           'and not held even by the AccountAdmin when asked');
 SELECT ok(NOT pg_temp.has('a_s', 'R', 'read_reports'), 'a sub-account membership does not reach up');
 SELECT ok(pg_temp.has('a_s', 'X', 'read_reports'), 'a sub-account membership reaches down');

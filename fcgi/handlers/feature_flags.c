@@ -1,0 +1,55 @@
+/*
+ * Feature Flags API (Canvas' /api/v1/accounts/:account_id/features...): the permission conditions that are
+ * feature flags, switched per tenant on the root account. Existence, permissions, states and the JSON are
+ * the SQL functions' (migrations/functions/25_conditions.sql); this only passes the captures and `state`.
+ */
+#include "feature_flags.h"
+
+#include "../../db/feature_flags.h"
+#include "../request.h"
+#include "../router.h"
+#include "accounts_util.h"
+
+enum rd_err features_list(struct rd_req *req)
+{
+	const char *params[2] = {req->pathv[0], req->route->perm};
+
+	return acct_answer_json(req, &rd_dbfeatures_list, params);
+}
+
+enum rd_err features_enabled(struct rd_req *req)
+{
+	const char *params[2] = {req->pathv[0], req->route->perm};
+
+	return acct_answer_json(req, &rd_dbfeatures_enabled, params);
+}
+
+enum rd_err feature_flag_show(struct rd_req *req)
+{
+	const char *params[3] = {req->pathv[0], req->route->perm, req->pathv[1]};
+
+	return acct_answer_json(req, &rd_dbfeature_flag_show, params);
+}
+
+enum rd_err feature_flag_update(struct rd_req *req)
+{
+	struct acct_param state;
+	const char *params[5];
+	enum rd_err e;
+
+	if ((e = acct_param(req, NULL, "state", &state)) != RD_OK)
+		return e;
+	params[0] = req->pathv[0];
+	params[1] = req->route->perm;
+	params[2] = req->pathv[1];
+	params[3] = state.s;
+	params[4] = "false";
+	return acct_answer_json(req, &rd_dbfeature_flag_write, params);
+}
+
+enum rd_err feature_flag_delete(struct rd_req *req)
+{
+	const char *params[5] = {req->pathv[0], req->route->perm, req->pathv[1], NULL, "true"};
+
+	return acct_answer_json(req, &rd_dbfeature_flag_write, params);
+}

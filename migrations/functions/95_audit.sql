@@ -1,0 +1,178 @@
+-- The audit trail (0022): writing it, keeping it immutable, reading it.
+--
+-- Source file: every object here is defined once, with CREATE OR REPLACE; `rolesd migrate` re-applies
+-- the function files when one changes (README, "Migrations").
+
+-- One audit row for a change made by the current request: who (rd_user(), the token of the request, its
+-- request id: settings made by rd_authenticate), what (entity, its id, the account it belongs to), before
+-- and after (NULL before = created, NULL after = deleted). Called by the definer functions in the same
+-- transaction as the change, so a change that rolls back leaves no row.
+CREATE OR REPLACE FUNCTION rd_audit(p_entity text, p_account bigint, p_entity_id text, p_before jsonb, p_after jsonb)
+    RETURNS void
+    LANGUAGE sql
+    AS $$
+    INSERT INTO audit_events (tenant_id, user_id, token_id, request_id, account_id, entity, entity_id, action,
+                              before, after)
+    SELECT rd_tenant(), rd_user(), NULLIF(current_setting('rolesd.token_id', true), '')::bigint,
+           NULLIF(current_setting('rolesd.request_id', true), ''),
+           coalesce(p_account, (SELECT t.root_account_id FROM tenants t WHERE t.id = rd_tenant())),
+           p_entity, p_entity_id,
+           CASE WHEN p_before IS NULL THEN 'create' WHEN p_after IS NULL THEN 'delete' ELSE 'update' END,
+           p_before, p_after
+     WHERE p_before IS DISTINCT FROM p_after
+    $$;
+
+-- Audit rows never change. The only deletion allowed is the retention purge (rd_audit_purge), which marks
+-- its transaction and deletes only rows older than the tenant's retention.
+CREATE OR REPLACE FUNCTION rd_audit_immutable() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' AND current_setting('rolesd.audit_purge', true) = 'on'
+       AND OLD.at < now() - make_interval(days => rd_audit_retention_days(OLD.tenant_id)) THEN
+        RETURN OLD;
+    END IF;
+    -- the tenant itself is being deleted (ON DELETE CASCADE): its trail goes with it
+    IF TG_OP = 'DELETE' AND NOT EXISTS (SELECT 1 FROM tenants t WHERE t.id = OLD.tenant_id) THEN
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION 'audit rows are immutable' USING ERRCODE = 'RD409';
+END $$;
+
+CREATE OR REPLACE TRIGGER audit_events_immutable BEFORE UPDATE OR DELETE ON audit_events
+    FOR EACH ROW EXECUTE FUNCTION rd_audit_immutable();
+CREATE OR REPLACE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+    FOR EACH STATEMENT EXECUTE FUNCTION rd_audit_immutable();
+
+-- The tenant's retention in days: tenants.settings -> 'audit_retention_days' (default 365).
+CREATE OR REPLACE FUNCTION rd_audit_retention_days(p_tenant bigint) RETURNS int
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT coalesce(CASE WHEN jsonb_typeof(t.settings -> 'audit_retention_days') = 'number'
+                         THEN (t.settings ->> 'audit_retention_days')::int END, 365)
+      FROM tenants t WHERE t.id = p_tenant
+    $$;
+
+-- Deletes the current tenant's audit rows older than its retention; the count deleted. Run by every write
+-- that audits is not needed: `rolesd tenant` and the audit read path call it (cheap with the index).
+CREATE OR REPLACE FUNCTION rd_audit_purge() RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    n bigint;
+BEGIN
+    PERFORM set_config('rolesd.audit_purge', 'on', true);
+    DELETE FROM audit_events a
+     WHERE a.tenant_id = rd_tenant() AND a.at < now() - make_interval(days => rd_audit_retention_days(rd_tenant()));
+    GET DIAGNOSTICS n = ROW_COUNT;
+    PERFORM set_config('rolesd.audit_purge', '', true);
+    RETURN n;
+END $$;
+
+-- Every change to the audited tables, one row each, from row triggers: the same transaction as the change,
+-- whichever function made it. TG_ARGV[0] is the entity name. The token hash never enters the trail, nor the
+-- derived account chain; an update that changes only timestamps (a role touched by an override write) or
+-- the chain (a move above the account, audited on the moved account) is not recorded. Changes made outside
+-- a tenant's context (schema migrations) and a new tenant's provisioning (rd_tenant_create sets
+-- rolesd.audit_off for itself) are not audited.
+CREATE OR REPLACE FUNCTION rd_audit_row() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    b jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) - 'token_hash' - 'chain' END;
+    a jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) - 'token_hash' - 'chain' END;
+    r jsonb := coalesce(a, b);
+    acct bigint;
+BEGIN
+    IF rd_tenant() IS NULL OR rd_tenant() <> (r ->> 'tenant_id')::bigint
+       OR current_setting('rolesd.audit_off', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'UPDATE' AND b - 'updated_at' - 'modified_on' = a - 'updated_at' - 'modified_on' THEN
+        RETURN NULL;
+    END IF;
+    acct := CASE TG_TABLE_NAME
+                WHEN 'accounts' THEN (r ->> 'id')::bigint
+                WHEN 'roles' THEN coalesce((r ->> 'account_id')::bigint, (r ->> 'root_account_id')::bigint)
+                WHEN 'access_tokens' THEN (SELECT u.account_id FROM users u
+                                            WHERE u.tenant_id = rd_tenant() AND u.id = (r ->> 'user_id')::bigint)
+                ELSE (r ->> 'account_id')::bigint END;
+    PERFORM rd_audit(TG_ARGV[0], acct,
+                     CASE WHEN TG_TABLE_NAME = 'api2_role_permissions' THEN (r ->> 'role_id') || ':' || (r ->> 'permission')
+                          ELSE r ->> 'id' END,
+                     b - 'tenant_id', a - 'tenant_id');
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE TRIGGER audit_accounts AFTER INSERT OR UPDATE OR DELETE ON accounts
+    FOR EACH ROW EXECUTE FUNCTION rd_audit_row('account');
+CREATE OR REPLACE TRIGGER audit_roles AFTER INSERT OR UPDATE OR DELETE ON roles
+    FOR EACH ROW EXECUTE FUNCTION rd_audit_row('role');
+CREATE OR REPLACE TRIGGER audit_role_overrides AFTER INSERT OR UPDATE OR DELETE ON role_overrides
+    FOR EACH ROW EXECUTE FUNCTION rd_audit_row('role_override');
+CREATE OR REPLACE TRIGGER audit_account_users AFTER INSERT OR UPDATE OR DELETE ON account_users
+    FOR EACH ROW EXECUTE FUNCTION rd_audit_row('admin');
+CREATE OR REPLACE TRIGGER audit_access_tokens AFTER INSERT OR UPDATE OR DELETE ON access_tokens
+    FOR EACH ROW EXECUTE FUNCTION rd_audit_row('token');
+CREATE OR REPLACE TRIGGER audit_api2_roles AFTER INSERT OR UPDATE OR DELETE ON api2_roles
+    FOR EACH ROW EXECUTE FUNCTION rd_audit_row('api2_role');
+CREATE OR REPLACE TRIGGER audit_api2_role_permissions AFTER INSERT OR DELETE ON api2_role_permissions
+    FOR EACH ROW EXECUTE FUNCTION rd_audit_row('api2_role_permission');
+
+-- One audit row as the API shows it.
+CREATE OR REPLACE FUNCTION rd_audit_json(a audit_events) RETURNS json
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT json_build_object('id', a.id, 'created_at', rd_canvas_iso(a.at), 'user_id', a.user_id,
+                             'token_id', a.token_id, 'request_id', a.request_id, 'account_id', a.account_id,
+                             'entity', a.entity, 'entity_id', a.entity_id, 'action', a.action,
+                             'before', a.before, 'after', a.after)
+    $$;
+
+-- GET /api/v1/accounts/:account_id/audit: the trail of the account and its sub-accounts, newest first,
+-- keyset-paginated by id (bookmark = the last id shown). Filters: since / until (ISO 8601, inclusive /
+-- exclusive), entity, user_id. Needs p_perm (manage_role_overrides) on the account, which holders on an
+-- ancestor have too. Purges the tenant's rows older than its retention first.
+CREATE OR REPLACE FUNCTION rd_audit_list(p_ref text, p_perm text, p_since text, p_until text, p_entity text,
+                                         p_user text, p_page text, p_limit int)
+    RETURNS TABLE (account_id bigint, body text, next_page text)
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    acct bigint := rd_account_resolve(p_ref);
+    before_id bigint := rd_bookmark_int(rd_bookmark_decode(p_page), 0);
+    n int := greatest(1, least(coalesce(p_limit, 10), 100));
+    since_ts timestamptz;
+    until_ts timestamptz;
+    uid bigint;
+    ids bigint[];
+BEGIN
+    PERFORM rd_require_permission(acct, p_perm);
+    BEGIN
+        since_ts := NULLIF(btrim(p_since), '')::timestamptz;
+        until_ts := NULLIF(btrim(p_until), '')::timestamptz;
+    EXCEPTION WHEN OTHERS THEN
+        PERFORM rd_canvas_bad('since and until must be ISO 8601 times');
+    END;
+    IF NULLIF(btrim(p_user), '') IS NOT NULL THEN
+        IF p_user !~ '^[0-9]{1,18}$' THEN
+            PERFORM rd_canvas_bad('user_id must be a numeric user id');
+        END IF;
+        uid := p_user::bigint;
+    END IF;
+    PERFORM rd_audit_purge();
+    SELECT array_agg(x.id ORDER BY x.id DESC) INTO ids
+      FROM (SELECT a.id FROM audit_events a
+              JOIN accounts ac ON ac.tenant_id = a.tenant_id AND ac.id = a.account_id
+             WHERE a.tenant_id = rd_tenant() AND acct = ANY (ac.chain)
+               AND (before_id IS NULL OR a.id < before_id)
+               AND (since_ts IS NULL OR a.at >= since_ts) AND (until_ts IS NULL OR a.at < until_ts)
+               AND (NULLIF(p_entity, '') IS NULL OR a.entity = p_entity)
+               AND (uid IS NULL OR a.user_id = uid)
+             ORDER BY a.id DESC LIMIT n + 1) x;
+    account_id := acct;
+    next_page := CASE WHEN coalesce(array_length(ids, 1), 0) > n THEN rd_bookmark_encode(jsonb_build_array(ids[n])) END;
+    SELECT coalesce(json_agg(rd_audit_json(a) ORDER BY a.id DESC), '[]')::text INTO body
+      FROM audit_events a WHERE a.tenant_id = rd_tenant() AND a.id = ANY (ids[1:n]);
+    RETURN NEXT;
+END $$;

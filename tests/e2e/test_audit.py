@@ -1,0 +1,97 @@
+"""The audit trail (issue 16): every change to roles, overrides, admin memberships, tokens, accounts,
+conditions and api2 roles is recorded with who, which token, which request, before and after;
+GET /api/v1/accounts/:account_id/audit shows the account and its sub-accounts to holders of
+manage_role_overrides there or above, newest first, with filters and keyset pages."""
+from accounts_helpers import assert_forbidden, make_role, override, sub_account
+
+
+def audit(t, account="self", client=None, **params):
+    r = (client or t.admin).get("/api/v1/accounts/%s/audit" % account, params=params)
+    assert r.status == 200, r
+    return r.json()
+
+
+def test_every_kind_of_change_is_recorded(stack):
+    t = stack.new_tenant()
+    admin = t.admin
+    s = admin.post("/api/v1/accounts/self/sub_accounts", form={"account[name]": "Sci"}).json()["id"]
+    admin.put("/api/v1/accounts/%d" % s, form={"account[name]": "Science"})
+    role = admin.post("/api/v1/accounts/self/roles", form={"label": "Clerk"}).json()["id"]
+    admin.put("/api/v1/accounts/self/roles/%d" % role,
+              form={"permissions[read_roster][explicit]": "1", "permissions[read_roster][enabled]": "1"})
+    u = t.new_user("Clerk")
+    admin.post("/api/v1/accounts/self/admins", form={"user_id": u.id, "role_id": role})
+    tok = admin.post("/api/v1/users/%d/tokens" % u.id, form={"token[purpose]": "sync"}).json()
+    admin.delete("/api/v1/users/%d/tokens/%d" % (u.id, tok["id"]))
+    admin.delete("/api/v1/accounts/self/admins/%d" % u.id, params={"role_id": role})
+    admin.delete("/api/v1/accounts/self/roles/%d" % role)
+    admin.put("/api/v1/accounts/self/features/flags/analytics_hub", form={"state": "on"})
+    admin.put("/api/v1/accounts/self", form={"account[settings][catalog_enabled]": "true"})
+    events = audit(t, per_page=100)
+    kinds = {(e["entity"], e["action"]) for e in events}
+    for k in [("account", "create"), ("account", "update"), ("role", "create"), ("role_override", "create"),
+              ("admin", "create"), ("admin", "update"), ("token", "create"), ("token", "update"), ("role", "update"),
+              ("feature_flag", "update"), ("account_setting", "update")]:
+        assert k in kinds, (k, sorted(kinds))
+    api = [e for e in events if e["request_id"]]  # the others: the CLI (token create) and the test's SQL
+    assert len(api) >= 11, api
+    for e in api:
+        assert e["user_id"] == t.admin_user_id and e["token_id"], e
+    for e in events:
+        if e["entity"] == "token":
+            assert "token_hash" not in (e["after"] or {}) and tok["token"] not in str(e), e
+    ids = [e["id"] for e in events]
+    assert ids == sorted(ids, reverse=True), "newest first"
+    acct = [e for e in events if e["entity"] == "account" and e["action"] == "update"][0]
+    assert acct["before"]["name"] == "Sci" and acct["after"]["name"] == "Science", acct
+
+
+def test_api2_role_changes_are_recorded(stack):
+    t = stack.new_tenant()
+    r = t.admin.post("/api2/roles", json_body={"display_name": "Players", "permissions": ["collection-read"]})
+    assert r.status == 200, r
+    rid = r.json()["id"]
+    t.admin.post("/api2/roles/%s" % rid, json_body={"display_name": "Viewers 2"})
+    t.admin.delete("/api2/roles/%s" % rid)
+    kinds = [(e["entity"], e["action"]) for e in audit(t, per_page=100)]
+    assert ("api2_role", "create") in kinds and ("api2_role", "update") in kinds and ("api2_role", "delete") in kinds
+    assert ("api2_role_permission", "create") in kinds
+
+
+def test_filters_and_pages(stack):
+    t = stack.new_tenant()
+    for n in range(3):
+        t.admin.post("/api/v1/accounts/self/roles", form={"label": "R%d" % n})
+    u = t.new_user("Other admin")
+    t.admin.post("/api/v1/accounts/self/admins", form={"user_id": u.id})
+    u.client.post("/api/v1/accounts/self/roles", form={"label": "ByOther"})
+    assert {e["entity"] for e in audit(t, entity="role", per_page=100)} == {"role"}
+    mine = audit(t, user_id=u.id, per_page=100)
+    assert mine and all(e["user_id"] == u.id for e in mine), mine
+    r = t.admin.get("/api/v1/accounts/self/audit", params={"entity": "role", "per_page": 2})
+    first = r.json()
+    assert len(first) == 2 and 'rel="next"' in r.header("link"), r.header("link")
+    nxt = [l for l in r.header("link").split(",") if 'rel="next"' in l][0]
+    url = nxt[nxt.index("<") + 1:nxt.index(">")]
+    second = t.admin.get(url[url.index("/api/"):]).json()
+    assert second and second[0]["id"] < first[-1]["id"] and {e["entity"] for e in second} == {"role"}
+    assert audit(t, since="2999-01-01T00:00:00Z") == []
+    assert len(audit(t, until="2999-01-01T00:00:00Z", per_page=100)) > 0
+    assert t.admin.get("/api/v1/accounts/self/audit", params={"since": "yesterday-ish"}).status == 400
+
+
+def test_sub_account_sees_its_subtree_only_and_needs_manage_role_overrides(stack):
+    t = stack.new_tenant()
+    s = sub_account(t, name="S")
+    t.admin.post("/api/v1/accounts/%d/roles" % s, form={"label": "InS"})
+    t.admin.post("/api/v1/accounts/self/roles", form={"label": "AtRoot"})
+    below = audit(t, s, per_page=100)
+    assert below and all(e["account_id"] == s for e in below), below
+    assert any(e["account_id"] == s for e in audit(t, per_page=100)), "the root sees its sub-accounts"
+    u = t.new_user("Nobody")
+    assert_forbidden(u.client.get("/api/v1/accounts/self/audit"), "manage_role_overrides", t.root_account_id)
+    role = make_role(t, "Sub admin", s)
+    override(t, s, role, "manage_role_overrides")
+    t.admin.post("/api/v1/accounts/%d/admins" % s, form={"user_id": u.id, "role_id": role})
+    assert u.client.get("/api/v1/accounts/%d/audit" % s).status == 200
+    assert_forbidden(u.client.get("/api/v1/accounts/self/audit"), "manage_role_overrides", t.root_account_id)

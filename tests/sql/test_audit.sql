@@ -1,0 +1,32 @@
+-- The audit trail (95_audit.sql): row triggers record every change with the request's context; rows are
+-- immutable; the token hash never enters the trail.
+SELECT no_plan();
+CREATE TEMP TABLE t AS
+SELECT * FROM rd_tenant_create('Aud', ARRAY['aud.test'], 'Root Admin', repeat('a', 64), 'aaaaa');
+GRANT SELECT ON t TO rolesd_app, rolesd_owner;
+-- rd_authenticate's settings last for the transaction, as in an api.* call
+BEGIN;
+SET ROLE rolesd_owner;
+SELECT is((SELECT count(*) FROM rd_authenticate('aud.test', repeat('a', 64), 'req-1') WHERE err IS NULL), 1::bigint,
+          'authenticated with a request id');
+SELECT is(current_setting('rolesd.request_id'), 'req-1', 'the request id is kept for the trail');
+SELECT is(current_setting('rolesd.token_id')::bigint, (SELECT token_id FROM t), 'and the token id');
+
+SELECT lives_ok($$SELECT rd_canvas_roles_create('self', 'manage_role_overrides', NULL, 'Clerk', NULL, NULL,
+                  '[["read_roster",1,1,-1,-1,-1,-1,[]]]')$$, 'a role with an override');
+SELECT is((SELECT string_agg(a.entity || ':' || a.action, ' ' ORDER BY a.id) FROM audit_events a WHERE a.request_id = 'req-1'),
+          'role:create role_override:create', 'both recorded (the role''s timestamp touch is not)');
+SELECT is((SELECT count(*) FROM audit_events a WHERE a.request_id = 'req-1'
+            AND a.user_id = (SELECT admin_user_id FROM t) AND a.token_id = (SELECT token_id FROM t)), 2::bigint,
+          'with the caller and the token');
+SELECT is((SELECT a.after ->> 'permission' FROM audit_events a WHERE a.entity = 'role_override'), 'read_roster',
+          'after holds the new row');
+SELECT lives_ok($$SELECT rd_tokens_create('self', 'create_access_tokens', 'sync', NULL, repeat('f', 64), 'fffff')$$,
+                'a token');
+SELECT ok((SELECT NOT (a.after ? 'token_hash') FROM audit_events a WHERE a.entity = 'token' AND a.action = 'create' AND a.request_id = 'req-1'),
+          'the token hash never enters the trail');
+SELECT throws_ok($$UPDATE audit_events SET action = 'x'$$, 'RD409', NULL, 'immutable');
+RESET ROLE;
+SELECT throws_ok($$TRUNCATE audit_events$$, 'RD409', NULL, 'not even truncated by a superuser');
+SELECT * FROM finish();
+ROLLBACK;
