@@ -44,7 +44,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.accounts_update(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 json, p_request_id text DEFAULT NULL)
@@ -64,7 +69,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.accounts_sub_list(p_host text, p_token_hash text, a1 text, a2 text, a3 boolean, a4 text, a5 integer, p_request_id text DEFAULT NULL)
@@ -84,7 +94,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::bigint, NULL::text, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.accounts_sub_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, p_request_id text DEFAULT NULL)
@@ -104,7 +119,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.accounts_sub_delete(p_host text, p_token_hash text, a1 text, a2 text, a3 text, p_request_id text DEFAULT NULL)
@@ -124,7 +144,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.admins_list(p_host text, p_token_hash text, a1 text, a2 text, a3 json, a4 text, a5 integer, p_request_id text DEFAULT NULL)
@@ -144,7 +169,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::bigint, NULL::text, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.admins_self(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 integer, p_request_id text DEFAULT NULL)
@@ -164,7 +194,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::bigint, NULL::text, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.admins_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, p_request_id text DEFAULT NULL)
@@ -184,7 +219,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.admins_delete(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, p_request_id text DEFAULT NULL)
@@ -204,7 +244,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_roles_list(p_host text, p_token_hash text, a1 jsonb, a2 jsonb, a3 jsonb, a4 jsonb, a5 bigint, a6 integer, p_request_id text DEFAULT NULL)
@@ -224,7 +269,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_roles_count(p_host text, p_token_hash text, a1 jsonb, a2 jsonb, a3 jsonb, a4 jsonb, p_request_id text DEFAULT NULL)
@@ -244,7 +294,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 -- GET /api2/roles/:id: the checks (no user 401, not an Administrator 403, no such role 404) are data of the
@@ -306,7 +361,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_roles_update(p_host text, p_token_hash text, a1 text, a2 jsonb, a3 jsonb, p_request_id text DEFAULT NULL)
@@ -326,7 +386,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_roles_add_permissions(p_host text, p_token_hash text, a1 text, a2 jsonb, p_request_id text DEFAULT NULL)
@@ -346,7 +411,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_roles_remove_permissions(p_host text, p_token_hash text, a1 text, a2 jsonb, p_request_id text DEFAULT NULL)
@@ -366,7 +436,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_roles_delete(p_host text, p_token_hash text, a1 text, p_request_id text DEFAULT NULL)
@@ -386,7 +461,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::boolean, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.canvas_roles_list(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 boolean, a5 boolean, a6 boolean, a7 bigint, a8 integer, p_request_id text DEFAULT NULL)
@@ -406,7 +486,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::bigint, NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.canvas_roles_show(p_host text, p_token_hash text, a1 text, a2 text, a3 text, p_request_id text DEFAULT NULL)
@@ -426,7 +511,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.canvas_roles_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 text, a7 json, p_request_id text DEFAULT NULL)
@@ -446,7 +536,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.canvas_roles_update(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 json, p_request_id text DEFAULT NULL)
@@ -466,7 +561,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.canvas_roles_deactivate(p_host text, p_token_hash text, a1 text, a2 text, a3 text, p_request_id text DEFAULT NULL)
@@ -486,7 +586,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.canvas_roles_activate(p_host text, p_token_hash text, a1 text, a2 text, a3 text, p_request_id text DEFAULT NULL)
@@ -506,7 +611,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.permissions_check(p_host text, p_token_hash text, a1 text, a2 text, a3 json, p_request_id text DEFAULT NULL)
@@ -526,7 +636,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.permissions_explain(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, p_request_id text DEFAULT NULL)
@@ -546,7 +661,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.tokens_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 text, p_request_id text DEFAULT NULL)
@@ -566,7 +686,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.tokens_list(p_host text, p_token_hash text, a1 text, a2 text, a3 bigint, a4 integer, p_request_id text DEFAULT NULL)
@@ -586,7 +711,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::bigint, NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.tokens_delete(p_host text, p_token_hash text, a1 text, a2 text, a3 text, p_request_id text DEFAULT NULL)
@@ -606,7 +736,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 -- GET /api/v1/users/self, the authenticated floor: no operation can fail once the caller is known, so no
@@ -661,7 +796,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.users_show(p_host text, p_token_hash text, a1 text, a2 text, p_request_id text DEFAULT NULL)
@@ -681,7 +821,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.users_list(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 integer, p_request_id text DEFAULT NULL)
@@ -701,7 +846,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::bigint, NULL::text, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.features_list(p_host text, p_token_hash text, a1 text, a2 text, p_request_id text DEFAULT NULL)
@@ -721,7 +871,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.features_enabled(p_host text, p_token_hash text, a1 text, a2 text, p_request_id text DEFAULT NULL)
@@ -741,7 +896,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.feature_flag_show(p_host text, p_token_hash text, a1 text, a2 text, a3 text, p_request_id text DEFAULT NULL)
@@ -761,7 +921,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.feature_flag_write(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 boolean, p_request_id text DEFAULT NULL)
@@ -781,7 +946,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.audit_list(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 text, a7 text, a8 integer, p_request_id text DEFAULT NULL)
@@ -801,7 +971,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::bigint, NULL::text, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 -- rolesd_app may execute each of these from its creation (0023's default privileges); CREATE OR REPLACE keeps them.
@@ -823,7 +998,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_collections_tree(p_host text, p_token_hash text, a1 jsonb, p_request_id text DEFAULT NULL)
@@ -843,7 +1023,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_collections_get(p_host text, p_token_hash text, a1 text, p_request_id text DEFAULT NULL)
@@ -863,7 +1048,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_collections_create(p_host text, p_token_hash text, a1 jsonb, p_request_id text DEFAULT NULL)
@@ -883,7 +1073,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_collections_update(p_host text, p_token_hash text, a1 text, a2 jsonb, a3 boolean, p_request_id text DEFAULT NULL)
@@ -903,7 +1098,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_collections_delete(p_host text, p_token_hash text, a1 text, p_request_id text DEFAULT NULL)
@@ -923,7 +1123,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::boolean, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_collections_permissions(p_host text, p_token_hash text, a1 text, a2 jsonb, p_request_id text DEFAULT NULL)
@@ -943,7 +1148,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_collections_explain(p_host text, p_token_hash text, a1 text, a2 text, a3 jsonb, p_request_id text DEFAULT NULL)
@@ -963,7 +1173,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_groups_list(p_host text, p_token_hash text, a1 jsonb, a2 bigint, a3 integer, p_request_id text DEFAULT NULL)
@@ -983,7 +1198,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_groups_get(p_host text, p_token_hash text, a1 text, p_request_id text DEFAULT NULL)
@@ -1003,7 +1223,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_groups_create(p_host text, p_token_hash text, a1 jsonb, p_request_id text DEFAULT NULL)
@@ -1023,7 +1248,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_groups_update(p_host text, p_token_hash text, a1 text, a2 jsonb, p_request_id text DEFAULT NULL)
@@ -1043,7 +1273,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_groups_delete(p_host text, p_token_hash text, a1 text, p_request_id text DEFAULT NULL)
@@ -1063,7 +1298,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::boolean, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_group_users_list(p_host text, p_token_hash text, a1 text, a2 jsonb, a3 bigint, a4 integer, p_request_id text DEFAULT NULL)
@@ -1083,7 +1323,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_group_users_add(p_host text, p_token_hash text, a1 text, a2 jsonb, p_request_id text DEFAULT NULL)
@@ -1103,7 +1348,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_group_users_remove(p_host text, p_token_hash text, a1 text, a2 text, p_request_id text DEFAULT NULL)
@@ -1123,7 +1373,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::boolean, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_users_list(p_host text, p_token_hash text, a1 jsonb, a2 bigint, a3 integer, p_request_id text DEFAULT NULL)
@@ -1143,7 +1398,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_users_get(p_host text, p_token_hash text, a1 text, p_request_id text DEFAULT NULL)
@@ -1163,7 +1423,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_memberships_list(p_host text, p_token_hash text, a1 jsonb, a2 bigint, a3 integer, p_request_id text DEFAULT NULL)
@@ -1183,7 +1448,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_memberships_get(p_host text, p_token_hash text, a1 text, p_request_id text DEFAULT NULL)
@@ -1203,7 +1473,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_memberships_create(p_host text, p_token_hash text, a1 jsonb, p_request_id text DEFAULT NULL)
@@ -1223,7 +1498,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::bigint, NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_memberships_update(p_host text, p_token_hash text, a1 text, a2 jsonb, p_request_id text DEFAULT NULL)
@@ -1243,7 +1523,12 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::text, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.api2_memberships_delete(p_host text, p_token_hash text, a1 text, p_request_id text DEFAULT NULL)
@@ -1263,5 +1548,10 @@ BEGIN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
     END IF;
-    RETURN QUERY SELECT NULL::boolean, v_err, v_msg, v_detail, v_tenant, v_user;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
 END $$;
