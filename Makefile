@@ -3,6 +3,7 @@
 #   make run     install missing packages, build, start PostgreSQL + rolesd + nginx in $(RUN_DIR), foreground
 #   make test    the same in a throwaway directory, then unit (ASan/UBSan), SQL and end-to-end suites
 #   make bench   optimised build, throwaway stack, wrk against baselines and rolesd (tests/bench/)
+#   make bench-overload   goodput at 1x, 2x, 8x the saturating connections (load shedding)
 #   make build   just build/rolesd
 #   make fuzz    every libFuzzer target of tests/fuzz/ for FUZZ_TIME seconds (clang)
 #
@@ -45,7 +46,7 @@ FUZZ_CC ?= clang
 FUZZ_TIME ?= 30
 
 .SECONDARY:
-.PHONY: all build run test unit deps clean clean-obj bench bench-scale fuzz fuzz-replay stop
+.PHONY: all build run test unit deps clean clean-obj bench bench-scale bench-overload fuzz fuzz-replay stop
 
 all: build
 build: $(B)/rolesd
@@ -53,6 +54,16 @@ build: $(B)/rolesd
 $(B)/obj/%.o: %.c $(HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+# The version `rolesd --version` prints: git describe of the tree (VERSION=... to set it, e.g. in a
+# Docker build without .git). main.o is rebuilt when it changes.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+$(B)/version: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
+$(B)/obj/fcgi/main.o: $(B)/version
+$(B)/obj/fcgi/main.o: CFLAGS += -DRD_VERSION='"$(VERSION)"'
+.PHONY: FORCE
 
 $(B)/rolesd: $(OBJ)
 	$(CC) $(CFLAGS_ALL) -o $@ $(OBJ) $(LIBS)
@@ -90,6 +101,11 @@ bench: deps
 	@$(MAKE) --no-print-directory B=build/bench OPT="-O2 -DNDEBUG" build/bench/rolesd build/bench/baseline
 	@ROLESD_BIN=$(CURDIR)/build/bench/rolesd BENCH_BASELINE=$(CURDIR)/build/bench/baseline \
 		python3 tests/bench/bench.py --out $(BENCH_OUT)
+
+bench-overload: deps
+	@$(MAKE) --no-print-directory B=build/bench OPT="-O2 -DNDEBUG" build/bench/rolesd build/bench/baseline
+	@ROLESD_BIN=$(CURDIR)/build/bench/rolesd BENCH_BASELINE=$(CURDIR)/build/bench/baseline \
+		python3 tests/bench/bench.py --overload --out $(patsubst %.json,%-overload.json,$(BENCH_OUT))
 
 bench-scale: deps
 	@$(MAKE) --no-print-directory B=build/bench OPT="-O2 -DNDEBUG" build/bench/rolesd build/bench/baseline

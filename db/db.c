@@ -4,6 +4,8 @@
 #define _GNU_SOURCE
 #include "db.h"
 
+#include "../fcgi/log.h"
+
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,9 @@ struct rd_db {
 	char *conninfo;
 	PGconn *conn;
 	unsigned gen; /* bumped on every (re)connect; statements prepared on an older one are re-prepared */
+	enum rd_db_prepared mode;
+	int in_tx;    /* inside rd_db_begin .. rd_db_commit/rollback: no statement may be retried */
+	int unnamed;  /* 1: send every statement with PQexecParams (mode off, or auto saw a pooler) */
 };
 
 struct rd_res {
@@ -106,12 +111,14 @@ static enum rd_err check_result(struct rd_db *db, const PGresult *r, struct rd_d
 	return rd_db_map_sqlstate(state);
 }
 
-struct rd_db *rd_db_create(const char *conninfo)
+struct rd_db *rd_db_create(const char *conninfo, enum rd_db_prepared mode)
 {
 	struct rd_db *db = calloc(1, sizeof *db);
 
 	if (db == NULL)
 		return NULL;
+	db->mode = mode;
+	db->unnamed = mode == RD_DB_PREPARED_OFF;
 	db->conninfo = strdup(conninfo ? conninfo : "");
 	if (db->conninfo == NULL) {
 		free(db);
@@ -168,7 +175,7 @@ static enum rd_err prepare(struct rd_db *db, struct rd_stmt *st, struct rd_dberr
 	PGresult *r;
 	enum rd_err e;
 
-	if (st->prepared_gen == db->gen)
+	if (db->unnamed || st->prepared_gen == db->gen)
 		return RD_OK;
 	r = PQprepare(db->conn, st->name, st->sql, 0, NULL); /* types inferred from the function */
 	e = check_result(db, r, err);
@@ -214,7 +221,10 @@ static enum rd_err exec_stmt(struct rd_db *db, struct rd_dbctx *ctx, struct rd_s
 		p = all;
 		n += 3;
 	}
-	r = PQexecPrepared(db->conn, stmt->name, n, p, NULL, NULL, 0);
+	if (db->unnamed)
+		r = PQexecParams(db->conn, stmt->sql, n, NULL, p, NULL, NULL, 0);
+	else
+		r = PQexecPrepared(db->conn, stmt->name, n, p, NULL, NULL, 0);
 	e = check_result(db, r, err);
 	if (e != RD_OK) {
 		PQclear(r);
@@ -259,17 +269,33 @@ static enum rd_err exec_stmt(struct rd_db *db, struct rd_dbctx *ctx, struct rd_s
 	return RD_OK;
 }
 
+/*
+ * A transaction pooler that does not track prepared statements (PgBouncer < 1.21 in transaction mode)
+ * gives each statement whichever server connection is free: a statement prepared on one is missing on the
+ * next (26000), or another client already prepared the name there (42P05). Neither ran anything, so in
+ * auto mode the worker switches to unnamed statements for good and the call is retried.
+ */
+static int pooler_symptom(const struct rd_db *db, enum rd_err e, const struct rd_dberr *err)
+{
+	return db->mode == RD_DB_PREPARED_AUTO && !db->unnamed && e != RD_OK && err != NULL &&
+	       (strcmp(err->sqlstate, "26000") == 0 || strcmp(err->sqlstate, "42P05") == 0);
+}
+
 static enum rd_err call(struct rd_db *db, struct rd_dbctx *ctx, struct rd_stmt *stmt,
 			const char *const *params, struct rd_res **out, struct rd_dberr *err)
 {
+	struct rd_dberr local;
 	enum rd_err e;
 	double t0 = now_ms();
-	int attempt;
+	int attempt, reconnected = 0;
 
 	if (out != NULL)
 		*out = NULL;
-	/* One retry: a connection that died while idle (server restart) is only noticed on use. */
-	for (attempt = 0; attempt < 2; attempt++) {
+	if (err == NULL)
+		err = &local;
+	/* One retry when a connection that died while idle (server restart) is noticed on use; one when auto
+	 * mode meets a pooler. */
+	for (attempt = 0; attempt < 3; attempt++) {
 		int was_connected = db->conn != NULL;
 
 		e = ensure_conn(db, err);
@@ -279,15 +305,80 @@ static enum rd_err call(struct rd_db *db, struct rd_dbctx *ctx, struct rd_stmt *
 			goto check;
 		e = exec_stmt(db, ctx, stmt, params, out, err);
 check:
-		if (e != RD_ERR_UNAVAILABLE || !was_connected)
+		if (pooler_symptom(db, e, err)) {
+			rd_log("warning", "prepared statements do not survive the connection pooler (%s); "
+					  "using unnamed statements", err->sqlstate);
+			db->unnamed = 1;
+			if (db->in_tx) { /* the error aborted the transaction: the client retries the request */
+				e = RD_ERR_UNAVAILABLE;
+				break;
+			}
+			continue;
+		}
+		if (db->in_tx) /* a retry on a new connection would run outside the transaction */
+			break;
+		if (e != RD_ERR_UNAVAILABLE || !was_connected || reconnected)
 			break;
 		if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
 			break;
 		drop_conn(db);
+		reconnected = 1;
 	}
 	if (ctx != NULL)
 		ctx->db_ms += now_ms() - t0;
 	return e;
+}
+
+/* One plain command (BEGIN, COMMIT, ROLLBACK) on the current connection. */
+static enum rd_err command(struct rd_db *db, const char *sql, struct rd_dberr *err)
+{
+	PGresult *r = PQexec(db->conn, sql);
+	enum rd_err e = check_result(db, r, err);
+
+	PQclear(r);
+	return e;
+}
+
+enum rd_err rd_db_begin(struct rd_db *db, struct rd_dberr *err)
+{
+	enum rd_err e = ensure_conn(db, err);
+
+	if (e == RD_OK && db->conn != NULL && PQtransactionStatus(db->conn) != PQTRANS_IDLE) {
+		drop_conn(db); /* a dead or confused connection: start from a fresh one */
+		e = ensure_conn(db, err);
+	}
+	if (e == RD_OK)
+		e = command(db, "BEGIN", err);
+	if (e == RD_ERR_UNAVAILABLE && PQstatus(db->conn) != CONNECTION_OK) {
+		/* a connection that died while idle (server restart): nothing ran, so try once more */
+		drop_conn(db);
+		e = ensure_conn(db, err);
+		if (e == RD_OK)
+			e = command(db, "BEGIN", err);
+	}
+	db->in_tx = e == RD_OK;
+	return e;
+}
+
+enum rd_err rd_db_commit(struct rd_db *db, struct rd_dberr *err)
+{
+	enum rd_err e = RD_ERR_UNAVAILABLE;
+
+	if (db->in_tx && db->conn != NULL) {
+		e = command(db, "COMMIT", err);
+		/* COMMIT of a transaction that failed answers ROLLBACK, with no error */
+		if (e == RD_OK && PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+			e = RD_ERR_UNAVAILABLE;
+	}
+	db->in_tx = 0;
+	return e;
+}
+
+void rd_db_rollback(struct rd_db *db)
+{
+	if (db->in_tx && db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+		(void)command(db, "ROLLBACK", NULL);
+	db->in_tx = 0;
 }
 
 enum rd_err rd_db_call(struct rd_db *db, struct rd_dbctx *ctx, struct rd_stmt *stmt,
@@ -300,6 +391,16 @@ enum rd_err rd_db_exec(struct rd_db *db, struct rd_stmt *stmt, const char *const
 		       struct rd_res **out, struct rd_dberr *err)
 {
 	return call(db, NULL, stmt, params, out, err);
+}
+
+unsigned rd_db_connects(const struct rd_db *db)
+{
+	return db->gen;
+}
+
+int rd_db_connected(const struct rd_db *db)
+{
+	return db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK;
 }
 
 int rd_res_nrows(const struct rd_res *res)

@@ -47,9 +47,18 @@ struct rd_dberr {
 	char detail[2048];
 };
 
+/*
+ * How statements travel (ROLESD_DB_PREPARED): ON prepares each once per connection (PQprepare, then
+ * PQexecPrepared by name); OFF sends each with PQexecParams (an unnamed statement, parsed and planned
+ * per call; needed behind PgBouncer < 1.21 in transaction mode, where a named statement prepared on one
+ * server connection is not there on the next); AUTO starts prepared and switches to unnamed for good at
+ * the first sign of such a pooler (SQLSTATE 26000 or 42P05, which mean nothing ran; the call is retried).
+ */
+enum rd_db_prepared { RD_DB_PREPARED_AUTO = 0, RD_DB_PREPARED_ON, RD_DB_PREPARED_OFF };
+
 /* Connection from DATABASE_URL (or the PG* variables). NULL only on out-of-memory; a connection that
  * cannot be made now is retried by the next call. */
-struct rd_db *rd_db_create(const char *conninfo);
+struct rd_db *rd_db_create(const char *conninfo, enum rd_db_prepared mode);
 void rd_db_free(struct rd_db *db);
 
 /*
@@ -63,6 +72,19 @@ enum rd_err rd_db_call(struct rd_db *db, struct rd_dbctx *ctx, struct rd_stmt *s
 /* A statement with no request context (health checks, admin CLI). */
 enum rd_err rd_db_exec(struct rd_db *db, struct rd_stmt *stmt, const char *const *params,
 		       struct rd_res **out, struct rd_dberr *err) RD_MUSTCHECK;
+
+/*
+ * An explicit transaction around several calls (Idempotency-Key: claim the key, run the write, store the
+ * answer, all or nothing). Inside it no call is retried on a new connection. A commit that did not
+ * commit (a failed transaction answers ROLLBACK) is RD_ERR_UNAVAILABLE. Rollback is a no-op outside one.
+ */
+enum rd_err rd_db_begin(struct rd_db *db, struct rd_dberr *err) RD_MUSTCHECK;
+enum rd_err rd_db_commit(struct rd_db *db, struct rd_dberr *err) RD_MUSTCHECK;
+void rd_db_rollback(struct rd_db *db);
+
+/* Connections made so far (first and reconnects), and whether one is up now: for metrics. */
+unsigned rd_db_connects(const struct rd_db *db);
+int rd_db_connected(const struct rd_db *db);
 
 /* Result accessors. Values are borrowed from the result and live until rd_res_free. */
 int rd_res_nrows(const struct rd_res *res);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../db/canvas_roles.h"
+#include "log.h"
 
 #define MAX_ORD 255
 #define NSTATES 64
@@ -120,7 +121,7 @@ enum rd_err rd_canvas_json_load(struct rd_db *db)
 	memset(&err, 0, sizeof err);
 	e = rd_db_exec(db, &rd_dbcanvas_json_catalog, NULL, &res, &err);
 	if (e != RD_OK) {
-		fprintf(stderr, "rolesd: role JSON catalogue: database error %s: %s\n", err.sqlstate, err.message);
+		rd_log("error", "role JSON catalogue: database error %s: %s", err.sqlstate, err.message);
 		goto out;
 	}
 	e = RD_ERR_INTERNAL;
@@ -142,7 +143,7 @@ enum rd_err rd_canvas_json_load(struct rd_db *db)
 	e = RD_OK;
 	goto out;
 bad:
-	fprintf(stderr, "rolesd: role JSON catalogue: rd_canvas_json_catalog() answered an incomplete catalogue\n");
+	rd_log("error", "role JSON catalogue: rd_canvas_json_catalog() answered an incomplete catalogue");
 out:
 	if (e != RD_OK)
 		catalog_clear();

@@ -1,13 +1,6 @@
 /*
- * rolesd: the service and its admin commands in one binary.
- *
- *   rolesd serve
- *   rolesd migrate
- *   rolesd tenant create --host HOST [--host HOST2 ...] --name NAME [--admin-name NAME]
- *   rolesd tenant list
- *   rolesd tenant set --host HOST [--feature NAME=STATE ...] [--setting NAME=VALUE ...] [--audit-retention-days N]
- *   rolesd token create --host HOST --user ID [--expires-at ISO8601]
- *   rolesd token revoke --host HOST --token-id ID
+ * rolesd: the service and its admin commands in one binary (usage text below). `--help` anywhere prints
+ * the usage of what came before it on stdout and exits 0; a usage error prints it on stderr, exit 2.
  */
 #define _GNU_SOURCE
 #include <jansson.h>
@@ -18,23 +11,75 @@
 #include "../db/admin.h"
 #include "auth.h"
 #include "config.h"
+#include "health.h"
 #include "supervisor.h"
 
 #define MAX_HOSTS 32
 
-static int usage(void)
+#ifndef RD_VERSION
+#define RD_VERSION "unknown"
+#endif
+
+struct command {
+	const char *name;
+	const char *usage;
+};
+
+static const struct command commands[] = {
+	{"serve", "rolesd serve\n"
+		  "    FastCGI server: a supervisor and ROLESD_WORKERS pre-forked workers on ROLESD_LISTEN.\n"
+		  "    SIGTERM drains and exits; SIGHUP replaces the workers.\n"},
+	{"migrate", "rolesd migrate\n"
+		    "    Applies migrations/ (schema files, then function sources) over ROLESD_ADMIN_DATABASE_URL.\n"},
+	{"health", "rolesd health [--listen ADDR]\n"
+		   "    Asks a running server for GET /readyz over FastCGI (default ROLESD_LISTEN); exit 0 when\n"
+		   "    ready, 1 otherwise (a container HEALTHCHECK).\n"},
+	{"tenant", "rolesd tenant create --host HOST [--host HOST ...] --name NAME [--admin-name NAME]\n"
+		   "rolesd tenant list\n"
+		   "rolesd tenant set --host HOST [--feature NAME=STATE ...] [--setting NAME=VALUE ...]\n"
+		   "                  [--audit-retention-days N]\n"
+		   "    Creates a tenant (prints its ids and the admin token once), lists tenants, or sets a\n"
+		   "    tenant's feature flags, settings and audit retention.\n"},
+	{"token", "rolesd token create --host HOST --user ID [--expires-at ISO8601]\n"
+		  "rolesd token revoke --host HOST --token-id ID\n"
+		  "    Creates a token for a user (printed once) or revokes one.\n"},
+	{NULL, NULL},
+};
+
+/* Usage of one command (cmd) or of all (NULL). Returns 0 on stdout (help asked), 2 on stderr (misuse). */
+static int usage_of(const char *cmd, int asked)
 {
-	fprintf(stderr,
-		"usage: rolesd serve\n"
-		"       rolesd migrate\n"
-		"       rolesd tenant create --host HOST [--host HOST ...] --name NAME [--admin-name NAME]\n"
-		"       rolesd tenant list\n"
-		"       rolesd tenant set --host HOST [--feature NAME=STATE ...] [--setting NAME=VALUE ...]\n"
-		"                         [--audit-retention-days N]\n"
-		"       rolesd token create --host HOST --user ID [--expires-at ISO8601]\n"
-		"       rolesd token revoke --host HOST --token-id ID\n"
-		"Configuration is read from the environment (see README).\n");
-	return 2;
+	FILE *f = asked ? stdout : stderr;
+	const struct command *c;
+
+	if (cmd != NULL) {
+		for (c = commands; c->name != NULL; c++) {
+			if (strcmp(c->name, cmd) == 0) {
+				fprintf(f, "usage: %s", c->usage);
+				return asked ? 0 : 2;
+			}
+		}
+	}
+	fprintf(f, "usage: rolesd COMMAND [ARGS]\n       rolesd --help | --version\n\ncommands:\n");
+	for (c = commands; c->name != NULL; c++)
+		fprintf(f, "  %s", c->usage);
+	fprintf(f, "\nConfiguration is read from the environment (README \"Configuration\").\n");
+	return asked ? 0 : 2;
+}
+
+static int usage(const char *cmd)
+{
+	return usage_of(cmd, 0);
+}
+
+static int wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	return 0;
 }
 
 /* --name VALUE pairs after the subcommand. Returns 0, or -1 on an unknown or incomplete option. */
@@ -113,7 +158,7 @@ static int cmd_tenant_set(const struct rd_config *cfg, int argc, char **argv)
 	    (o.features == NULL && o.settings == NULL && o.retention == NULL)) {
 		json_decref(o.features);
 		json_decref(o.settings);
-		return usage();
+		return usage("tenant");
 	}
 	if (o.features != NULL)
 		features = json_dumps(o.features, JSON_COMPACT);
@@ -139,7 +184,7 @@ static int cmd_tenant(const struct rd_config *cfg, int argc, char **argv)
 		return cmd_tenant_set(cfg, argc - 1, argv + 1);
 	if (argc < 1 || strcmp(argv[0], "create") != 0 || parse_opts(argc - 1, argv + 1, &o) != 0 ||
 	    o.nhosts == 0 || o.name == NULL || o.name[0] == '\0')
-		return usage();
+		return usage("tenant");
 	if (rd_auth_token_new(token, hash, hint) != 0) {
 		fprintf(stderr, "rolesd: no randomness available\n");
 		return 1;
@@ -155,7 +200,7 @@ static int cmd_token(const struct rd_config *cfg, int argc, char **argv)
 	struct opts o;
 
 	if (argc < 1 || parse_opts(argc - 1, argv + 1, &o) != 0 || o.nhosts != 1)
-		return usage();
+		return usage("token");
 	if (strcmp(argv[0], "create") == 0 && o.user != NULL) {
 		if (rd_auth_token_new(token, hash, hint) != 0) {
 			fprintf(stderr, "rolesd: no randomness available\n");
@@ -165,23 +210,47 @@ static int cmd_token(const struct rd_config *cfg, int argc, char **argv)
 	}
 	if (strcmp(argv[0], "revoke") == 0 && o.token_id != NULL)
 		return rd_admin_token_revoke(cfg->admin_database_url, o.hosts[0], o.token_id);
-	return usage();
+	return usage("token");
+}
+
+static int cmd_health(const struct rd_config *cfg, int argc, char **argv)
+{
+	const char *listen = cfg->listen;
+	int status;
+
+	if (argc == 2 && strcmp(argv[0], "--listen") == 0)
+		listen = argv[1];
+	else if (argc != 0)
+		return usage("health");
+	status = rd_health_probe(listen, 5000);
+	printf("%s /readyz: %d\n", listen, status);
+	return status == 200 ? 0 : 1;
 }
 
 int main(int argc, char **argv)
 {
 	struct rd_config cfg;
 
-	rd_config_load(&cfg);
 	if (argc < 2)
-		return usage();
-	if (strcmp(argv[1], "serve") == 0 && argc == 2)
-		return rd_supervisor_run(&cfg);
-	if (strcmp(argv[1], "migrate") == 0 && argc == 2)
-		return rd_admin_migrate(cfg.admin_database_url, cfg.migrations_dir);
+		return usage(NULL);
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("rolesd %s\n", RD_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0)
+		return usage_of(argc > 2 ? argv[2] : NULL, 1);
+	if (wants_help(argc - 2, argv + 2))
+		return usage_of(argv[1], 1);
+	rd_config_load(&cfg);
+	if (strcmp(argv[1], "serve") == 0)
+		return argc == 2 ? rd_supervisor_run(&cfg) : usage("serve");
+	if (strcmp(argv[1], "migrate") == 0)
+		return argc == 2 ? rd_admin_migrate(cfg.admin_database_url, cfg.migrations_dir) : usage("migrate");
+	if (strcmp(argv[1], "health") == 0)
+		return cmd_health(&cfg, argc - 2, argv + 2);
 	if (strcmp(argv[1], "tenant") == 0)
 		return cmd_tenant(&cfg, argc - 2, argv + 2);
 	if (strcmp(argv[1], "token") == 0)
 		return cmd_token(&cfg, argc - 2, argv + 2);
-	return usage();
+	return usage(NULL);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "params.h"
 
 static char *xstrdup(const char *s)
@@ -65,8 +66,8 @@ enum rd_err rd_req_db(struct rd_req *req, struct rd_stmt *stmt, const char *cons
 		req->err_detail = json_loads(dberr.detail, JSON_DECODE_ANY, NULL);
 	if (e == RD_ERR_INTERNAL || e == RD_ERR_UNAVAILABLE || e == RD_ERR_TIMEOUT) {
 		/* Server-side text is for the log, never for the client. */
-		fprintf(stderr, "rolesd: request %s: database error %s: %s\n",
-			req->request_id ? req->request_id : "-", dberr.sqlstate, dberr.message);
+		rd_log("error", "request %s: database error %s: %s", req->request_id ? req->request_id : "-",
+		       dberr.sqlstate, dberr.message);
 		req->err_message[0] = '\0';
 	}
 	return e;
@@ -97,6 +98,7 @@ void rd_req_reset(struct rd_req *req)
 		free(req->headers[i].value);
 	}
 	json_decref(req->err_detail);
+	free(req->idem_key);
 	memset(req, 0, sizeof *req);
 	req->db = db;
 }

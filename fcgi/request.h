@@ -37,6 +37,9 @@ struct rd_req {
 	const struct rd_route *route;
 	enum rd_surface surface; /* error shape; set by the router even when no route matched */
 	char token_hash[65]; /* hex SHA-256 of the presented token; "" when none */
+	char *idem_key;      /* Idempotency-Key of a write taking part (fcgi/idempotency.h), else NULL */
+	char idem_fp[65];    /* SHA-256 of method, path, query and body */
+	int idem_active;     /* 1 between rd_idem_start (key claimed) and rd_idem_end */
 
 	/* database */
 	struct rd_db *db;

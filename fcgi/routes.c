@@ -23,6 +23,7 @@
 const struct rd_route rd_routes[] = {
 	{"GET", "/healthz", RD_SURFACE_SYSTEM, system_healthz, NULL},
 	{"GET", "/readyz", RD_SURFACE_SYSTEM, system_readyz, NULL},
+	{"GET", "/metrics", RD_SURFACE_SYSTEM, system_metrics, NULL},
 	{"GET", "/api/v1/users/self", RD_SURFACE_CANVAS, users_self, NULL},
 	/* accounts, users, tokens, admins, permission checks (issue #5; migrations/0005). "read" is Canvas'
 	 * :read right on an account: any active admin membership on its chain. NULL: any signed-in user. Token

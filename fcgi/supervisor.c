@@ -2,6 +2,7 @@
 #include "supervisor.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <fcgiapp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,16 +13,27 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
+#include "metrics.h"
+#include "shm.h"
 #include "worker.h"
 
 #define MAX_BACKOFF_MS 5000
+#define TICK_US 100000
 
 static volatile sig_atomic_t stopping;
+static volatile sig_atomic_t recycling;
 
 static void on_stop(int sig)
 {
 	(void)sig;
 	stopping = 1;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	recycling = 1;
 }
 
 static void on_child(int sig)
@@ -36,11 +48,15 @@ static long long mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* "unix:/path" -> "/path" (libfcgi's form for a local socket); "host:port" and ":port" stay. */
+/*
+ * "unix:/path" -> "/path" (libfcgi's form for a local socket); "host:port" and ":port" stay. The socket is
+ * non-blocking: workers wait in poll() and then accept, so a worker that lost the race for a connection
+ * gets EAGAIN instead of sleeping in accept(), and a stop request is seen within a poll timeout.
+ */
 static int open_listen(const struct rd_config *cfg)
 {
 	const char *addr = cfg->listen;
-	int fd;
+	int fd, fl;
 
 	if (strncmp(addr, "unix:", 5) == 0) {
 		addr += 5;
@@ -52,7 +68,12 @@ static int open_listen(const struct rd_config *cfg)
 	if (fd < 0)
 		return -1;
 	if (addr[0] == '/' && chmod(addr, (mode_t)cfg->socket_mode) != 0)
-		fprintf(stderr, "rolesd: chmod %s: %s\n", addr, strerror(errno));
+		rd_log("warning", "chmod %s: %s", addr, strerror(errno));
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 
@@ -63,7 +84,7 @@ struct slot {
 	long long respawn_at_ms;
 };
 
-static pid_t spawn(int fd, const struct rd_config *cfg)
+static pid_t spawn(int fd, const struct rd_config *cfg, int slot)
 {
 	pid_t pid = fork();
 
@@ -72,20 +93,120 @@ static pid_t spawn(int fd, const struct rd_config *cfg)
 		memset(&sa, 0, sizeof sa);
 		sa.sa_handler = SIG_DFL;
 		sigaction(SIGCHLD, &sa, NULL);
-		_exit(rd_worker_run(fd, cfg));
+		sigaction(SIGHUP, &sa, NULL);
+		_exit(rd_worker_run(fd, cfg, slot));
 	}
-	return pid;
+	if (pid < 0)
+		rd_log("error", "fork: %s", strerror(errno));
+	return pid > 0 ? pid : 0;
+}
+
+/* Reaps exited children; a slot's worker that died is scheduled for respawn (with back-off), a retired one
+ * (replaced by SIGHUP) is just forgotten. */
+static void reap(struct slot *slots, int n, long long now)
+{
+	int status, i;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < n; i++) {
+			if (slots[i].pid != pid)
+				continue;
+			slots[i].pid = 0;
+			rd_metrics_worker_gone(i, (int)pid); /* a killed worker could not say so itself */
+			if (stopping)
+				break;
+			/* crash loop protection: double the wait while workers die young */
+			if (now - slots[i].started_ms < 10000)
+				slots[i].backoff_ms = slots[i].backoff_ms ? slots[i].backoff_ms * 2 : 100;
+			else
+				slots[i].backoff_ms = 0;
+			if (slots[i].backoff_ms > MAX_BACKOFF_MS)
+				slots[i].backoff_ms = MAX_BACKOFF_MS;
+			slots[i].respawn_at_ms = now + slots[i].backoff_ms;
+			rd_log("warning", "worker %d exited (%s %d); respawning in %d ms", (int)pid,
+			       WIFSIGNALED(status) ? "signal" : "status",
+			       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), slots[i].backoff_ms);
+		}
+	}
+}
+
+/*
+ * SIGHUP: a fresh set of workers takes over the listening socket, which never closes; each old worker
+ * finishes the request it has and exits (its SIGTERM without the drain flag means "stop after this one").
+ */
+static void recycle(struct slot *slots, int n, int fd, const struct rd_config *cfg, long long now)
+{
+	int i;
+
+	rd_log("info", "recycling %d workers", n);
+	for (i = 0; i < n; i++) {
+		pid_t old = slots[i].pid;
+		slots[i].pid = spawn(fd, cfg, i);
+		slots[i].started_ms = now;
+		slots[i].backoff_ms = 0;
+		if (old > 0)
+			kill(old, SIGTERM);
+	}
+}
+
+/*
+ * Shutdown without losing a request. Readiness has failed since SIGTERM (and for the drain delay the
+ * workers kept serving, so a load balancer that polls /readyz stops choosing this host). Then: a unix
+ * socket's path is removed, so new connections fail at connect() (nginx passes such a request, even a
+ * POST, to the next server: nothing was sent); the workers accept whatever is already queued until the
+ * queue stays empty, finish, and exit; the supervisor closes its copy of the socket and waits for them,
+ * at most drain_timeout_ms, then kills what is left.
+ */
+static void drain(struct slot *slots, int n, int fd, const struct rd_config *cfg)
+{
+	long long deadline = mono_ms() + cfg->drain_timeout_ms;
+	int i, alive;
+
+	if (strncmp(cfg->listen, "unix:", 5) == 0)
+		unlink(cfg->listen + 5);
+	for (i = 0; i < n; i++)
+		if (slots[i].pid > 0)
+			kill(slots[i].pid, SIGTERM);
+	close(fd);
+	for (;;) {
+		pid_t pid;
+		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+			for (i = 0; i < n; i++)
+				if (slots[i].pid == pid)
+					slots[i].pid = 0;
+		if (pid < 0 && errno == ECHILD)
+			break;
+		alive = 0;
+		for (i = 0; i < n; i++)
+			alive += slots[i].pid > 0;
+		if (mono_ms() >= deadline) {
+			rd_log("error", "drain timeout: killing %d workers", alive);
+			for (i = 0; i < n; i++)
+				if (slots[i].pid > 0)
+					kill(slots[i].pid, SIGKILL);
+			while (waitpid(-1, NULL, 0) > 0)
+				;
+			break;
+		}
+		usleep(20000);
+	}
 }
 
 int rd_supervisor_run(const struct rd_config *cfg)
 {
 	struct sigaction sa;
 	struct slot *slots;
-	int fd, i, alive;
+	long long drain_at = 0;
+	int fd, i;
 
+	if (rd_shm_create() != 0) {
+		rd_log("error", "shared memory: %s", strerror(errno));
+		return 1;
+	}
 	fd = open_listen(cfg);
 	if (fd < 0) {
-		fprintf(stderr, "rolesd: cannot listen on %s\n", cfg->listen);
+		rd_log("error", "cannot listen on %s: %s", cfg->listen, strerror(errno));
 		return 1;
 	}
 	slots = calloc((size_t)cfg->workers, sizeof *slots);
@@ -96,67 +217,47 @@ int rd_supervisor_run(const struct rd_config *cfg)
 	sa.sa_handler = on_stop;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = on_child;
 	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	fprintf(stderr, "rolesd: listening on %s with %d workers\n", cfg->listen, cfg->workers);
+	rd_log("info", "listening on %s with %d workers", cfg->listen, cfg->workers);
 	for (i = 0; i < cfg->workers; i++) {
-		slots[i].pid = spawn(fd, cfg);
+		slots[i].pid = spawn(fd, cfg, i);
 		slots[i].started_ms = mono_ms();
 	}
 
-	while (!stopping) {
-		int status;
-		pid_t pid;
+	for (;;) {
 		long long now = mono_ms();
 
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-			for (i = 0; i < cfg->workers; i++) {
-				if (slots[i].pid != pid)
-					continue;
-				slots[i].pid = 0;
-				if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && stopping)
-					break;
-				/* crash loop protection: double the wait while workers die young */
-				if (now - slots[i].started_ms < 10000)
-					slots[i].backoff_ms = slots[i].backoff_ms ? slots[i].backoff_ms * 2 : 100;
-				else
-					slots[i].backoff_ms = 0;
-				if (slots[i].backoff_ms > MAX_BACKOFF_MS)
-					slots[i].backoff_ms = MAX_BACKOFF_MS;
-				slots[i].respawn_at_ms = now + slots[i].backoff_ms;
-				fprintf(stderr, "rolesd: worker %d exited (%s %d); respawning in %d ms\n", (int)pid,
-					WIFSIGNALED(status) ? "signal" : "status",
-					WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), slots[i].backoff_ms);
-			}
+		if (stopping && !rd_shm->draining) {
+			rd_shm->draining = 1;
+			drain_at = now + cfg->drain_delay_ms;
+			rd_log("info", "draining: readiness fails now, new connections refused in %d ms",
+			       cfg->drain_delay_ms);
+		}
+		if (stopping && now >= drain_at)
+			break;
+		reap(slots, cfg->workers, now);
+		if (recycling && !stopping) {
+			recycling = 0;
+			recycle(slots, cfg->workers, fd, cfg, now);
 		}
 		for (i = 0; i < cfg->workers && !stopping; i++) {
 			if (slots[i].pid == 0 && now >= slots[i].respawn_at_ms) {
-				slots[i].pid = spawn(fd, cfg);
+				rd_metrics_add(&rd_shm->metrics.worker_restarts, 1);
+				slots[i].pid = spawn(fd, cfg, i);
 				slots[i].started_ms = now;
 			}
 		}
-		usleep(100000);
+		usleep(stopping ? 10000 : TICK_US);
 	}
 
-	fprintf(stderr, "rolesd: stopping\n");
-	for (i = 0; i < cfg->workers; i++)
-		if (slots[i].pid > 0)
-			kill(slots[i].pid, SIGTERM);
-	do {
-		alive = 0;
-		for (i = 0; i < cfg->workers; i++) {
-			if (slots[i].pid > 0) {
-				if (waitpid(slots[i].pid, NULL, 0) == slots[i].pid || errno == ECHILD)
-					slots[i].pid = 0;
-				else
-					alive = 1;
-			}
-		}
-	} while (alive);
-	if (strncmp(cfg->listen, "unix:", 5) == 0)
-		unlink(cfg->listen + 5);
+	drain(slots, cfg->workers, fd, cfg);
 	free(slots);
+	rd_shm_free();
+	rd_log("info", "stopped");
 	return 0;
 }

@@ -1,7 +1,8 @@
 /*
  * `rolesd serve`: binds the FastCGI socket, pre-forks ROLESD_WORKERS workers, replaces a worker that
- * exits abnormally (with back-off), and on SIGTERM/SIGINT stops them: idle workers leave at once, busy
- * ones finish their request first.
+ * exits (with back-off). SIGHUP replaces every worker by a fresh one without closing the socket.
+ * SIGTERM/SIGINT drains: readiness fails at once, then everything accepted or queued is answered, then
+ * the processes exit (README "Deploying", rolling restarts).
  */
 #ifndef RD_SUPERVISOR_H
 #define RD_SUPERVISOR_H

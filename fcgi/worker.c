@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <fcgiapp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,20 +19,52 @@
 #include "auth.h"
 #include "buf.h"
 #include "host.h"
+#include "idempotency.h"
 #include "params.h"
 #include "request.h"
+#include "log.h"
+#include "metrics.h"
 #include "router.h"
+#include "shm.h"
 
-static volatile sig_atomic_t in_request;
+#define POLL_MS 200       /* how soon an idle worker notices a stop request */
+#define DRAIN_QUIET_MS 100 /* a draining worker leaves once the queue has stayed empty this long */
+
 static volatile sig_atomic_t stop_requested;
 
-/* Idle workers leave at once; a busy one finishes its request first (graceful drain). */
+/* Only a flag: the request in progress finishes undisturbed (SA_RESTART), the loop looks at it. */
 static void on_term(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
-	if (!in_request)
-		_exit(0);
+}
+
+/*
+ * Waits until a connection is queued on the (non-blocking) listening socket, then accepts it. Returns 1
+ * with a request, 0 after timeout_ms with none or when another worker won the race or a signal came.
+ */
+static int queued(int listen_fd)
+{
+	struct pollfd p = {.fd = listen_fd, .events = POLLIN};
+
+	return poll(&p, 1, 0) > 0;
+}
+
+/*
+ * SIGTERM and SIGINT are blocked except inside this ppoll(): a stop request is only ever delivered while
+ * the worker waits, never while it accepts (libfcgi closes a unix connection whose first select() is
+ * interrupted, which nginx sees as a reset: a 502) or serves.
+ */
+static sigset_t wait_mask;
+
+static int next_request(FCGX_Request *fr, int listen_fd, int timeout_ms)
+{
+	struct pollfd p = {.fd = listen_fd, .events = POLLIN};
+	struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
+
+	if (ppoll(&p, 1, &ts, &wait_mask) <= 0)
+		return 0;
+	return FCGX_Accept_r(fr) >= 0;
 }
 
 static double now_ms(void)
@@ -99,7 +132,7 @@ static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd
 	struct rd_params_error perr;
 	enum rd_params_status st;
 	enum rd_err e;
-	char *body = NULL;
+	char *body = NULL, *idem;
 	size_t body_len = 0;
 
 	memset(&perr, 0, sizeof perr);
@@ -126,6 +159,15 @@ static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd
 		else if (body_len > 0)
 			st = rd_params_parse_body(req->params, FCGX_GetParam("CONTENT_TYPE", fr->envp), body, body_len,
 						  &lim, &perr);
+		idem = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", fr->envp);
+		if (idem != NULL && idem[0] != '\0') {
+			/* what "the same request" means for Idempotency-Key: method, path, query, body */
+			struct rd_buf fp = {0};
+			rd_buf_printf(&fp, "%s\n%s\n%s\n", req->method, req->path, req->query);
+			rd_buf_append(&fp, body ? body : "", body_len);
+			rd_auth_sha256_hex(fp.p, fp.len, req->idem_fp);
+			rd_buf_free(&fp);
+		}
 		free(body);
 	}
 	if (st != RD_PARAMS_OK || e == RD_ERR_METHOD) {
@@ -227,12 +269,79 @@ static int valid_id_chars(const char *s)
 	return 1;
 }
 
-static void serve_one(struct rd_req *req, FCGX_Request *fr, const struct rd_config *cfg)
+/*
+ * Load shedding. nginx stamps each request with the time it started ($msec in REQUEST_START); a request
+ * that waited in the queue longer than queue_timeout_ms is answered 503 + Retry-After at once, without
+ * touching the database: past capacity the queue stays bounded in time, the workers spend microseconds on
+ * what they cannot serve in time and full effort on the rest. An age below zero or above a minute means
+ * the clocks disagree, not a queue: never shed on it.
+ */
+static int overdue(FCGX_Request *fr, const struct rd_config *cfg, double *age)
+{
+	const char *start = FCGX_GetParam("REQUEST_START", fr->envp);
+	struct timespec now;
+	double age_ms;
+
+	if (cfg->queue_timeout_ms <= 0 || start == NULL || start[0] == '\0')
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &now);
+	age_ms = ((double)now.tv_sec + (double)now.tv_nsec / 1e9 - strtod(start, NULL)) * 1e3;
+	*age = age_ms;
+	return age_ms > cfg->queue_timeout_ms && age_ms < 60000;
+}
+
+/* One line a second for the whole host, however many requests are shed: the first worker to shed in a
+ * new second writes it, with the count since the last line. */
+static void shed_log(double age_ms)
+{
+	static unsigned long long logged;
+	unsigned long long total;
+	long long sec = (long long)time(NULL), last;
+
+	if (rd_shm == NULL)
+		return;
+	last = __atomic_load_n(&rd_shm->shed_logged_at, __ATOMIC_RELAXED);
+	if (last == sec || !__atomic_compare_exchange_n(&rd_shm->shed_logged_at, &last, sec, 0, __ATOMIC_RELAXED,
+							__ATOMIC_RELAXED))
+		return;
+	total = __atomic_load_n(&rd_shm->metrics.shed, __ATOMIC_RELAXED);
+	logged = __atomic_exchange_n(&rd_shm->shed_reported, total, __ATOMIC_RELAXED);
+	rd_log("warning", "over capacity: shed %llu requests that waited over the queue timeout (503); this one %.0f ms",
+	       total - logged, age_ms);
+}
+
+/* Stores the rendered answer with its Idempotency-Key and commits; if that fails nothing was written, and
+ * the answer becomes the commit's error. */
+static void finish_idempotent(struct rd_req *req)
+{
+	enum rd_err e;
+	int i;
+
+	if (req->body_text == NULL && req->body != NULL) {
+		req->body_text = json_dumps(req->body, JSON_COMPACT);
+		if (req->body_text == NULL)
+			abort();
+		req->body_len = strlen(req->body_text);
+		json_decref(req->body);
+		req->body = NULL;
+	}
+	e = rd_idem_end(req, req->body_text);
+	if (e == RD_OK)
+		return;
+	for (i = 0; i < req->nheaders; i++) {
+		free(req->headers[i].name);
+		free(req->headers[i].value);
+	}
+	req->nheaders = 0;
+	rd_errors_render(req, e);
+}
+
+static void serve_one(struct rd_req *req, FCGX_Request *fr, const struct rd_config *cfg, int slot)
 {
 	const char *method = FCGX_GetParam("REQUEST_METHOD", fr->envp);
 	const char *rid = FCGX_GetParam("REQUEST_ID", fr->envp);
 	const char *scheme = FCGX_GetParam("REQUEST_SCHEME", fr->envp);
-	double t0 = now_ms();
+	double t0 = now_ms(), age_ms = 0;
 	struct rd_host host;
 	enum rd_err e;
 
@@ -248,45 +357,95 @@ static void serve_one(struct rd_req *req, FCGX_Request *fr, const struct rd_conf
 	req->ctx.host = req->host;
 	req->ctx.request_id = req->request_id[0] != '\0' ? req->request_id : NULL;
 
-	e = prepare(req, fr, cfg);
-	if (e == RD_OK)
-		e = req->route->handler(req);
+	if (overdue(fr, cfg, &age_ms)) {
+		const char *uri = FCGX_GetParam("REQUEST_URI", fr->envp);
+		req->path = dup_or_empty(uri);
+		req->path[strcspn(req->path, "?")] = '\0';
+		req->query = dup_or_empty("");
+		(void)rd_router_match(rd_routes, req); /* for the error's shape only */
+		rd_metrics_add(&rd_shm->metrics.shed, 1);
+		shed_log(age_ms);
+		e = rd_req_fail(req, RD_ERR_UNAVAILABLE, "over capacity");
+	} else {
+		e = prepare(req, fr, cfg);
+		if (e == RD_OK && rd_idem_wanted(req, FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", fr->envp), &e)) {
+			if (!rd_idem_start(req, cfg->idempotency_ttl, &e))
+				e = req->route->handler(req);
+		} else if (e == RD_OK) {
+			e = req->route->handler(req);
+		}
+	}
 	if (e != RD_OK)
 		rd_errors_render(req, e);
+	if (req->idem_active)
+		finish_idempotent(req);
 	req->method = method ? method : "GET";
 	respond(req, fr);
+	rd_metrics_observe(req->route ? (int)(req->route - rd_routes) : -1, req->status ? req->status : 200,
+			   now_ms() - t0, req->ctx.db_ms);
 	if (cfg->log_requests)
 		log_line(req, t0);
 }
 
-int rd_worker_run(int listen_fd, const struct rd_config *cfg)
+int rd_worker_run(int listen_fd, const struct rd_config *cfg, int slot)
 {
+	unsigned connects = 0;
+	int pid = (int)getpid();
 	struct sigaction sa;
 	FCGX_Request fr;
 	struct rd_req req;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_term;
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	{
+		sigset_t stop;
+		sigemptyset(&stop);
+		sigaddset(&stop, SIGTERM);
+		sigaddset(&stop, SIGINT);
+		sigprocmask(SIG_BLOCK, &stop, &wait_mask);
+		sigdelset(&wait_mask, SIGTERM);
+		sigdelset(&wait_mask, SIGINT);
+	}
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stderr, NULL, _IOLBF, 0);
 
 	memset(&req, 0, sizeof req);
-	req.db = rd_db_create(cfg->database_url);
+	req.db = rd_db_create(cfg->database_url, cfg->db_prepared);
 	if (req.db == NULL)
 		return 1;
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, listen_fd, 0) != 0)
 		return 1;
-	while (!stop_requested) {
-		if (FCGX_Accept_r(&fr) < 0)
+	rd_metrics_worker_state(slot, pid, 0, 0);
+	/*
+	 * SIGTERM alone (SIGHUP recycle): stop after the request in hand; a new worker already shares the
+	 * socket. SIGTERM while the server drains: also answer every connection still queued, until the queue
+	 * has stayed empty for DRAIN_QUIET_MS (the supervisor has removed a unix socket's path, so none come).
+	 */
+	for (;;) {
+		int draining = rd_shm_draining();
+		if (draining) /* also when the SIGTERM came before this process had its handler */
+			stop_requested = 1;
+		if (stop_requested && !draining)
 			break;
-		in_request = 1;
-		serve_one(&req, &fr, cfg);
+		if (!next_request(&fr, listen_fd, stop_requested ? DRAIN_QUIET_MS : POLL_MS)) {
+			if (stop_requested && draining && !queued(listen_fd))
+				break;
+			continue;
+		}
+		rd_metrics_worker_state(slot, pid, 1, rd_db_connected(req.db));
+		serve_one(&req, &fr, cfg, slot);
 		FCGX_Finish_r(&fr);
 		rd_req_reset(&req);
-		in_request = 0;
+		rd_metrics_worker_state(slot, pid, 0, rd_db_connected(req.db));
+		if (rd_db_connects(req.db) != connects) {
+			rd_metrics_add(&rd_shm->metrics.db_connects, rd_db_connects(req.db) - connects);
+			connects = rd_db_connects(req.db);
+		}
 	}
+	rd_metrics_worker_gone(slot, pid);
 	rd_db_free(req.db);
 	return 0;
 }

@@ -4,7 +4,8 @@
 
 #include "config.h"
 
-/* Serves requests on listen_fd until SIGTERM; returns the process exit status. */
-int rd_worker_run(int listen_fd, const struct rd_config *cfg);
+/* Serves requests on listen_fd until SIGTERM; returns the process exit status. slot: the worker's index
+ * in the supervisor's table, where it reports its state for /metrics. */
+int rd_worker_run(int listen_fd, const struct rd_config *cfg, int slot);
 
 #endif

@@ -49,6 +49,20 @@ echo "== e2e"
 # prints the summary line. PYTEST_ADDOPTS passes options through: PYTEST_ADDOPTS="-k tokens" make test.
 "$(command -v pytest-3 || echo pytest)" tests/e2e | tee "$tmp/e2e.out"; tally "$tmp/e2e.out" e2e "${PIPESTATUS[0]}"
 
+echo "== e2e through PgBouncer (transaction mode)"
+# The same stack with rolesd re-pointed at a PgBouncer in front of the same PostgreSQL (README
+# "Deploying"). Tests marked direct_db exercise the database or the migrator, not the serving path:
+# they ran above and are deselected here.
+if ROLESD_POOLER=pgbouncer ROLESD_WORKERS=2 tests/stack.sh up "$tmp/stack" "$port" fast; then
+    # shellcheck disable=SC1091
+    . "$tmp/stack/env"
+    "$(command -v pytest-3 || echo pytest)" tests/e2e -m "not direct_db" | sed -u 's/^e2e: /e2e-pgbouncer: /' \
+        | tee "$tmp/e2e-pgbouncer.out"
+    tally "$tmp/e2e-pgbouncer.out" e2e-pgbouncer "${PIPESTATUS[0]}"
+else
+    echo "e2e-pgbouncer: 0 passed, 1 failed (stack with PgBouncer did not come up)"; total_fail=$((total_fail + 1))
+fi
+
 if [ $total_fail -ne 0 ]; then
     echo "-- rolesd log (tail)"; tail -n 20 "$tmp/stack/log/rolesd.log"
 fi

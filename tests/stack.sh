@@ -3,7 +3,9 @@
 # and nginx, all under one directory.
 #
 #   tests/stack.sh deps                 install missing Debian packages (as root) or print the command
-#   tests/stack.sh up DIR PORT [fsync]  start (or reuse) the stack in DIR, nginx on 127.0.0.1:PORT
+#   tests/stack.sh up DIR PORT [fast]   start (or reuse) the stack in DIR, nginx on 127.0.0.1:PORT
+#                                       (ROLESD_POOLER=pgbouncer: rolesd reaches PostgreSQL through a
+#                                       PgBouncer in transaction mode on its own port, DIR/bouncerport)
 #   tests/stack.sh down DIR             stop everything started in DIR
 #   tests/stack.sh run DIR PORT         `up`, print how to use it, stay in the foreground; Ctrl-C = `down`
 #
@@ -13,7 +15,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${ROLESD_BIN:-$ROOT/build/rolesd}
-PACKAGES="gcc make libc6-dev libfcgi-dev libpq-dev libjansson-dev libcmocka-dev libssl-dev postgresql nginx-light python3 curl wrk procps python3-pytest postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl"
+PACKAGES="gcc make libc6-dev libfcgi-dev libpq-dev libjansson-dev libcmocka-dev libssl-dev postgresql nginx-light python3 curl wrk procps python3-pytest postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl pgbouncer docker-compose openssl"
 
 log() { printf 'stack: %s\n' "$*" >&2; }
 
@@ -67,6 +69,56 @@ wait_for() { # wait_for SECONDS CMD...
     local n=$(($1 * 10)); shift
     while [ $n -gt 0 ]; do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; n=$((n - 1)); done
     return 1
+}
+
+# PgBouncer in transaction mode between rolesd and PostgreSQL, as production runs it (README "Deploying").
+# Only the workers' connection (DATABASE_URL) goes through it; migrations and admin commands need a
+# session (advisory lock) and keep the direct one. PgBouncer refuses to run as root: it runs as postgres.
+start_pgbouncer() { # start_pgbouncer DIR PGSOCK PGPORT -> echoes its port
+    local dir=$1 sock=$2 pgport=$3 bport
+    if [ -f "$dir/bouncerport" ]; then
+        bport=$(cat "$dir/bouncerport")
+    else
+        bport=$(pick_port)
+        while [ "$bport" = "$pgport" ]; do bport=$(pick_port); done
+        echo "$bport" > "$dir/bouncerport"
+    fi
+    mkdir -p "$dir/pgbouncer"
+    printf '"rolesd_app" ""\n"postgres" ""\n' > "$dir/pgbouncer/userlist.txt"
+    cat > "$dir/pgbouncer/pgbouncer.ini" <<EOF
+[databases]
+rolesd = host=$sock port=$pgport dbname=rolesd
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $bport
+unix_socket_dir =
+auth_type = trust
+auth_file = $dir/pgbouncer/userlist.txt
+admin_users = postgres
+pool_mode = transaction
+max_client_conn = 2000
+default_pool_size = 20
+server_reset_query =
+query_wait_timeout = 10
+server_login_retry = 1
+ignore_startup_parameters = extra_float_digits
+logfile = $dir/log/pgbouncer.log
+pidfile = $dir/run/pgbouncer.pid
+EOF
+    if [ "$(id -u)" -eq 0 ]; then
+        chown -R postgres "$dir/pgbouncer"
+        touch "$dir/log/pgbouncer.log" && chown postgres "$dir/log/pgbouncer.log"
+    fi
+    if [ -f "$dir/run/pgbouncer.pid" ] && kill -0 "$(cat "$dir/run/pgbouncer.pid")" 2>/dev/null; then
+        kill "$(cat "$dir/run/pgbouncer.pid")" 2>/dev/null || true
+        wait_for 10 bash -c "! kill -0 $(cat "$dir/run/pgbouncer.pid") 2>/dev/null" || true
+    fi
+    as_pg pgbouncer -d -q "$dir/pgbouncer/pgbouncer.ini" >&2 \
+        || { log "pgbouncer did not start"; tail -n 20 "$dir/log/pgbouncer.log" >&2; exit 1; }
+    wait_for 10 psql -X -h 127.0.0.1 -p "$bport" -U rolesd_app -d rolesd -c "SELECT 1" \
+        || { log "pgbouncer does not answer"; tail -n 20 "$dir/log/pgbouncer.log" >&2; exit 1; }
+    echo "$bport"
 }
 
 cmd_up() {
@@ -144,6 +196,18 @@ export PGHOST='$sock'
 export PGPORT='$pgport'
 export PGUSER=postgres
 EOF
+    if [ "${ROLESD_POOLER:-}" = pgbouncer ]; then
+        local bport; bport=$(start_pgbouncer "$dir" "$sock" "$pgport")
+        # PgBouncer 1.18 does not carry named prepared statements across server connections
+        cat >> "$dir/env" <<EOF
+export DATABASE_URL='host=127.0.0.1 port=$bport dbname=rolesd user=rolesd_app'
+export ROLESD_DB_PREPARED='${ROLESD_DB_PREPARED:-0}'
+export ROLESD_POOLER=pgbouncer
+EOF
+    elif [ -f "$dir/run/pgbouncer.pid" ]; then
+        kill "$(cat "$dir/run/pgbouncer.pid")" 2>/dev/null || true
+        rm -f "$dir/run/pgbouncer.pid"
+    fi
     # shellcheck disable=SC1091
     . "$dir/env"
 
@@ -168,11 +232,21 @@ EOF
         kill "$(cat "$dir/run/nginx.pid")" 2>/dev/null || true
         sleep 0.5
     fi
+    local mport
+    if [ -f "$dir/metricsport" ]; then
+        mport=$(cat "$dir/metricsport")
+    else
+        mport=$(pick_port)
+        while [ "$mport" = "$port" ] || [ "$mport" = "$pgport" ]; do mport=$(pick_port); done
+        echo "$mport" > "$dir/metricsport"
+    fi
+    echo "export ROLESD_METRICS_URL='http://127.0.0.1:$mport/metrics'" >> "$dir/env"
     local access="$dir/log/access.log rolesd_json"
     [ "${ROLESD_ACCESS_LOG:-on}" = off ] && access=off
     sed -e "s|@DIR@|$dir|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$port|g" \
         -e "s|@USER@|$(id -un)|g" -e "s|@NGINX_WORKERS@|${NGINX_WORKERS:-auto}|g" \
         -e "s|@ACCESS_LOG@|$access|g" -e "s|@UPSTREAM@|unix:$dir/run/rolesd.sock|g" \
+        -e "s|@METRICS_PORT@|$mport|g" \
         "$ROOT/nginx/rolesd.conf.in" > "$dir/nginx/nginx.conf"
     nohup nginx -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -e "$dir/log/nginx-error.log" >>"$dir/log/nginx-error.log" 2>&1 &
     wait_for 10 curl -fsS "http://127.0.0.1:$port/healthz" || { log "nginx did not start"; tail -n 20 "$dir/log/nginx-error.log" >&2; exit 1; }
@@ -183,12 +257,12 @@ cmd_down() {
     local dir=$1 f
     [ -d "$dir" ] || return 0
     dir=$(cd "$dir" && pwd)
-    for f in nginx rolesd; do
+    for f in nginx rolesd pgbouncer; do
         if [ -f "$dir/run/$f.pid" ]; then
             kill "$(cat "$dir/run/$f.pid")" 2>/dev/null || true
         fi
     done
-    for f in nginx rolesd; do
+    for f in nginx rolesd pgbouncer; do
         [ -f "$dir/run/$f.pid" ] && wait_for 10 bash -c "! kill -0 $(cat "$dir/run/$f.pid") 2>/dev/null" || true
         rm -f "$dir/run/$f.pid"
     done

@@ -204,6 +204,25 @@ def print_table(rows):
             r["cpu_ms_per_req"], r.get("pg_us_per_req", 0), r.get("pg_ratio_q") or 0))
 
 
+# The rows production depends on most, measured again with rolesd re-pointed at a PgBouncer in transaction
+# mode (ROLESD_DB_PREPARED=0, unnamed statements): the cost of the pooler hop, against Q of the same pass.
+POOLER_ROWS = ("users/self", "canvas GET role", "canvas PUT", "api2 GET role")
+
+
+def pooler_pass(stack, stack_dir, port, env, baselines, targets, args):
+    subprocess.run([os.path.join(ROOT, "tests", "stack.sh"), "up", stack_dir, port, "fast"], check=True,
+                   env=dict(env, ROLESD_POOLER="pgbouncer"))
+    chosen = [t for t in targets if t.group == "rolesd" and t.name.startswith(POOLER_ROWS)]
+    via = [Target(t.name + " via PgBouncer", t.path, t.method, t.body, t.ctype, t.host, t.token, t.group)
+           for t in chosen]
+    pq = [b for b in baselines if b.name.startswith(("baseline Q", "baseline F"))]
+    log("through PgBouncer: %d targets x %d runs x %ds" % (len(via), args.runs, args.duration))
+    results = measure(stack, pq + via, [64, 8], args.duration, args.runs)
+    rows = [r for r in summarise(pq + via, results, [64, 8]) if "via PgBouncer" in r["name"]]
+    print_table(rows)
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(ROOT, "var", "bench", "latest.json"))
@@ -211,6 +230,10 @@ def main():
     ap.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
     ap.add_argument("--scale", action="store_true", help="the scale sweeps instead of the endpoint table")
     ap.add_argument("--keep", action="store_true", help="leave the stack running")
+    ap.add_argument("--overload", action="store_true",
+                    help="goodput at 1x, 2x, 8x the saturating connections (tests/bench/overload.py)")
+    ap.add_argument("--no-pooler", action="store_true",
+                    help="skip the second pass of the main rows through PgBouncer (transaction mode)")
     args = ap.parse_args()
 
     workers = int(os.environ.get("ROLESD_WORKERS") or os.cpu_count())
@@ -240,6 +263,16 @@ def main():
             Target("baseline F (FastCGI const)", "/bench-f", group="baseline"),
             Target("baseline Q (pk SELECT)", "/bench-q", group="baseline"),
         ]
+        if args.overload:
+            import overload
+            target = [t for t in dataset.targets(stack, Target) if t.name.startswith("canvas GET role")][0]
+            out = {"machine": machine(), "workers": workers,
+                   "overload": overload.run(stack, target, run_wrk, args.duration, log)}
+            os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+            with open(args.out, "w") as f:
+                json.dump(out, f, indent=1)
+            log("wrote " + args.out)
+            return 0
         if args.scale:
             import scale
             rows = scale.run(stack, baselines, args, Target, measure, summarise, print_table)
@@ -249,6 +282,8 @@ def main():
             results = measure(stack, targets, [64, 8], args.duration, args.runs)
             rows = summarise(targets, results, [64, 8])
             print_table(rows)
+            if not args.no_pooler:
+                rows += pooler_pass(stack, stack_dir, port, env, baselines, targets, args)
         out = {"machine": machine(), "workers": workers, "wrk": "-t2 -c64|-c8 -d%ds, median of %d runs"
                % (args.duration, args.runs), "results": rows}
         os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)

@@ -9,6 +9,10 @@ import subprocess
 import tempfile
 import uuid
 
+import pytest
+
+pytestmark = pytest.mark.direct_db  # the migrator against PostgreSQL: not rerun through PgBouncer
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 

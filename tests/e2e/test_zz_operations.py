@@ -7,6 +7,8 @@ import threading
 import time
 import uuid
 
+import pytest
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
@@ -36,6 +38,7 @@ def test_killed_worker_is_replaced(stack):
     assert r.status == 200, r
 
 
+@pytest.mark.direct_db
 def test_ten_concurrent_migrations_apply_once(stack):
     db = "mig_" + uuid.uuid4().hex[:8]
     stack.sql("CREATE DATABASE %s OWNER rolesd_owner" % db)
@@ -55,6 +58,7 @@ def test_ten_concurrent_migrations_apply_once(stack):
     stack.sql("DROP DATABASE %s" % db)
 
 
+@pytest.mark.direct_db
 def test_edited_migration_is_refused(stack):
     db = "mige_" + uuid.uuid4().hex[:8]
     stack.sql("CREATE DATABASE %s OWNER rolesd_owner" % db)

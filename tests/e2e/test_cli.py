@@ -1,0 +1,51 @@
+"""The command line: --help and --version on stdout with exit 0, a usage per command, and `rolesd health`
+(a FastCGI probe of /readyz for container health checks)."""
+import os
+import signal
+import subprocess
+
+from test_rolling_restart import Server, wait_until
+
+
+def run(stack, *args, env=None):
+    return subprocess.run([stack.rolesd] + list(args), capture_output=True, text=True, env=env)
+
+
+def test_help_lists_every_command_on_stdout(stack):
+    for flag in ("--help", "-h", "help"):
+        p = run(stack, flag)
+        assert p.returncode == 0 and p.stderr == "", p
+        for cmd in ("serve", "migrate", "health", "tenant create", "tenant list", "token create", "token revoke"):
+            assert "rolesd " + cmd in p.stdout, (cmd, p.stdout)
+
+
+def test_version_comes_from_the_build(stack):
+    p = run(stack, "--version")
+    assert p.returncode == 0, p
+    assert p.stdout.startswith("rolesd ") and p.stdout.strip() != "rolesd" and "unknown" not in p.stdout, p.stdout
+
+
+def test_usage_per_command(stack):
+    p = run(stack, "token", "--help")
+    assert p.returncode == 0 and "rolesd token create" in p.stdout and "rolesd tenant" not in p.stdout, p
+    p = run(stack, "tenant", "create", "--name")
+    assert p.returncode == 2 and "rolesd tenant create" in p.stderr and "rolesd token" not in p.stderr, p
+    p = run(stack, "serve", "extra")
+    assert p.returncode == 2 and "usage: rolesd serve" in p.stderr, p
+    p = run(stack, "frobnicate")
+    assert p.returncode == 2 and "commands:" in p.stderr and p.stdout == "", p
+
+
+def test_health_probe_over_fastcgi(stack):
+    s = Server(stack, "health", ROLESD_DRAIN_DELAY_MS=2000)
+    try:
+        s.start()
+        p = run(stack, "health", env=s.env)
+        assert p.returncode == 0 and ": 200" in p.stdout, p
+        s.proc.send_signal(signal.SIGTERM)  # draining: not ready any more
+        assert wait_until(lambda: run(stack, "health", env=s.env).returncode == 1, 1.5)
+        assert s.proc.wait(10) == 0
+        p = run(stack, "health", "--listen", s.addr)
+        assert p.returncode == 1, p  # nobody listening
+    finally:
+        s.kill()
