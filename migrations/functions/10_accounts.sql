@@ -61,11 +61,12 @@ BEGIN
     RETURN NULL;
 END $$;
 
+-- (EXECUTE PROCEDURE is the same as EXECUTE FUNCTION: the function's name then appears once after FUNCTION.)
 CREATE OR REPLACE TRIGGER accounts_chain_set BEFORE INSERT OR UPDATE OF parent_account_id ON accounts
-    FOR EACH ROW EXECUTE FUNCTION rd_accounts_chain_set();
+    FOR EACH ROW EXECUTE PROCEDURE rd_accounts_chain_set();
 CREATE OR REPLACE TRIGGER accounts_chain_moved AFTER UPDATE OF parent_account_id ON accounts
     FOR EACH ROW WHEN (OLD.parent_account_id IS DISTINCT FROM NEW.parent_account_id)
-    EXECUTE FUNCTION rd_accounts_chain_moved();
+    EXECUTE PROCEDURE rd_accounts_chain_moved();
 
 -- The chain of an account as (account_id, depth) rows, depth 0 = the account itself. One lookup of the
 -- stored chain; inlinable.

@@ -40,9 +40,9 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE TRIGGER audit_events_immutable BEFORE UPDATE OR DELETE ON audit_events
-    FOR EACH ROW EXECUTE FUNCTION rd_audit_immutable();
+    FOR EACH ROW EXECUTE PROCEDURE rd_audit_immutable();
 CREATE OR REPLACE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
-    FOR EACH STATEMENT EXECUTE FUNCTION rd_audit_immutable();
+    FOR EACH STATEMENT EXECUTE PROCEDURE rd_audit_immutable();
 
 -- The tenant's retention in days: tenants.settings -> 'audit_retention_days' (default 365).
 CREATE OR REPLACE FUNCTION rd_audit_retention_days(p_tenant bigint) RETURNS int
@@ -105,19 +105,19 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE TRIGGER audit_accounts AFTER INSERT OR UPDATE OR DELETE ON accounts
-    FOR EACH ROW EXECUTE FUNCTION rd_audit_row('account');
+    FOR EACH ROW EXECUTE PROCEDURE rd_audit_row('account');
 CREATE OR REPLACE TRIGGER audit_roles AFTER INSERT OR UPDATE OR DELETE ON roles
-    FOR EACH ROW EXECUTE FUNCTION rd_audit_row('role');
+    FOR EACH ROW EXECUTE PROCEDURE rd_audit_row('role');
 CREATE OR REPLACE TRIGGER audit_role_overrides AFTER INSERT OR UPDATE OR DELETE ON role_overrides
-    FOR EACH ROW EXECUTE FUNCTION rd_audit_row('role_override');
+    FOR EACH ROW EXECUTE PROCEDURE rd_audit_row('role_override');
 CREATE OR REPLACE TRIGGER audit_account_users AFTER INSERT OR UPDATE OR DELETE ON account_users
-    FOR EACH ROW EXECUTE FUNCTION rd_audit_row('admin');
+    FOR EACH ROW EXECUTE PROCEDURE rd_audit_row('admin');
 CREATE OR REPLACE TRIGGER audit_access_tokens AFTER INSERT OR UPDATE OR DELETE ON access_tokens
-    FOR EACH ROW EXECUTE FUNCTION rd_audit_row('token');
+    FOR EACH ROW EXECUTE PROCEDURE rd_audit_row('token');
 CREATE OR REPLACE TRIGGER audit_api2_roles AFTER INSERT OR UPDATE OR DELETE ON api2_roles
-    FOR EACH ROW EXECUTE FUNCTION rd_audit_row('api2_role');
+    FOR EACH ROW EXECUTE PROCEDURE rd_audit_row('api2_role');
 CREATE OR REPLACE TRIGGER audit_api2_role_permissions AFTER INSERT OR DELETE ON api2_role_permissions
-    FOR EACH ROW EXECUTE FUNCTION rd_audit_row('api2_role_permission');
+    FOR EACH ROW EXECUTE PROCEDURE rd_audit_row('api2_role_permission');
 
 -- One audit row as the API shows it.
 CREATE OR REPLACE FUNCTION rd_audit_json(a audit_events) RETURNS json

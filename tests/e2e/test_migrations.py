@@ -136,6 +136,15 @@ def test_every_function_is_defined_once_in_the_source(stack):
     assert names
     twice = {n: fs for n, fs in names.items() if len(fs) > 1}
     assert not twice, twice
+    # the issue's own check: `grep -c "FUNCTION name" migrations -r` is 1 for every function
+    lines = []
+    for d in (os.path.join(ROOT, "migrations"), os.path.join(ROOT, "migrations", "functions")):
+        for f in os.listdir(d):
+            if f.endswith(".sql"):
+                with open(os.path.join(d, f)) as fh:
+                    lines += fh.read().splitlines()
+    counts = {n: sum(1 for line in lines if re.search(r"FUNCTION %s\b" % re.escape(n), line)) for n in names}
+    assert all(c == 1 for c in counts.values()), {n: c for n, c in counts.items() if c != 1}
     schema_files = [f for f in os.listdir(os.path.join(ROOT, "migrations")) if f.endswith(".sql")]
     in_schema = {n: fs for n, fs in names.items() if set(fs) & set(schema_files)}
     assert not in_schema, in_schema
