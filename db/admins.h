@@ -13,5 +13,6 @@ extern struct rd_stmt rd_dbadmins_self;
 extern struct rd_stmt rd_dbadmins_create;
 /* $1 account ref, $2 perm, $3 user ref, $4 role_id, $5 role name -> the removed admin's JSON. */
 extern struct rd_stmt rd_dbadmins_delete;
+extern struct rd_stmt rd_dbadmins_dry_run;
 
 #endif

@@ -21,3 +21,6 @@ struct rd_stmt rd_dbapi2_roles_remove_permissions =
 	RD_STMT("api2_roles_remove_permissions", "SELECT * FROM api.api2_roles_remove_permissions($1, $2, $3, $4, $5)", 2);
 struct rd_stmt rd_dbapi2_roles_delete =
 	RD_STMT("api2_roles_delete", "SELECT * FROM api.api2_roles_delete($1, $2, $3, $4)", 1);
+/* Every role write with dry_run=true ($1 names it): the answer plus its effects, nothing written. */
+struct rd_stmt rd_dbapi2_roles_dry_run =
+	RD_STMT("api2_roles_dry_run", "SELECT * FROM api.api2_roles_dry_run($1, $2, $3, $4, $5, $6, $7, $8)", 5);

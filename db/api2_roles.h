@@ -24,5 +24,6 @@ extern struct rd_stmt rd_dbapi2_roles_add_permissions;
 extern struct rd_stmt rd_dbapi2_roles_remove_permissions;
 /* $1 role id -> whether a role was deleted (a missing role is not an error) */
 extern struct rd_stmt rd_dbapi2_roles_delete;
+extern struct rd_stmt rd_dbapi2_roles_dry_run;
 
 #endif

@@ -13,6 +13,11 @@ struct rd_stmt rd_dbcanvas_roles_create =
 struct rd_stmt rd_dbcanvas_roles_update =
 	RD_STMT("canvas_roles_update", "SELECT * FROM api.canvas_roles_update($1, $2, $3, $4, $5, $6, $7, $8, $9)", 6);
 
+/* The same with dry_run=true and effects_after: the answer plus its effects, nothing written. */
+struct rd_stmt rd_dbcanvas_roles_update_dry_run =
+	RD_STMT("canvas_roles_update_dry_run",
+		"SELECT * FROM api.canvas_roles_update_dry_run($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", 7);
+
 struct rd_stmt rd_dbcanvas_roles_deactivate =
 	RD_STMT("canvas_roles_deactivate", "SELECT * FROM api.canvas_roles_deactivate($1, $2, $3, $4, $5, $6)", 3);
 

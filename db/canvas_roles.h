@@ -26,6 +26,7 @@ extern struct rd_stmt rd_dbcanvas_roles_create;
 
 /* Update: $1 account ref, $2 role ref, $3 permission, $4 parameter error or NULL, $5 label, $6 permissions. */
 extern struct rd_stmt rd_dbcanvas_roles_update;
+extern struct rd_stmt rd_dbcanvas_roles_update_dry_run;
 
 /* Deactivate (DELETE) and activate: $1 account ref, $2 role ref, $3 permission. One row: role JSON. */
 extern struct rd_stmt rd_dbcanvas_roles_deactivate;

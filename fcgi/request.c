@@ -78,6 +78,11 @@ const char *rd_req_str(const struct rd_req *req, const char *key)
 	return rd_params_str(json_object_get(req->params, key));
 }
 
+int rd_req_dry_run(const struct rd_req *req)
+{
+	return rd_params_truthy(json_object_get(req->params, "dry_run"));
+}
+
 void rd_req_reset(struct rd_req *req)
 {
 	struct rd_db *db = req->db;

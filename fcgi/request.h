@@ -80,6 +80,8 @@ enum rd_err rd_req_db(struct rd_req *req, struct rd_stmt *stmt, const char *cons
 
 /* Parameter helpers over req->params. */
 const char *rd_req_str(const struct rd_req *req, const char *key); /* string value or NULL */
+/* Whether the write is a preview (dry_run=true, a Canvas boolean): it answers its effects and writes nothing. */
+int rd_req_dry_run(const struct rd_req *req);
 
 /* Frees everything the request owns and zeroes it for the next one (keeps db). */
 void rd_req_reset(struct rd_req *req);

@@ -51,6 +51,25 @@ enum rd_err admins_self(struct rd_req *req)
 	return acct_answer_list(req, &rd_dbadmins_self, params, &pg, token, "/admins/self");
 }
 
+/* POST (create) or DELETE with dry_run=true: the answer plus its effects (effects_after pages them). */
+static enum rd_err dry_run(struct rd_req *req, int create, const char *user, const char *role_id, const char *role)
+{
+	struct acct_param after;
+	const char *params[7];
+	enum rd_err e;
+
+	if ((e = acct_param(req, NULL, "effects_after", &after)) != RD_OK)
+		return e;
+	params[0] = create ? "t" : "f";
+	params[1] = req->pathv[0];
+	params[2] = req->route->perm;
+	params[3] = user;
+	params[4] = role_id;
+	params[5] = role;
+	params[6] = after.s;
+	return acct_answer_json(req, &rd_dbadmins_dry_run, params);
+}
+
 enum rd_err admins_create(struct rd_req *req)
 {
 	struct acct_param user_id, role_id, role;
@@ -61,6 +80,8 @@ enum rd_err admins_create(struct rd_req *req)
 	    (e = acct_param(req, NULL, "role_id", &role_id)) != RD_OK ||
 	    (e = acct_param(req, NULL, "role", &role)) != RD_OK)
 		return e;
+	if (rd_req_dry_run(req))
+		return dry_run(req, 1, user_id.s, role_id.s, role.s);
 	params[0] = req->pathv[0];
 	params[1] = req->route->perm;
 	params[2] = user_id.s;
@@ -78,6 +99,8 @@ enum rd_err admins_delete(struct rd_req *req)
 	if ((e = acct_param(req, NULL, "role_id", &role_id)) != RD_OK ||
 	    (e = acct_param(req, NULL, "role", &role)) != RD_OK)
 		return e;
+	if (rd_req_dry_run(req))
+		return dry_run(req, 0, req->pathv[1], role_id.s, role.s);
 	params[0] = req->pathv[0];
 	params[1] = req->route->perm;
 	params[2] = req->pathv[1];

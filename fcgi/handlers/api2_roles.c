@@ -142,6 +142,24 @@ enum rd_err api2_roles_get(struct rd_req *req)
 	return answer_json(req, &rd_dbapi2_roles_get, params);
 }
 
+/*
+ * A role write with dry_run=true (op: create, update, add, remove, delete): one statement whose one column
+ * is the write's answer plus its effects; nothing is written, so no Location and no 204. effects_after is
+ * the cursor of the next page of effects, as the client sent it (a string).
+ */
+static enum rd_err dry_run(struct rd_req *req, const char *op)
+{
+	char *name = param_json(req, "display_name"), *perms = param_json(req, "permissions");
+	const char *params[5] = {op, req->npathv > 0 ? req->pathv[0] : NULL, name, perms,
+				 rd_req_str(req, "effects_after")};
+	enum rd_err e;
+
+	e = answer_json(req, &rd_dbapi2_roles_dry_run, params);
+	free(name);
+	free(perms);
+	return e;
+}
+
 enum rd_err api2_roles_create(struct rd_req *req)
 {
 	char *name = param_json(req, "display_name"), *perms = param_json(req, "permissions");
@@ -150,6 +168,10 @@ enum rd_err api2_roles_create(struct rd_req *req)
 	struct rd_buf location = {0};
 	enum rd_err e;
 
+	if (rd_req_dry_run(req)) {
+		e = dry_run(req, "create");
+		goto out;
+	}
 	e = rd_req_db(req, &rd_dbapi2_roles_create, params, &res);
 	if (e != RD_OK)
 		goto out;
@@ -174,31 +196,31 @@ enum rd_err api2_roles_update(struct rd_req *req)
 	const char *params[3] = {req->pathv[0], name, perms};
 	enum rd_err e;
 
-	e = answer_json(req, &rd_dbapi2_roles_update, params);
+	e = rd_req_dry_run(req) ? dry_run(req, "update") : answer_json(req, &rd_dbapi2_roles_update, params);
 	free(name);
 	free(perms);
 	return e;
 }
 
-static enum rd_err change_permissions(struct rd_req *req, struct rd_stmt *stmt)
+static enum rd_err change_permissions(struct rd_req *req, struct rd_stmt *stmt, const char *op)
 {
 	char *perms = param_json(req, "permissions");
 	const char *params[2] = {req->pathv[0], perms};
 	enum rd_err e;
 
-	e = answer_json(req, stmt, params);
+	e = rd_req_dry_run(req) ? dry_run(req, op) : answer_json(req, stmt, params);
 	free(perms);
 	return e;
 }
 
 enum rd_err api2_roles_add_permissions(struct rd_req *req)
 {
-	return change_permissions(req, &rd_dbapi2_roles_add_permissions);
+	return change_permissions(req, &rd_dbapi2_roles_add_permissions, "add");
 }
 
 enum rd_err api2_roles_remove_permissions(struct rd_req *req)
 {
-	return change_permissions(req, &rd_dbapi2_roles_remove_permissions);
+	return change_permissions(req, &rd_dbapi2_roles_remove_permissions, "remove");
 }
 
 enum rd_err api2_roles_delete(struct rd_req *req)
@@ -206,6 +228,8 @@ enum rd_err api2_roles_delete(struct rd_req *req)
 	const char *params[1] = {req->pathv[0]};
 	enum rd_err e;
 
+	if (rd_req_dry_run(req))
+		return dry_run(req, "delete");
 	e = rd_req_db(req, &rd_dbapi2_roles_delete, params, NULL);
 	if (e == RD_OK)
 		req->status = 204;

@@ -309,11 +309,13 @@ enum rd_err canvas_roles_create(struct rd_req *req)
 	return e;
 }
 
+/* With dry_run=true the same statement's preview: effects_after (its cursor) is the seventh parameter. */
 enum rd_err canvas_roles_update(struct rd_req *req)
 {
 	struct bad b = {{0}};
-	const char *params[6];
+	const char *params[7];
 	char *perms;
+	int dry = rd_req_dry_run(req);
 	enum rd_err e;
 
 	params[0] = account_ref(req);
@@ -322,8 +324,9 @@ enum rd_err canvas_roles_update(struct rd_req *req)
 	params[4] = str_param(req, "label", &b);
 	perms = permissions_param(req, &b);
 	params[5] = perms;
+	params[6] = dry ? str_param(req, "effects_after", &b) : NULL;
 	params[3] = b.msg[0] ? b.msg : NULL;
-	e = call_body(req, &rd_dbcanvas_roles_update, params);
+	e = call_body(req, dry ? &rd_dbcanvas_roles_update_dry_run : &rd_dbcanvas_roles_update, params);
 	free(perms);
 	return e;
 }

@@ -1555,3 +1555,95 @@ BEGIN
     ctx_user_id := v_user;
     RETURN NEXT;
 END $$;
+
+-- Previews (dry_run=true, migrations/functions/75_effects.sql). The write runs inside the block and the
+-- block is then rolled back on purpose (RDDRY), its audit rows with it; the answer was kept in a variable,
+-- which a rollback does not touch. Any other failure is reported as for the write itself.
+CREATE OR REPLACE FUNCTION api.canvas_roles_update_dry_run(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 json, a7 text, p_request_id text DEFAULT NULL)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint; v_body text;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            v_body := rd_canvas_roles_update_dry_run(a1, a2, a3, a4, a5, a6, a7);
+            RAISE EXCEPTION 'dry run' USING ERRCODE = 'RDDRY';
+        EXCEPTION WHEN SQLSTATE 'RDDRY' THEN
+            o1 := v_body;
+            RETURN NEXT;
+            o1 := NULL;
+        WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
+END $$;
+
+-- a1: true = POST (add), false = DELETE (remove).
+CREATE OR REPLACE FUNCTION api.admins_dry_run(p_host text, p_token_hash text, a1 boolean, a2 text, a3 text, a4 text, a5 text, a6 text, a7 text, p_request_id text DEFAULT NULL)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint; v_body text;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            v_body := rd_admins_dry_run(a1, a2, a3, a4, a5, a6, a7);
+            RAISE EXCEPTION 'dry run' USING ERRCODE = 'RDDRY';
+        EXCEPTION WHEN SQLSTATE 'RDDRY' THEN
+            o1 := v_body;
+            RETURN NEXT;
+            o1 := NULL;
+        WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
+END $$;
+
+-- a1: 'create', 'update', 'add', 'remove' or 'delete'; a2 the role id (NULL for create).
+CREATE OR REPLACE FUNCTION api.api2_roles_dry_run(p_host text, p_token_hash text, a1 text, a2 text, a3 jsonb, a4 jsonb, a5 text, p_request_id text DEFAULT NULL)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint; v_body text;
+BEGIN
+    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
+      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    IF v_err IS NULL THEN
+        BEGIN
+            v_body := rd_api2_roles_dry_run(a1, a2, a3, a4, a5);
+            RAISE EXCEPTION 'dry run' USING ERRCODE = 'RDDRY';
+        EXCEPTION WHEN SQLSTATE 'RDDRY' THEN
+            o1 := v_body;
+            RETURN NEXT;
+            o1 := NULL;
+        WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
+END $$;
