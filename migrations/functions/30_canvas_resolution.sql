@@ -229,21 +229,15 @@ BEGIN
         vd := m.default_on;
         hit := false;
         last_x := false;
-        -- the role's overrides of p_perm on the chain (one range of role_overrides_permission, whatever the
-        -- depth), plus a row without override for C (depth 0) and for the membership's account (m.du)
         FOR e IN
-            SELECT x.depth, bool_or(x.has) AS has, bool_or(x.enabled) AS enabled, bool_or(x.locked) AS locked,
-                   bool_or(x.s) AS s, bool_or(x.d) AS d
-              FROM (SELECT array_position(p_chain, o.account_id) - 1 AS depth, true AS has, o.enabled, o.locked,
-                           o.applies_to_self AS s, o.applies_to_descendants AS d
-                      FROM role_overrides o
-                     WHERE o.tenant_id = rd_tenant() AND o.role_id = m.role_id AND o.permission = p_perm
-                       AND array_position(p_chain, o.account_id) IS NOT NULL
-                    UNION ALL
-                    SELECT k.depth, false, NULL, NULL, NULL, NULL
-                      FROM (VALUES (0), (m.du)) k (depth)) x
-             GROUP BY x.depth
-             ORDER BY x.depth DESC
+            SELECT c.n - 1 AS depth, o.id IS NOT NULL AS has, o.enabled, o.locked,
+                   o.applies_to_self AS s, o.applies_to_descendants AS d
+              FROM unnest(p_chain) WITH ORDINALITY c(aid, n)
+              LEFT JOIN role_overrides o
+                     ON o.tenant_id = rd_tenant() AND o.account_id = c.aid AND o.role_id = m.role_id
+                    AND o.permission = p_perm
+             WHERE o.id IS NOT NULL OR c.n = 1 OR c.n - 1 = m.du
+             ORDER BY c.n DESC
         LOOP
             IF e.has THEN
                 vs := e.enabled AND e.s;
