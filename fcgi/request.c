@@ -73,6 +73,24 @@ enum rd_err rd_req_db(struct rd_req *req, struct rd_stmt *stmt, const char *cons
 	return e;
 }
 
+enum rd_err rd_req_db_json(struct rd_req *req, struct rd_stmt *stmt, const char *const *params)
+{
+	struct rd_res *res = NULL;
+	enum rd_err e;
+
+	e = rd_req_db(req, stmt, params, &res);
+	if (e != RD_OK)
+		goto out;
+	if (rd_res_nrows(res) != 1 || rd_res_isnull(res, 0, 0)) {
+		e = RD_ERR_INTERNAL;
+		goto out;
+	}
+	rd_req_body_text(req, rd_res_value(res, 0, 0), (size_t)rd_res_len(res, 0, 0));
+out:
+	rd_res_free(res);
+	return e;
+}
+
 const char *rd_req_str(const struct rd_req *req, const char *key)
 {
 	return rd_params_str(json_object_get(req->params, key));

@@ -78,6 +78,10 @@ enum rd_err rd_req_fail(struct rd_req *req, enum rd_err err, const char *fmt, ..
 enum rd_err rd_req_db(struct rd_req *req, struct rd_stmt *stmt, const char *const *params,
 		      struct rd_res **out) __attribute__((warn_unused_result));
 
+/* Runs stmt and answers its one row's first column (JSON text made by SQL) as the body. */
+enum rd_err rd_req_db_json(struct rd_req *req, struct rd_stmt *stmt, const char *const *params)
+	__attribute__((warn_unused_result));
+
 /* Parameter helpers over req->params. */
 const char *rd_req_str(const struct rd_req *req, const char *key); /* string value or NULL */
 /* Whether the write is a preview (dry_run=true, a Canvas boolean): it answers its effects and writes nothing. */

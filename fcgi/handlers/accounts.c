@@ -19,7 +19,7 @@ enum rd_err accounts_show(struct rd_req *req)
 {
 	const char *params[2] = {req->pathv[0], req->route->perm};
 
-	return acct_answer_json(req, &rd_dbaccounts_show, params);
+	return rd_req_db_json(req, &rd_dbaccounts_show, params);
 }
 
 /*
@@ -60,7 +60,7 @@ enum rd_err accounts_update(struct rd_req *req)
 	params[3] = sis.s;
 	params[4] = parent.s;
 	params[5] = settings;
-	e = acct_answer_json(req, &rd_dbaccounts_update, params);
+	e = rd_req_db_json(req, &rd_dbaccounts_update, params);
 	free(settings);
 	return e;
 }
@@ -96,12 +96,12 @@ enum rd_err accounts_sub_create(struct rd_req *req)
 	params[1] = req->route->perm;
 	params[2] = name.s;
 	params[3] = sis.s;
-	return acct_answer_json(req, &rd_dbaccounts_sub_create, params);
+	return rd_req_db_json(req, &rd_dbaccounts_sub_create, params);
 }
 
 enum rd_err accounts_sub_delete(struct rd_req *req)
 {
 	const char *params[3] = {req->pathv[0], req->route->perm, req->pathv[1]};
 
-	return acct_answer_json(req, &rd_dbaccounts_sub_delete, params);
+	return rd_req_db_json(req, &rd_dbaccounts_sub_delete, params);
 }

@@ -109,24 +109,6 @@ enum rd_err acct_keyset_page(struct rd_req *req, struct rd_page *pg, const char 
 	return e;
 }
 
-enum rd_err acct_answer_json(struct rd_req *req, struct rd_stmt *stmt, const char *const *params)
-{
-	struct rd_res *res = NULL;
-	enum rd_err e;
-
-	e = rd_req_db(req, stmt, params, &res);
-	if (e != RD_OK)
-		goto out;
-	if (rd_res_nrows(res) != 1 || rd_res_isnull(res, 0, 0)) {
-		e = RD_ERR_INTERNAL;
-		goto out;
-	}
-	rd_req_body_text(req, rd_res_value(res, 0, 0), (size_t)rd_res_len(res, 0, 0));
-out:
-	rd_res_free(res);
-	return e;
-}
-
 enum rd_err acct_answer_list(struct rd_req *req, struct rd_stmt *stmt, const char *const *params,
 			     const struct rd_page *pg, const char *token, const char *suffix)
 {

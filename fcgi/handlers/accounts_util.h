@@ -40,10 +40,6 @@ enum rd_err acct_param_list(struct rd_req *req, const char *key, size_t max, cha
 enum rd_err acct_keyset_page(struct rd_req *req, struct rd_page *pg, const char **token)
 	__attribute__((warn_unused_result));
 
-/* Runs stmt and answers its first column (JSON text built by SQL) as the body. */
-enum rd_err acct_answer_json(struct rd_req *req, struct rd_stmt *stmt, const char *const *params)
-	__attribute__((warn_unused_result));
-
 /*
  * Runs a keyset list statement returning (account_id, body, next_page) and answers body with a Link header
  * for /api/v1/accounts/<account_id><suffix>.

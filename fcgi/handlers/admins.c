@@ -67,7 +67,7 @@ static enum rd_err dry_run(struct rd_req *req, int create, const char *user, con
 	params[4] = role_id;
 	params[5] = role;
 	params[6] = after.s;
-	return acct_answer_json(req, &rd_dbadmins_dry_run, params);
+	return rd_req_db_json(req, &rd_dbadmins_dry_run, params);
 }
 
 enum rd_err admins_create(struct rd_req *req)
@@ -87,7 +87,7 @@ enum rd_err admins_create(struct rd_req *req)
 	params[2] = user_id.s;
 	params[3] = role_id.s;
 	params[4] = role.s;
-	return acct_answer_json(req, &rd_dbadmins_create, params);
+	return rd_req_db_json(req, &rd_dbadmins_create, params);
 }
 
 enum rd_err admins_delete(struct rd_req *req)
@@ -106,5 +106,5 @@ enum rd_err admins_delete(struct rd_req *req)
 	params[2] = req->pathv[1];
 	params[3] = role_id.s;
 	params[4] = role.s;
-	return acct_answer_json(req, &rd_dbadmins_delete, params);
+	return rd_req_db_json(req, &rd_dbadmins_delete, params);
 }

@@ -84,7 +84,7 @@ enum rd_err api2_collections_get(struct rd_req *req)
 {
 	const char *p[1] = {req->pathv[0]};
 
-	return api2_answer_json(req, &rd_dbapi2_collections_get, p);
+	return rd_req_db_json(req, &rd_dbapi2_collections_get, p);
 }
 
 enum rd_err api2_collections_create(struct rd_req *req)
@@ -104,7 +104,7 @@ static enum rd_err update(struct rd_req *req, const char *replace)
 	const char *p[3] = {req->pathv[0], params, replace};
 	enum rd_err e;
 
-	e = api2_answer_json(req, &rd_dbapi2_collections_update, p);
+	e = rd_req_db_json(req, &rd_dbapi2_collections_update, p);
 	free(params);
 	return e;
 }
@@ -146,7 +146,7 @@ enum rd_err api2_collections_permissions(struct rd_req *req)
 	const char *p[2] = {req->pathv[0], user};
 	enum rd_err e;
 
-	e = api2_answer_json(req, &rd_dbapi2_collections_permissions, p);
+	e = rd_req_db_json(req, &rd_dbapi2_collections_permissions, p);
 	free(user);
 	return e;
 }
@@ -157,7 +157,7 @@ enum rd_err api2_collections_explain(struct rd_req *req)
 	const char *p[3] = {req->pathv[0], req->pathv[1], user};
 	enum rd_err e;
 
-	e = api2_answer_json(req, &rd_dbapi2_collections_explain, p);
+	e = rd_req_db_json(req, &rd_dbapi2_collections_explain, p);
 	free(user);
 	return e;
 }

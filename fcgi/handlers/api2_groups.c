@@ -27,7 +27,7 @@ enum rd_err api2_groups_get(struct rd_req *req)
 {
 	const char *p[1] = {req->pathv[0]};
 
-	return api2_answer_json(req, &rd_dbapi2_groups_get, p);
+	return rd_req_db_json(req, &rd_dbapi2_groups_get, p);
 }
 
 enum rd_err api2_groups_create(struct rd_req *req)
@@ -47,7 +47,7 @@ enum rd_err api2_groups_update(struct rd_req *req)
 	const char *p[2] = {req->pathv[0], params};
 	enum rd_err e;
 
-	e = api2_answer_json(req, &rd_dbapi2_groups_update, p);
+	e = rd_req_db_json(req, &rd_dbapi2_groups_update, p);
 	free(params);
 	return e;
 }
@@ -79,7 +79,7 @@ enum rd_err api2_group_users_add(struct rd_req *req)
 	const char *p[2] = {req->pathv[0], params};
 	enum rd_err e;
 
-	e = api2_answer_json(req, &rd_dbapi2_group_users_add, p);
+	e = rd_req_db_json(req, &rd_dbapi2_group_users_add, p);
 	free(params);
 	return e;
 }

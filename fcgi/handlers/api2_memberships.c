@@ -26,7 +26,7 @@ enum rd_err api2_memberships_get(struct rd_req *req)
 {
 	const char *p[1] = {req->pathv[0]};
 
-	return api2_answer_json(req, &rd_dbapi2_memberships_get, p);
+	return rd_req_db_json(req, &rd_dbapi2_memberships_get, p);
 }
 
 enum rd_err api2_memberships_create(struct rd_req *req)
@@ -46,7 +46,7 @@ enum rd_err api2_memberships_update(struct rd_req *req)
 	const char *p[2] = {req->pathv[0], params};
 	enum rd_err e;
 
-	e = api2_answer_json(req, &rd_dbapi2_memberships_update, p);
+	e = rd_req_db_json(req, &rd_dbapi2_memberships_update, p);
 	free(params);
 	return e;
 }

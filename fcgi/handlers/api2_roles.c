@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "api2_roles.h"
+#include "api2_util.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -30,25 +31,6 @@ static char *param_json(const struct rd_req *req, const char *key)
 	if (s == NULL)
 		abort();
 	return s;
-}
-
-/* Runs stmt and answers its first column (the JSON built by SQL) as the body. */
-static enum rd_err answer_json(struct rd_req *req, struct rd_stmt *stmt, const char *const *params)
-{
-	struct rd_res *res = NULL;
-	enum rd_err e;
-
-	e = rd_req_db(req, stmt, params, &res);
-	if (e != RD_OK)
-		goto out;
-	if (rd_res_nrows(res) != 1 || rd_res_isnull(res, 0, 0)) {
-		e = RD_ERR_INTERNAL;
-		goto out;
-	}
-	rd_req_body_text(req, rd_res_value(res, 0, 0), (size_t)rd_res_len(res, 0, 0));
-out:
-	rd_res_free(res);
-	return e;
 }
 
 /* The four list filters, in statement order. */
@@ -79,47 +61,16 @@ static void filters_free(struct api2_filters *f)
 enum rd_err api2_roles_list(struct rd_req *req)
 {
 	struct api2_filters f = {{NULL}};
-	struct rd_page pg;
-	struct rd_res *res = NULL;
-	struct rd_buf body = {0};
-	json_t *links = NULL;
-	char *links_text = NULL, page[24], per_page[24];
 	const char *params[6];
 	enum rd_err e;
 
-	if ((e = rd_page_api2(req, &pg)) != RD_OK)
-		return e;
 	filters_get(req, &f);
-	snprintf(page, sizeof page, "%lld", pg.page);
-	snprintf(per_page, sizeof per_page, "%lld", pg.per_page);
 	params[0] = f.v[0];
 	params[1] = f.v[1];
 	params[2] = f.v[2];
 	params[3] = f.v[3];
-	params[4] = page;
-	params[5] = per_page;
-	e = rd_req_db(req, &rd_dbapi2_roles_list, params, &res);
-	if (e != RD_OK)
-		goto out;
-	if (rd_res_nrows(res) != 1 || rd_res_isnull(res, 0, 1)) {
-		e = RD_ERR_INTERNAL;
-		goto out;
-	}
-	links = rd_page_api2_links(req, API2_ROLES_PATH, &pg, rd_res_int(res, 0, 0));
-	links_text = json_dumps(links, JSON_COMPACT);
-	if (links_text == NULL)
-		abort();
-	rd_buf_puts(&body, "{\"items\":");
-	rd_buf_append(&body, rd_res_value(res, 0, 1), (size_t)rd_res_len(res, 0, 1));
-	rd_buf_puts(&body, ",\"links\":");
-	rd_buf_puts(&body, links_text);
-	rd_buf_puts(&body, "}");
-	rd_req_body_text(req, body.p, body.len);
-out:
-	rd_buf_free(&body);
-	free(links_text);
-	json_decref(links);
-	rd_res_free(res);
+	params[4] = params[5] = NULL; /* page, per_page: api2_answer_list */
+	e = api2_answer_list(req, &rd_dbapi2_roles_list, params, 6, API2_ROLES_PATH);
 	filters_free(&f);
 	return e;
 }
@@ -130,7 +81,7 @@ enum rd_err api2_roles_count(struct rd_req *req)
 	enum rd_err e;
 
 	filters_get(req, &f);
-	e = answer_json(req, &rd_dbapi2_roles_count, (const char *const *)f.v);
+	e = rd_req_db_json(req, &rd_dbapi2_roles_count, (const char *const *)f.v);
 	filters_free(&f);
 	return e;
 }
@@ -139,7 +90,7 @@ enum rd_err api2_roles_get(struct rd_req *req)
 {
 	const char *params[1] = {req->pathv[0]};
 
-	return answer_json(req, &rd_dbapi2_roles_get, params);
+	return rd_req_db_json(req, &rd_dbapi2_roles_get, params);
 }
 
 /*
@@ -154,7 +105,7 @@ static enum rd_err dry_run(struct rd_req *req, const char *op)
 				 rd_req_str(req, "effects_after")};
 	enum rd_err e;
 
-	e = answer_json(req, &rd_dbapi2_roles_dry_run, params);
+	e = rd_req_db_json(req, &rd_dbapi2_roles_dry_run, params);
 	free(name);
 	free(perms);
 	return e;
@@ -196,7 +147,7 @@ enum rd_err api2_roles_update(struct rd_req *req)
 	const char *params[3] = {req->pathv[0], name, perms};
 	enum rd_err e;
 
-	e = rd_req_dry_run(req) ? dry_run(req, "update") : answer_json(req, &rd_dbapi2_roles_update, params);
+	e = rd_req_dry_run(req) ? dry_run(req, "update") : rd_req_db_json(req, &rd_dbapi2_roles_update, params);
 	free(name);
 	free(perms);
 	return e;
@@ -208,7 +159,7 @@ static enum rd_err change_permissions(struct rd_req *req, struct rd_stmt *stmt, 
 	const char *params[2] = {req->pathv[0], perms};
 	enum rd_err e;
 
-	e = rd_req_dry_run(req) ? dry_run(req, op) : answer_json(req, stmt, params);
+	e = rd_req_dry_run(req) ? dry_run(req, op) : rd_req_db_json(req, stmt, params);
 	free(perms);
 	return e;
 }

@@ -24,5 +24,5 @@ enum rd_err api2_users_get(struct rd_req *req)
 {
 	const char *p[1] = {req->pathv[0]};
 
-	return api2_answer_json(req, &rd_dbapi2_users_get, p);
+	return rd_req_db_json(req, &rd_dbapi2_users_get, p);
 }

@@ -1,6 +1,6 @@
 /*
  * Shared plumbing of the api2 collections, groups, users and memberships handlers (api2-collections.md).
- * Each request is ONE statement calling ONE rd_api2_* SQL function; the request's parameters go to it as one
+ * Each request is ONE statement calling ONE api.* function; the request's parameters go to it as one
  * JSON object, so that authorization, validation (every invalid field at once) and the work happen in SQL in
  * the order the spec gives, in one round trip.
  */
@@ -14,10 +14,6 @@ struct rd_stmt;
 
 /* The request's parameter tree (query + body) as new JSON text; the caller frees it. Never NULL. */
 char *api2_params_text(const struct rd_req *req);
-
-/* Runs stmt and answers its first column (JSON text built by SQL) as the body. */
-enum rd_err api2_answer_json(struct rd_req *req, struct rd_stmt *stmt, const char *const *params)
-	__attribute__((warn_unused_result));
 
 /*
  * A paged list: stmt takes (nparams - 2) given params, then page and per_page, and answers one row

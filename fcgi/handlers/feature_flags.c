@@ -14,21 +14,21 @@ enum rd_err features_list(struct rd_req *req)
 {
 	const char *params[2] = {req->pathv[0], req->route->perm};
 
-	return acct_answer_json(req, &rd_dbfeatures_list, params);
+	return rd_req_db_json(req, &rd_dbfeatures_list, params);
 }
 
 enum rd_err features_enabled(struct rd_req *req)
 {
 	const char *params[2] = {req->pathv[0], req->route->perm};
 
-	return acct_answer_json(req, &rd_dbfeatures_enabled, params);
+	return rd_req_db_json(req, &rd_dbfeatures_enabled, params);
 }
 
 enum rd_err feature_flag_show(struct rd_req *req)
 {
 	const char *params[3] = {req->pathv[0], req->route->perm, req->pathv[1]};
 
-	return acct_answer_json(req, &rd_dbfeature_flag_show, params);
+	return rd_req_db_json(req, &rd_dbfeature_flag_show, params);
 }
 
 enum rd_err feature_flag_update(struct rd_req *req)
@@ -44,12 +44,12 @@ enum rd_err feature_flag_update(struct rd_req *req)
 	params[2] = req->pathv[1];
 	params[3] = state.s;
 	params[4] = "false";
-	return acct_answer_json(req, &rd_dbfeature_flag_write, params);
+	return rd_req_db_json(req, &rd_dbfeature_flag_write, params);
 }
 
 enum rd_err feature_flag_delete(struct rd_req *req)
 {
 	const char *params[5] = {req->pathv[0], req->route->perm, req->pathv[1], NULL, "true"};
 
-	return acct_answer_json(req, &rd_dbfeature_flag_write, params);
+	return rd_req_db_json(req, &rd_dbfeature_flag_write, params);
 }

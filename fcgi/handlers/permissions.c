@@ -21,7 +21,7 @@ enum rd_err permissions_check(struct rd_req *req)
 	params[0] = req->pathv[0];
 	params[1] = req->route->perm;
 	params[2] = names;
-	e = acct_answer_json(req, &rd_dbpermissions_check, params);
+	e = rd_req_db_json(req, &rd_dbpermissions_check, params);
 	free(names);
 	return e;
 }
@@ -38,5 +38,5 @@ enum rd_err permissions_explain(struct rd_req *req)
 	params[1] = req->route->perm;
 	params[2] = req->pathv[1];
 	params[3] = user_id.s;
-	return acct_answer_json(req, &rd_dbpermissions_explain, params);
+	return rd_req_db_json(req, &rd_dbpermissions_explain, params);
 }

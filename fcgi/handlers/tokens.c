@@ -92,5 +92,5 @@ enum rd_err tokens_delete(struct rd_req *req)
 {
 	const char *params[3] = {req->pathv[0], req->route->perm, req->pathv[1]};
 
-	return acct_answer_json(req, &rd_dbtokens_delete, params);
+	return rd_req_db_json(req, &rd_dbtokens_delete, params);
 }

@@ -45,14 +45,14 @@ enum rd_err users_create(struct rd_req *req)
 	params[4] = sortable_name.s;
 	params[5] = unique_id.s;
 	params[6] = sis_user_id.s;
-	return acct_answer_json(req, &rd_dbusers_create, params);
+	return rd_req_db_json(req, &rd_dbusers_create, params);
 }
 
 enum rd_err users_show(struct rd_req *req)
 {
 	const char *params[2] = {req->pathv[0], req->route->perm};
 
-	return acct_answer_json(req, &rd_dbusers_show, params);
+	return rd_req_db_json(req, &rd_dbusers_show, params);
 }
 
 enum rd_err users_list(struct rd_req *req)
