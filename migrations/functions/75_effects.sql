@@ -134,6 +134,7 @@ DECLARE
     body text;
 BEGIN
     PERFORM rd_canvas_require(chain, p_perm);
+    PERFORM rd_effects_cursor(p_after, 2);  -- a bad cursor is a 400 even when nothing could change
     names := rd_canvas_effect_names(p_permissions);
     before := rd_canvas_effect_snapshot(r.id, NULL, chain[1], names, p_after);
     body := rd_canvas_roles_update(p_ref, p_role, p_perm, p_bad, p_label, p_permissions);
@@ -153,6 +154,7 @@ DECLARE
     body text;
 BEGIN
     PERFORM rd_require_permission(acct, p_perm);
+    PERFORM rd_effects_cursor(p_after, 2);
     IF p_user_ref IS NOT NULL AND btrim(p_user_ref) <> '' THEN
         uid := rd_user_resolve(p_user_ref);
     END IF;
@@ -214,6 +216,7 @@ DECLARE
     body text;
 BEGIN
     PERFORM rd_api2_require_admin();
+    PERFORM rd_effects_cursor(p_after, 1);
     before := CASE WHEN v_id IS NULL THEN '{}' ELSE rd_api2_role_perms(v_id) END;
     body := CASE p_op
         WHEN 'create' THEN (SELECT c.body FROM rd_api2_roles_create(p_display_name, p_permissions) c)

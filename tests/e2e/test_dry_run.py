@@ -190,3 +190,18 @@ def test_api2_role_writes_preview(stack):
     body = api2_preview(t, "DELETE", "/api2/roles/" + spare, None)
     assert body == {"deleted": True, "effects": [], "effects_next": None}, body
     assert t.admin.get("/api2/roles/" + spare).status == 200
+
+
+def test_bad_cursor_is_a_400_even_when_nothing_could_change(stack):
+    """The cursor is checked before the preview looks for anyone to affect (a fresh tenant: nobody holds the
+    role, so there is nothing to page over)."""
+    t = stack.new_tenant()
+    r = t.admin.put("/api/v1/accounts/self/roles/AccountMembership",
+                    form=[("permissions[read_roster][explicit]", "1"), ("dry_run", "true"), ("effects_after", "garbage")])
+    assert r.status == 400 and "effects_after" in r.json()["message"], r
+    r = t.admin.post("/api/v1/accounts/self/admins", form={"user_id": t.admin_user_id, "dry_run": "true",
+                                                         "effects_after": "x.y"})
+    assert r.status == 400 and "effects_after" in r.json()["message"], r
+    r = t.admin.post("/api2/roles", json_body={"display_name": "P", "permissions": [], "dry_run": True,
+                                               "effects_after": "nope"})
+    assert r.status == 400 and "effects_after" in r.json()["message"], r
