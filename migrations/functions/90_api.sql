@@ -11,14 +11,25 @@
 -- The last argument, p_request_id (nginx's $request_id, NULL outside HTTP), is kept for the audit trail.
 --
 -- SECURITY DEFINER with a pinned search_path; the SET clause also restores the context settings on return.
+--
+-- rd_authenticate is called as an assignment (c := rd_authenticate(...)), which plpgsql evaluates as a simple
+-- expression, without an executor start-up of its own; a SELECT ... FROM rd_authenticate(...) INTO cost 25 k
+-- more instructions a request (callgrind, README "Benchmarks").
 
 -- No operation: the context alone (an unknown host is a 404 before any other complaint).
 CREATE OR REPLACE FUNCTION api.sys_noop(p_host text, p_token_hash text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
+DECLARE
+    c record;
 BEGIN
-    RETURN QUERY SELECT c.err, c.msg, NULL::text, c.tenant_id, c.user_id FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    ctx_err := c.err;
+    ctx_msg := c.msg;
+    ctx_tenant_id := c.tenant_id;
+    ctx_user_id := c.user_id;
+    RETURN NEXT;
 END $$;
 
 -- The static permission catalogue's text (no tenant data): what each worker loads once (fcgi/canvas_json.c).
@@ -32,10 +43,11 @@ CREATE OR REPLACE FUNCTION api.accounts_show(p_host text, p_token_hash text, a1 
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -57,10 +69,11 @@ CREATE OR REPLACE FUNCTION api.accounts_update(p_host text, p_token_hash text, a
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -82,10 +95,11 @@ CREATE OR REPLACE FUNCTION api.accounts_sub_list(p_host text, p_token_hash text,
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -107,10 +121,11 @@ CREATE OR REPLACE FUNCTION api.accounts_sub_create(p_host text, p_token_hash tex
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -132,10 +147,11 @@ CREATE OR REPLACE FUNCTION api.accounts_sub_delete(p_host text, p_token_hash tex
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -157,10 +173,11 @@ CREATE OR REPLACE FUNCTION api.admins_list(p_host text, p_token_hash text, a1 te
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -182,10 +199,11 @@ CREATE OR REPLACE FUNCTION api.admins_self(p_host text, p_token_hash text, a1 te
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -207,10 +225,11 @@ CREATE OR REPLACE FUNCTION api.admins_create(p_host text, p_token_hash text, a1 
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -232,10 +251,11 @@ CREATE OR REPLACE FUNCTION api.admins_delete(p_host text, p_token_hash text, a1 
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -257,10 +277,11 @@ CREATE OR REPLACE FUNCTION api.api2_roles_list(p_host text, p_token_hash text, a
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -282,10 +303,11 @@ CREATE OR REPLACE FUNCTION api.api2_roles_count(p_host text, p_token_hash text, 
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -349,10 +371,11 @@ CREATE OR REPLACE FUNCTION api.api2_roles_create(p_host text, p_token_hash text,
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -374,10 +397,11 @@ CREATE OR REPLACE FUNCTION api.api2_roles_update(p_host text, p_token_hash text,
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -399,10 +423,11 @@ CREATE OR REPLACE FUNCTION api.api2_roles_add_permissions(p_host text, p_token_h
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -424,10 +449,11 @@ CREATE OR REPLACE FUNCTION api.api2_roles_remove_permissions(p_host text, p_toke
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -449,10 +475,11 @@ CREATE OR REPLACE FUNCTION api.api2_roles_delete(p_host text, p_token_hash text,
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -474,10 +501,11 @@ CREATE OR REPLACE FUNCTION api.canvas_roles_list(p_host text, p_token_hash text,
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -499,10 +527,11 @@ CREATE OR REPLACE FUNCTION api.canvas_roles_show(p_host text, p_token_hash text,
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -524,10 +553,11 @@ CREATE OR REPLACE FUNCTION api.canvas_roles_create(p_host text, p_token_hash tex
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -549,10 +579,11 @@ CREATE OR REPLACE FUNCTION api.canvas_roles_update(p_host text, p_token_hash tex
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -574,10 +605,11 @@ CREATE OR REPLACE FUNCTION api.canvas_roles_deactivate(p_host text, p_token_hash
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -599,10 +631,11 @@ CREATE OR REPLACE FUNCTION api.canvas_roles_activate(p_host text, p_token_hash t
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -624,10 +657,11 @@ CREATE OR REPLACE FUNCTION api.permissions_check(p_host text, p_token_hash text,
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -649,10 +683,11 @@ CREATE OR REPLACE FUNCTION api.permissions_explain(p_host text, p_token_hash tex
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -674,10 +709,11 @@ CREATE OR REPLACE FUNCTION api.tokens_create(p_host text, p_token_hash text, a1 
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -699,10 +735,11 @@ CREATE OR REPLACE FUNCTION api.tokens_list(p_host text, p_token_hash text, a1 te
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -724,10 +761,11 @@ CREATE OR REPLACE FUNCTION api.tokens_delete(p_host text, p_token_hash text, a1 
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -784,10 +822,11 @@ CREATE OR REPLACE FUNCTION api.users_create(p_host text, p_token_hash text, a1 t
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -809,10 +848,11 @@ CREATE OR REPLACE FUNCTION api.users_show(p_host text, p_token_hash text, a1 tex
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -834,10 +874,11 @@ CREATE OR REPLACE FUNCTION api.users_list(p_host text, p_token_hash text, a1 tex
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -859,10 +900,11 @@ CREATE OR REPLACE FUNCTION api.features_list(p_host text, p_token_hash text, a1 
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -884,10 +926,11 @@ CREATE OR REPLACE FUNCTION api.features_enabled(p_host text, p_token_hash text, 
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -909,10 +952,11 @@ CREATE OR REPLACE FUNCTION api.feature_flag_show(p_host text, p_token_hash text,
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -934,10 +978,11 @@ CREATE OR REPLACE FUNCTION api.feature_flag_write(p_host text, p_token_hash text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -959,10 +1004,11 @@ CREATE OR REPLACE FUNCTION api.audit_list(p_host text, p_token_hash text, a1 tex
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -986,10 +1032,11 @@ CREATE OR REPLACE FUNCTION api.api2_collections_list(p_host text, p_token_hash t
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1011,10 +1058,11 @@ CREATE OR REPLACE FUNCTION api.api2_collections_tree(p_host text, p_token_hash t
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1036,10 +1084,11 @@ CREATE OR REPLACE FUNCTION api.api2_collections_get(p_host text, p_token_hash te
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1061,10 +1110,11 @@ CREATE OR REPLACE FUNCTION api.api2_collections_create(p_host text, p_token_hash
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1086,10 +1136,11 @@ CREATE OR REPLACE FUNCTION api.api2_collections_update(p_host text, p_token_hash
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1111,10 +1162,11 @@ CREATE OR REPLACE FUNCTION api.api2_collections_delete(p_host text, p_token_hash
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1136,10 +1188,11 @@ CREATE OR REPLACE FUNCTION api.api2_collections_permissions(p_host text, p_token
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1161,10 +1214,11 @@ CREATE OR REPLACE FUNCTION api.api2_collections_explain(p_host text, p_token_has
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1186,10 +1240,11 @@ CREATE OR REPLACE FUNCTION api.api2_groups_list(p_host text, p_token_hash text, 
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1211,10 +1266,11 @@ CREATE OR REPLACE FUNCTION api.api2_groups_get(p_host text, p_token_hash text, a
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1236,10 +1292,11 @@ CREATE OR REPLACE FUNCTION api.api2_groups_create(p_host text, p_token_hash text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1261,10 +1318,11 @@ CREATE OR REPLACE FUNCTION api.api2_groups_update(p_host text, p_token_hash text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1286,10 +1344,11 @@ CREATE OR REPLACE FUNCTION api.api2_groups_delete(p_host text, p_token_hash text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1311,10 +1370,11 @@ CREATE OR REPLACE FUNCTION api.api2_group_users_list(p_host text, p_token_hash t
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1336,10 +1396,11 @@ CREATE OR REPLACE FUNCTION api.api2_group_users_add(p_host text, p_token_hash te
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1361,10 +1422,11 @@ CREATE OR REPLACE FUNCTION api.api2_group_users_remove(p_host text, p_token_hash
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1386,10 +1448,11 @@ CREATE OR REPLACE FUNCTION api.api2_users_list(p_host text, p_token_hash text, a
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1411,10 +1474,11 @@ CREATE OR REPLACE FUNCTION api.api2_users_get(p_host text, p_token_hash text, a1
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1436,10 +1500,11 @@ CREATE OR REPLACE FUNCTION api.api2_memberships_list(p_host text, p_token_hash t
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1461,10 +1526,11 @@ CREATE OR REPLACE FUNCTION api.api2_memberships_get(p_host text, p_token_hash te
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1486,10 +1552,11 @@ CREATE OR REPLACE FUNCTION api.api2_memberships_create(p_host text, p_token_hash
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1511,10 +1578,11 @@ CREATE OR REPLACE FUNCTION api.api2_memberships_update(p_host text, p_token_hash
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1536,10 +1604,11 @@ CREATE OR REPLACE FUNCTION api.api2_memberships_delete(p_host text, p_token_hash
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
@@ -1564,10 +1633,11 @@ CREATE OR REPLACE FUNCTION api.canvas_roles_update_dry_run(p_host text, p_token_
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint; v_body text;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             v_body := rd_canvas_roles_update_dry_run(a1, a2, a3, a4, a5, a6, a7);
@@ -1594,10 +1664,11 @@ CREATE OR REPLACE FUNCTION api.admins_dry_run(p_host text, p_token_hash text, a1
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint; v_body text;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             v_body := rd_admins_dry_run(a1, a2, a3, a4, a5, a6, a7);
@@ -1624,10 +1695,11 @@ CREATE OR REPLACE FUNCTION api.api2_roles_dry_run(p_host text, p_token_hash text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint; v_body text;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
             v_body := rd_api2_roles_dry_run(a1, a2, a3, a4, a5);

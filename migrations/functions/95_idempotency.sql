@@ -13,11 +13,12 @@ CREATE OR REPLACE FUNCTION api.idem_begin(p_host text, p_token_hash text, p_key 
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_tenant bigint; v_user bigint;
     k idempotency_keys;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         PERFORM set_config('rolesd.tenant_id', v_tenant::text, true);
         DELETE FROM idempotency_keys d
@@ -50,10 +51,11 @@ CREATE OR REPLACE FUNCTION api.idem_finish(p_host text, p_token_hash text, p_key
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
+    c record;
     v_err text; v_msg text; v_tenant bigint; v_user bigint;
 BEGIN
-    SELECT c.err, c.msg, c.tenant_id, c.user_id INTO v_err, v_msg, v_tenant, v_user
-      FROM rd_authenticate(p_host, p_token_hash, p_request_id) c;
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         PERFORM set_config('rolesd.tenant_id', v_tenant::text, true);
         UPDATE idempotency_keys SET status = p_status, headers = p_headers, body = p_body
