@@ -3,7 +3,7 @@
 struct rd_stmt rd_dbcanvas_roles_list =
 	RD_STMT("canvas_roles_list", "SELECT * FROM api.canvas_roles_list($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)", 8);
 
-/* rd_canvas_role_show is inlined into this statement, so its plan is cached once per connection (0009). */
+/* api.canvas_roles_show: the fast path rd_canvas_role_get_fast, else the general rd_canvas_roles_show. */
 struct rd_stmt rd_dbcanvas_roles_show =
 	RD_STMT("canvas_roles_show", "SELECT * FROM api.canvas_roles_show($1, $2, $3, $4, $5, $6)", 3);
 
