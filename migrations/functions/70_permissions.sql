@@ -279,3 +279,26 @@ CREATE OR REPLACE FUNCTION rd_permissions_check_named(p_ref text, p_perm text, p
              FROM (SELECT x.n, min(x.o) AS o FROM unnest(nm.names) WITH ORDINALITY AS x(n, o)
                     WHERE x.n IS NOT NULL GROUP BY x.n) w) r
     $$;
+
+-- The named check's fast path: its answer when the request is the common case (a numeric or `self` account,
+-- active; a caller; no route permission; a non-empty JSON array of names), NULL otherwise, when
+-- api.permissions_check falls back to rd_permissions_check_named, which answers every form and raises every
+-- error. It never raises, so the wrapper needs no exception block for it. One join instead of the general
+-- path's four laterals (account, authorisation, chain, membership), the walk per name unchanged (callgrind,
+-- one name at a leaf of 5 levels: 1.46 M -> 1.23 M instructions a request).
+CREATE OR REPLACE FUNCTION rd_permissions_check_fast(p_ref text, p_perm text, p_names json) RETURNS TABLE (body text)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT CASE WHEN a.id IS NOT NULL AND rd_user() IS NOT NULL AND p_perm IS NULL
+                     AND json_typeof(p_names) = 'array' AND json_array_length(p_names) > 0
+                THEN (SELECT coalesce(json_object_agg(w.n, rd_canvas_user_has_on(rd_user(), a.chain, w.n) ORDER BY w.o),
+                                      '{}')::text
+                        FROM (SELECT x.n, min(x.o) AS o FROM json_array_elements_text(p_names) WITH ORDINALITY AS x(n, o)
+                               WHERE x.n IS NOT NULL GROUP BY x.n) w)
+           END
+      FROM (SELECT 1) one
+      LEFT JOIN accounts a
+             ON a.tenant_id = rd_tenant() AND a.workflow_state = 'active'
+            AND a.id = CASE WHEN p_ref ~ '^[0-9]{1,18}$' THEN p_ref::bigint
+                            WHEN p_ref = 'self' THEN (SELECT t.root_account_id FROM tenants t WHERE t.id = rd_tenant()) END
+    $$;

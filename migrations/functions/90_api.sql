@@ -660,29 +660,37 @@ BEGIN
     RETURN NEXT;
 END $$;
 
+-- The named check: the fast path (rd_permissions_check_fast) without an exception block; the general path
+-- (rd_permissions_check_named), which may raise, inside one.
 CREATE OR REPLACE FUNCTION api.permissions_check(p_host text, p_token_hash text, a1 text, a2 text, a3 json, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
     c record;
-    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+    v_err text; v_msg text; v_detail text;
 BEGIN
     c := rd_authenticate(p_host, p_token_hash, p_request_id);
-    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
+    v_err := c.err; v_msg := c.msg;
     IF v_err IS NULL THEN
-        BEGIN
-            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
-              FROM (SELECT body FROM rd_permissions_check_named(a1, a2, a3::json)) q;
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
-        END;
+        o1 := (SELECT f.body FROM rd_permissions_check_fast(a1, a2, a3) f);
+        IF o1 IS NULL THEN
+            BEGIN
+                o1 := (SELECT f.body FROM rd_permissions_check_named(a1, a2, a3) f);
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+            END;
+        END IF;
+        IF v_err IS NULL THEN
+            RETURN NEXT;
+        END IF;
+        o1 := NULL;
     END IF;
     ctx_err := v_err;
     ctx_msg := v_msg;
     ctx_detail := v_detail;
-    ctx_tenant_id := v_tenant;
-    ctx_user_id := v_user;
+    ctx_tenant_id := c.tenant_id;
+    ctx_user_id := c.user_id;
     RETURN NEXT;
 END $$;
 

@@ -1,0 +1,99 @@
+-- The permission check's fast path (rd_permissions_check_fast, 70_permissions.sql) answers exactly what the
+-- general path (rd_permissions_check_named) answers, for random users with random memberships and overrides
+-- on a random tree; and it declines (NULL) every request it does not cover.
+SELECT no_plan();
+CREATE TEMP TABLE t AS
+SELECT * FROM rd_tenant_create('Check', ARRAY['check.test'], 'Admin', repeat('e', 64), 'eeeee');
+GRANT SELECT ON t TO rolesd_app, rolesd_owner;
+SET ROLE rolesd_owner;
+SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
+SELECT setseed(0.29);
+
+DO $$
+DECLARE i int; ids bigint[] := ARRAY[(SELECT root_account_id FROM t)]; n bigint; s boolean;
+        perms text[] := ARRAY(SELECT name FROM canvas_permissions ORDER BY ord LIMIT 14);
+        bases text[] := ARRAY['AccountMembership', 'AccountAdmin', 'AccountMembership', 'NoPermissions'];
+        roles bigint[] := ARRAY(SELECT id FROM roles WHERE tenant_id = rd_tenant() AND base_role_type LIKE 'Account%' ORDER BY id);
+        users bigint[] := '{}';
+BEGIN
+    FOR i IN 1..30 LOOP
+        INSERT INTO accounts (tenant_id, name, parent_account_id, root_account_id)
+        VALUES (rd_tenant(), 'A' || i, ids[1 + floor(random() * cardinality(ids))::int], (SELECT root_account_id FROM t))
+        RETURNING id INTO n;
+        ids := ids || n;
+    END LOOP;
+    FOR i IN 1..4 LOOP
+        INSERT INTO roles (tenant_id, root_account_id, account_id, name, base_role_type, workflow_state)
+        VALUES (rd_tenant(), (SELECT root_account_id FROM t), (SELECT root_account_id FROM t), 'Custom ' || i, bases[i], 'active')
+        RETURNING id INTO n;
+        roles := roles || n;
+    END LOOP;
+    FOR i IN 1..200 LOOP
+        s := random() < 0.8;
+        INSERT INTO role_overrides (tenant_id, account_id, role_id, permission, enabled, locked, applies_to_self,
+                                    applies_to_descendants)
+        VALUES (rd_tenant(), ids[1 + floor(random() * cardinality(ids))::int],
+                roles[1 + floor(random() * cardinality(roles))::int],
+                perms[1 + floor(random() * cardinality(perms))::int], random() < 0.6, random() < 0.15, s,
+                NOT s OR random() < 0.7)
+        ON CONFLICT DO NOTHING;
+    END LOOP;
+    FOR i IN 1..8 LOOP
+        INSERT INTO users (tenant_id, name, sortable_name, short_name, login_id, account_id)
+        VALUES (rd_tenant(), 'U' || i, 'U' || i, 'U' || i, 'u' || i, (SELECT root_account_id FROM t))
+        RETURNING id INTO n;
+        users := users || n;
+        INSERT INTO account_users (tenant_id, account_id, user_id, role_id)
+        SELECT rd_tenant(), ids[1 + floor(random() * cardinality(ids))::int], n, roles[1 + floor(random() * cardinality(roles))::int]
+          FROM generate_series(1, 1 + i % 3)
+        ON CONFLICT DO NOTHING;
+    END LOOP;
+END $$;
+
+CREATE TEMP TABLE cases AS
+SELECT u.id AS user_id, a.id AS account_id
+  FROM users u CROSS JOIN accounts a
+ WHERE u.tenant_id = rd_tenant() AND a.tenant_id = rd_tenant();
+CREATE TEMP TABLE names AS
+SELECT jsonb_agg(name ORDER BY ord DESC) || '["read_reports", null, "no_such_permission"]'::jsonb AS j
+  FROM (SELECT name, ord FROM canvas_permissions ORDER BY ord LIMIT 16) p;
+GRANT SELECT ON cases, names TO rolesd_owner;
+
+CREATE FUNCTION pg_temp.compare() RETURNS TABLE (fast text, general text) LANGUAGE plpgsql AS $$
+DECLARE c record;
+BEGIN
+    FOR c IN SELECT * FROM cases LOOP
+        PERFORM set_config('rolesd.user_id', c.user_id::text, false);
+        fast := (SELECT f.body FROM rd_permissions_check_fast(c.account_id::text, NULL, (SELECT j::json FROM names)) f);
+        general := (SELECT g.body FROM rd_permissions_check_named(c.account_id::text, NULL, (SELECT j::json FROM names)) g);
+        RETURN NEXT;
+    END LOOP;
+END $$;
+CREATE TEMP TABLE compared AS SELECT * FROM pg_temp.compare();
+
+SELECT is((SELECT count(*) FROM compared WHERE fast IS NULL), 0::bigint, 'the fast path answers every case');
+SELECT is((SELECT count(*) FROM compared WHERE fast IS DISTINCT FROM general), 0::bigint,
+          'each fast answer equals the general path''s');
+SELECT cmp_ok((SELECT count(*) FROM compared WHERE fast LIKE '%true%'), '>', 20::bigint,
+              'some of them grant something');
+SELECT cmp_ok((SELECT count(*) FROM compared WHERE fast LIKE '%false%'), '>', 20::bigint,
+              'some of them refuse something');
+
+SELECT set_config('rolesd.user_id', (SELECT admin_user_id FROM t)::text, false);
+SELECT is((SELECT body FROM rd_permissions_check_fast('self', NULL, '["manage_account_settings"]')),
+          (SELECT body FROM rd_permissions_check_named('self', NULL, '["manage_account_settings"]')), '`self` is answered, the same');
+SELECT is((SELECT body FROM rd_permissions_check_fast('sis_account_id:x', NULL, '["read_reports"]')), NULL,
+          'an SIS account reference is declined');
+SELECT is((SELECT body FROM rd_permissions_check_fast('999999999', NULL, '["read_reports"]')), NULL,
+          'an unknown account is declined');
+SELECT is((SELECT body FROM rd_permissions_check_fast('self', 'manage_role_overrides', '["read_reports"]')), NULL,
+          'a route permission is declined');
+SELECT is((SELECT body FROM rd_permissions_check_fast('self', NULL, '[]')), NULL, 'no names is declined');
+SELECT is((SELECT body FROM rd_permissions_check_fast('self', NULL, NULL)), NULL, 'absent names are declined');
+SELECT is((SELECT body FROM rd_permissions_check_fast('self', NULL, '{"a": 1}')), NULL, 'names not in an array are declined');
+SELECT set_config('rolesd.user_id', '', false);
+SELECT is((SELECT body FROM rd_permissions_check_fast('self', NULL, '["read_reports"]')), NULL,
+          'an anonymous caller is declined');
+
+RESET ROLE;
+SELECT * FROM finish();
