@@ -134,23 +134,57 @@ CREATE OR REPLACE FUNCTION rd_canvas_account_json(a accounts) RETURNS text
            || '}'
     $$;
 
--- Role JSON of each role of p_roles at p_chain[1], in the compact form; ordered by role id.
-CREATE OR REPLACE FUNCTION rd_canvas_roles_render(p_chain bigint[], p_roles bigint[])
-    RETURNS TABLE (role_id bigint, body text)
+-- The pieces of role JSON, shared by the renderer below and GET role's fast path; all three inline into
+-- their caller's query.
+--
+-- The override states of one role at p_chain[1] (rd_canvas_override_states for one role whose base type the
+-- caller already holds), as the compact form's "<ord>:<state>,..." by ascending ord; NULL without overrides.
+CREATE OR REPLACE FUNCTION rd_canvas_role_pairs(p_chain bigint[], p_role bigint, p_base text)
+    RETURNS TABLE (pairs text)
     LANGUAGE sql STABLE
     AS $$
-    WITH h AS MATERIALIZED (
-        -- rd_canvas_tenant_conditions() inline: D unless the tenant sets a condition
-        SELECT CASE WHEN s.c IS NULL OR jsonb_typeof(s.c) <> 'object' OR s.c = '{}' THEN 'D'
-                    ELSE array_to_string(rd_canvas_hidden_ords(), '.') END AS hidden
-          FROM (SELECT (SELECT t.settings -> 'canvas_conditions' FROM tenants t WHERE t.id = rd_tenant()) AS c) s
-    ), o AS (
-        SELECT s.role_id, string_agg(s.ord || ':' || s.state, ',' ORDER BY s.ord) AS pairs
-          FROM rd_canvas_override_states(p_chain, p_roles) s
-         GROUP BY s.role_id
-    )
-    SELECT x.id,
-           '{"id":' || x.id || ',"role":' || rd_canvas_jstr(x.name)
+    SELECT string_agg(b.ord || ':' ||
+               CASE WHEN ov.lock_v IS NOT NULL THEN ov.lock_v | 12
+                    WHEN ov.own_v IS NOT NULL
+                         THEN ov.own_v | 16 | (CASE WHEN ov.own_locked THEN 4 ELSE 0 END)
+                              | (CASE WHEN coalesce(ov.near_v, b.default_state) <> 0 THEN 32 ELSE 0 END)
+                    ELSE CASE coalesce(ov.near_v, b.default_state) WHEN 2 THEN 3 WHEN 1 THEN 0
+                              ELSE coalesce(ov.near_v, b.default_state) END
+               END, ',' ORDER BY b.ord)
+      FROM (SELECT o.permission,
+                   max(o.n * 8 + o.v) FILTER (WHERE o.n > 1 AND o.locked) % 8 AS lock_v,
+                   min(o.n * 8 + o.v) FILTER (WHERE o.n > 1) % 8 AS near_v,
+                   max(o.v) FILTER (WHERE o.n = 1) AS own_v,
+                   bool_or(o.locked) FILTER (WHERE o.n = 1) AS own_locked
+              FROM (SELECT x.permission, x.locked, array_position(p_chain, x.account_id) AS n,
+                           CASE WHEN x.enabled
+                                THEN (CASE WHEN x.applies_to_self THEN 1 ELSE 0 END)
+                                     | (CASE WHEN x.applies_to_descendants THEN 2 ELSE 0 END)
+                                ELSE 0 END AS v
+                      FROM role_overrides x
+                     WHERE x.tenant_id = rd_tenant() AND x.role_id = p_role AND x.account_id = ANY (p_chain)) o
+             GROUP BY o.permission) ov
+      JOIN canvas_permission_bases b ON b.base_role_type = p_base AND b.permission = ov.permission AND b.available
+    $$;
+
+-- The compact form's "hidden" part from the tenant's settings: D when the tenant keeps every condition at its
+-- default, else the hidden ords.
+CREATE OR REPLACE FUNCTION rd_canvas_hidden_text(p_settings jsonb) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT CASE WHEN p_settings -> 'canvas_conditions' IS NULL
+                     OR jsonb_typeof(p_settings -> 'canvas_conditions') <> 'object'
+                     OR p_settings -> 'canvas_conditions' = '{}' THEN 'D'
+                ELSE array_to_string(rd_canvas_hidden_ords(), '.') END
+    $$;
+
+-- One role's JSON text in the compact form: p_root = the URL account is a root, p_account = the role's
+-- ',"account":{...}' member or NULL.
+CREATE OR REPLACE FUNCTION rd_canvas_role_text(x roles, p_root boolean, p_hidden text, p_pairs text, p_account text)
+    RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT '{"id":' || x.id || ',"role":' || rd_canvas_jstr(x.name)
            || ',"label":' || rd_canvas_jstr(rd_canvas_role_label(x.name, x.workflow_state))
            || ',"base_role_type":"'
            || CASE WHEN x.workflow_state = 'built_in' AND x.base_role_type IN ('AccountAdmin', 'AccountMembership')
@@ -158,16 +192,25 @@ CREATE OR REPLACE FUNCTION rd_canvas_roles_render(p_chain bigint[], p_roles bigi
            || '","workflow_state":"' || x.workflow_state
            || '","created_at":"' || rd_canvas_iso(x.created_at) || '","last_updated_at":"' || rd_canvas_iso(x.updated_at)
            || '","is_account_role":' || (x.base_role_type IN ('AccountAdmin', 'AccountMembership'))
-           || ',"permissions":@' || x.base_role_type || '|' || CASE WHEN cardinality(p_chain) = 1 THEN '1' ELSE '0' END
-           || '|' || h.hidden || '|' || coalesce(o.pairs, '') || '@'
-           || coalesce(acc.j, '')
+           || ',"permissions":@' || x.base_role_type || '|' || CASE WHEN p_root THEN '1' ELSE '0' END
+           || '|' || p_hidden || '|' || coalesce(p_pairs, '') || '@'
+           || coalesce(p_account, '')
            || '}'
-      FROM roles x
-     CROSS JOIN h
-      LEFT JOIN o ON o.role_id = x.id
-      LEFT JOIN LATERAL (SELECT ',"account":' || rd_canvas_account_json(a) AS j FROM accounts a
-                          WHERE a.tenant_id = x.tenant_id AND a.id = x.account_id LIMIT 1) acc ON true
-     WHERE x.tenant_id = rd_tenant() AND x.id = ANY (p_roles)
+    $$;
+
+-- Role JSON of each role of p_roles at p_chain[1], in the compact form; ordered by role id. The tenant's row
+-- is read once, each role's overrides by one index range of role_overrides_role.
+CREATE OR REPLACE FUNCTION rd_canvas_roles_render(p_chain bigint[], p_roles bigint[])
+    RETURNS TABLE (role_id bigint, body text)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT x.id, rd_canvas_role_text(x, cardinality(p_chain) = 1, rd_canvas_hidden_text(t.settings), o.pairs,
+                                     (SELECT ',"account":' || rd_canvas_account_json(a) FROM accounts a
+                                       WHERE a.tenant_id = x.tenant_id AND a.id = x.account_id))
+      FROM tenants t
+      JOIN roles x ON x.tenant_id = t.id
+      LEFT JOIN LATERAL rd_canvas_role_pairs(p_chain, x.id, x.base_role_type) o ON true
+     WHERE t.id = rd_tenant() AND x.id = ANY (p_roles)
      ORDER BY x.id
     $$;
 
@@ -387,52 +430,16 @@ CREATE OR REPLACE FUNCTION rd_canvas_role_get_fast(p_ref text, p_role text, p_pe
                              AND NOT b.available AND b.default_on AND p.conditions = '{}'
                              AND (p.account_only IN ('none', 'account')
                                   OR (p.account_only = 'root' AND ua.parent_account_id IS NULL))))
-           THEN '{"id":' || r.id || ',"role":' || rd_canvas_jstr(r.name)
-                || ',"label":' || rd_canvas_jstr(rd_canvas_role_label(r.name, r.workflow_state))
-                || ',"base_role_type":"'
-                || CASE WHEN r.workflow_state = 'built_in' AND r.base_role_type IN ('AccountAdmin', 'AccountMembership')
-                        THEN 'AccountMembership' ELSE r.base_role_type END
-                || '","workflow_state":"' || r.workflow_state
-                || '","created_at":"' || rd_canvas_iso(r.created_at) || '","last_updated_at":"' || rd_canvas_iso(r.updated_at)
-                || '","is_account_role":' || (r.base_role_type IN ('AccountAdmin', 'AccountMembership'))
-                || ',"permissions":@' || r.base_role_type || '|' || CASE WHEN cardinality(a.chain) = 1 THEN '1' ELSE '0' END
-                || '|' || CASE WHEN t.settings -> 'canvas_conditions' IS NULL
-                                    OR jsonb_typeof(t.settings -> 'canvas_conditions') <> 'object'
-                                    OR t.settings -> 'canvas_conditions' = '{}' THEN 'D'
-                               ELSE array_to_string(rd_canvas_hidden_ords(), '.') END
-                || '|' || coalesce((
-                       SELECT string_agg(b.ord || ':' ||
-                                  CASE WHEN ov.lock_v IS NOT NULL THEN ov.lock_v | 12
-                                       WHEN ov.own_v IS NOT NULL
-                                            THEN ov.own_v | 16 | (CASE WHEN ov.own_locked THEN 4 ELSE 0 END)
-                                                 | (CASE WHEN coalesce(ov.near_v, b.default_state) <> 0 THEN 32 ELSE 0 END)
-                                       ELSE CASE coalesce(ov.near_v, b.default_state) WHEN 2 THEN 3 WHEN 1 THEN 0
-                                                 ELSE coalesce(ov.near_v, b.default_state) END
-                                  END, ',' ORDER BY b.ord)
-                         FROM (SELECT o.permission,
-                                      max(o.n * 8 + o.v) FILTER (WHERE o.n > 1 AND o.locked) % 8 AS lock_v,
-                                      min(o.n * 8 + o.v) FILTER (WHERE o.n > 1) % 8 AS near_v,
-                                      max(o.v) FILTER (WHERE o.n = 1) AS own_v,
-                                      bool_or(o.locked) FILTER (WHERE o.n = 1) AS own_locked
-                                 FROM (SELECT x.permission, x.locked, array_position(a.chain, x.account_id) AS n,
-                                              CASE WHEN x.enabled
-                                                   THEN (CASE WHEN x.applies_to_self THEN 1 ELSE 0 END)
-                                                        | (CASE WHEN x.applies_to_descendants THEN 2 ELSE 0 END)
-                                                   ELSE 0 END AS v
-                                         FROM role_overrides x
-                                        WHERE x.tenant_id = t.id AND x.role_id = r.id AND x.account_id = ANY (a.chain)) o
-                                GROUP BY o.permission) ov
-                         JOIN canvas_permission_bases b ON b.base_role_type = r.base_role_type
-                                                       AND b.permission = ov.permission AND b.available), '')
-                || '@'
-                || coalesce((SELECT ',"account":' || rd_canvas_account_json(ra) FROM accounts ra
-                              WHERE ra.tenant_id = t.id AND ra.id = r.account_id), '')
-                || '}'
+           THEN rd_canvas_role_text(r, cardinality(a.chain) = 1, rd_canvas_hidden_text(t.settings),
+                                    (SELECT o.pairs FROM rd_canvas_role_pairs(a.chain, r.id, r.base_role_type) o),
+                                    (SELECT ',"account":' || rd_canvas_account_json(ra) FROM accounts ra
+                                      WHERE ra.tenant_id = t.id AND ra.id = r.account_id))
            END
       FROM tenants t
       LEFT JOIN accounts a
              ON a.tenant_id = t.id AND a.workflow_state = 'active'
-            AND a.id = CASE WHEN p_ref ~ '^[0-9]{1,18}$' THEN p_ref::bigint WHEN p_ref = 'self' THEN (SELECT t2.root_account_id FROM tenants t2 WHERE t2.id = rd_tenant()) END
+            AND a.id = CASE WHEN p_ref ~ '^[0-9]{1,18}$' THEN p_ref::bigint
+                            WHEN p_ref = 'self' THEN (SELECT t2.root_account_id FROM tenants t2 WHERE t2.id = rd_tenant()) END
       LEFT JOIN roles r
              ON r.tenant_id = t.id AND r.id = CASE WHEN p_role ~ '^[0-9]{1,18}$' THEN p_role::bigint END
             AND r.workflow_state IN ('built_in', 'active', 'inactive')
