@@ -139,6 +139,7 @@ CREATE OR REPLACE FUNCTION rd_canvas_account_json(a accounts) RETURNS text
 --
 -- The override states of one role at p_chain[1] (rd_canvas_override_states for one role whose base type the
 -- caller already holds), as the compact form's "<ord>:<state>,..." by ascending ord; NULL without overrides.
+-- What role_states stores (35_canvas_role_states.sql); Role JSON reads the stored form.
 CREATE OR REPLACE FUNCTION rd_canvas_role_pairs(p_chain bigint[], p_role bigint, p_base text)
     RETURNS TABLE (pairs text)
     LANGUAGE sql STABLE
@@ -199,7 +200,8 @@ CREATE OR REPLACE FUNCTION rd_canvas_role_text(x roles, p_root boolean, p_hidden
     $$;
 
 -- Role JSON of each role of p_roles at p_chain[1], in the compact form; ordered by role id. The tenant's row
--- is read once, each role's overrides by one index range of role_overrides_role.
+-- is read once; each role's override states are the stored ones (role_states, 35_canvas_role_states.sql),
+-- one primary-key read.
 CREATE OR REPLACE FUNCTION rd_canvas_roles_render(p_chain bigint[], p_roles bigint[])
     RETURNS TABLE (role_id bigint, body text)
     LANGUAGE sql STABLE
@@ -209,7 +211,7 @@ CREATE OR REPLACE FUNCTION rd_canvas_roles_render(p_chain bigint[], p_roles bigi
                                        WHERE a.tenant_id = x.tenant_id AND a.id = x.account_id))
       FROM tenants t
       JOIN roles x ON x.tenant_id = t.id
-      LEFT JOIN LATERAL rd_canvas_role_pairs(p_chain, x.id, x.base_role_type) o ON true
+      LEFT JOIN role_states o ON o.tenant_id = x.tenant_id AND o.account_id = p_chain[1] AND o.role_id = x.id
      WHERE t.id = rd_tenant() AND x.id = ANY (p_roles)
      ORDER BY x.id
     $$;
@@ -431,7 +433,8 @@ CREATE OR REPLACE FUNCTION rd_canvas_role_get_fast(p_ref text, p_role text, p_pe
                              AND (p.account_only IN ('none', 'account')
                                   OR (p.account_only = 'root' AND ua.parent_account_id IS NULL))))
            THEN rd_canvas_role_text(r, cardinality(a.chain) = 1, rd_canvas_hidden_text(t.settings),
-                                    (SELECT o.pairs FROM rd_canvas_role_pairs(a.chain, r.id, r.base_role_type) o),
+                                    (SELECT o.pairs FROM role_states o
+                                      WHERE o.tenant_id = t.id AND o.account_id = a.id AND o.role_id = r.id),
                                     (SELECT ',"account":' || rd_canvas_account_json(ra) FROM accounts ra
                                       WHERE ra.tenant_id = t.id AND ra.id = r.account_id))
            END
