@@ -30,48 +30,49 @@ END $$;
 -- follows the structural text "permissions": and every '"' inside a JSON string is escaped.
 -- fcgi/canvas_json.c expands it (rd_canvas_json_expand); every Canvas role answer passes through it.
 
--- The override-driven states of 0002, same contract and result, with the catalogue probed per overridden
--- permission (canvas_permission_bases (base_role_type, permission)): the generic plan of 0002 hashed all 1080
--- catalogue rows on every call. The override rows come from one scan of role_overrides_role (tenant_id,
--- role_id, account_id) with both arrays as index conditions; a LATERAL probe per chain account measured 30%
--- slower at depth 100 and the same at depth 5.
+-- The override-driven states of one role at p_chain[1] (the rule of 0002): for each permission the role
+-- has an override of on the chain and that its base type p_base has available, its ord and state bits. The
+-- catalogue is probed per overridden permission (canvas_permission_bases (base_role_type, permission)); the
+-- override rows come from one range of role_overrides_role (tenant_id, role_id, account_id) with the chain as
+-- an index condition.
+CREATE OR REPLACE FUNCTION rd_canvas_role_override_states(p_chain bigint[], p_role bigint, p_base text)
+    RETURNS TABLE (ord int, state int)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT b.ord,
+           (CASE WHEN ov.lock_v IS NOT NULL THEN ov.lock_v | 12
+                 WHEN ov.own_v IS NOT NULL
+                      THEN ov.own_v | 16 | (CASE WHEN ov.own_locked THEN 4 ELSE 0 END)
+                           | (CASE WHEN coalesce(ov.near_v, b.default_state) <> 0 THEN 32 ELSE 0 END)
+                 ELSE CASE coalesce(ov.near_v, b.default_state) WHEN 2 THEN 3 WHEN 1 THEN 0
+                           ELSE coalesce(ov.near_v, b.default_state) END
+            END)::int
+      FROM (-- (n * 8 + v): max/min pick the row of the topmost / nearest account without an ordered aggregate
+            SELECT o.permission,
+                   max(o.n * 8 + o.v) FILTER (WHERE o.n > 1 AND o.locked) % 8 AS lock_v,
+                   min(o.n * 8 + o.v) FILTER (WHERE o.n > 1) % 8 AS near_v,
+                   max(o.v) FILTER (WHERE o.n = 1) AS own_v,
+                   bool_or(o.locked) FILTER (WHERE o.n = 1) AS own_locked
+              FROM (SELECT x.permission, x.locked, array_position(p_chain, x.account_id) AS n,
+                           CASE WHEN x.enabled
+                                THEN (CASE WHEN x.applies_to_self THEN 1 ELSE 0 END)
+                                     | (CASE WHEN x.applies_to_descendants THEN 2 ELSE 0 END)
+                                ELSE 0 END AS v
+                      FROM role_overrides x
+                     WHERE x.tenant_id = rd_tenant() AND x.role_id = p_role AND x.account_id = ANY (p_chain)) o
+             GROUP BY o.permission) ov
+      JOIN canvas_permission_bases b ON b.base_role_type = p_base AND b.permission = ov.permission AND b.available
+    $$;
+
+-- The same for any number of roles (role_id, ord, state).
 CREATE OR REPLACE FUNCTION rd_canvas_override_states(p_chain bigint[], p_roles bigint[])
     RETURNS TABLE (role_id bigint, ord int, state int)
     LANGUAGE sql STABLE
     AS $$
-    WITH o AS (
-        SELECT x.role_id, x.permission, x.locked, array_position(p_chain, x.account_id) AS n,
-               CASE WHEN x.enabled
-                    THEN (CASE WHEN x.applies_to_self THEN 1 ELSE 0 END)
-                         | (CASE WHEN x.applies_to_descendants THEN 2 ELSE 0 END)
-                    ELSE 0 END AS v
-          FROM role_overrides x
-         WHERE x.tenant_id = rd_tenant() AND x.role_id = ANY (p_roles) AND x.account_id = ANY (p_chain)
-    ), ov AS (
-        -- (n * 8 + v): max/min pick the row of the topmost / nearest account without an ordered aggregate
-        SELECT o.role_id, o.permission,
-               max(o.n * 8 + o.v) FILTER (WHERE o.n > 1 AND o.locked) % 8 AS lock_v,
-               min(o.n * 8 + o.v) FILTER (WHERE o.n > 1) % 8 AS near_v,
-               max(o.v) FILTER (WHERE o.n = 1) AS own_v,
-               bool_or(o.locked) FILTER (WHERE o.n = 1) AS own_locked
-          FROM o
-         GROUP BY o.role_id, o.permission
-    )
-    SELECT ov.role_id, b.ord,
-           CASE WHEN ov.lock_v IS NOT NULL THEN ov.lock_v | 12
-                WHEN ov.own_v IS NOT NULL
-                     THEN ov.own_v | 16 | (CASE WHEN ov.own_locked THEN 4 ELSE 0 END)
-                          | (CASE WHEN coalesce(ov.near_v, b.default_state) <> 0 THEN 32 ELSE 0 END)
-                ELSE CASE coalesce(ov.near_v, b.default_state) WHEN 2 THEN 3 WHEN 1 THEN 0
-                          ELSE coalesce(ov.near_v, b.default_state) END
-           END::int
-      FROM ov
-     CROSS JOIN LATERAL (
-           SELECT pb.ord, pb.default_state
-             FROM roles r
-             JOIN canvas_permission_bases pb ON pb.base_role_type = r.base_role_type AND pb.permission = ov.permission
-            WHERE r.tenant_id = rd_tenant() AND r.id = ov.role_id AND pb.available
-            LIMIT 1) b
+    SELECT r.id, s.ord, s.state
+      FROM roles r
+     CROSS JOIN LATERAL rd_canvas_role_override_states(p_chain, r.id, r.base_role_type) s
+     WHERE r.tenant_id = rd_tenant() AND r.id = ANY (p_roles)
     $$;
 
 -- THE resolution function (§3.2, X = RC = C = p_account) for any number of roles in one query: the state
@@ -137,35 +138,15 @@ CREATE OR REPLACE FUNCTION rd_canvas_account_json(a accounts) RETURNS text
 -- The pieces of role JSON, shared by the renderer below and GET role's fast path; all three inline into
 -- their caller's query.
 --
--- The override states of one role at p_chain[1] (rd_canvas_override_states for one role whose base type the
--- caller already holds), as the compact form's "<ord>:<state>,..." by ascending ord; NULL without overrides.
+-- The override states of one role at p_chain[1] (rd_canvas_role_override_states), as the compact form's
+-- "<ord>:<state>,..." by ascending ord; NULL without overrides.
 -- What role_states stores (35_canvas_role_states.sql); Role JSON reads the stored form.
 CREATE OR REPLACE FUNCTION rd_canvas_role_pairs(p_chain bigint[], p_role bigint, p_base text)
     RETURNS TABLE (pairs text)
     LANGUAGE sql STABLE
     AS $$
-    SELECT string_agg(b.ord || ':' ||
-               CASE WHEN ov.lock_v IS NOT NULL THEN ov.lock_v | 12
-                    WHEN ov.own_v IS NOT NULL
-                         THEN ov.own_v | 16 | (CASE WHEN ov.own_locked THEN 4 ELSE 0 END)
-                              | (CASE WHEN coalesce(ov.near_v, b.default_state) <> 0 THEN 32 ELSE 0 END)
-                    ELSE CASE coalesce(ov.near_v, b.default_state) WHEN 2 THEN 3 WHEN 1 THEN 0
-                              ELSE coalesce(ov.near_v, b.default_state) END
-               END, ',' ORDER BY b.ord)
-      FROM (SELECT o.permission,
-                   max(o.n * 8 + o.v) FILTER (WHERE o.n > 1 AND o.locked) % 8 AS lock_v,
-                   min(o.n * 8 + o.v) FILTER (WHERE o.n > 1) % 8 AS near_v,
-                   max(o.v) FILTER (WHERE o.n = 1) AS own_v,
-                   bool_or(o.locked) FILTER (WHERE o.n = 1) AS own_locked
-              FROM (SELECT x.permission, x.locked, array_position(p_chain, x.account_id) AS n,
-                           CASE WHEN x.enabled
-                                THEN (CASE WHEN x.applies_to_self THEN 1 ELSE 0 END)
-                                     | (CASE WHEN x.applies_to_descendants THEN 2 ELSE 0 END)
-                                ELSE 0 END AS v
-                      FROM role_overrides x
-                     WHERE x.tenant_id = rd_tenant() AND x.role_id = p_role AND x.account_id = ANY (p_chain)) o
-             GROUP BY o.permission) ov
-      JOIN canvas_permission_bases b ON b.base_role_type = p_base AND b.permission = ov.permission AND b.available
+    SELECT string_agg(s.ord || ':' || s.state, ',' ORDER BY s.ord)
+      FROM rd_canvas_role_override_states(p_chain, p_role, p_base) s
     $$;
 
 -- The compact form's "hidden" part from the tenant's settings: D when the tenant keeps every condition at its
