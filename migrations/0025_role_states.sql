@@ -1,19 +1,22 @@
--- The override states of each role at each account, stored: role_states.pairs is the compact form's
--- "<ord>:<state>,..." of rd_canvas_role_pairs (30_canvas_resolution.sql) for the role at the account, one row
--- where the account's chain holds an override of the role (none: no row, the defaults apply). Role JSON
--- reads it by primary key instead of aggregating the chain's overrides on every request. It is kept by the
--- triggers of migrations/functions/35_canvas_role_states.sql in the same transaction as every change of
--- role_overrides and of an account's chain, and rebuilt whole when the function files are re-applied.
+-- Stored override states (role_states): for each role and each account that holds an override of it (an
+-- "anchor"), the compact form's "<ord>:<state>,..." (rd_canvas_role_pairs, 30_canvas_resolution.sql) at the
+-- account itself (at_pairs) and at any descendant with no override of the role on the way down (below_pairs).
+-- Role JSON at account D reads the row of the nearest anchor on D's chain: at_pairs when it is D, else
+-- below_pairs; none, no override, the defaults apply. So the states are read, not aggregated, on every
+-- request, and a write recomputes only the anchors below it (accounts without overrides store nothing).
+-- Kept by the triggers of migrations/functions/35_canvas_role_states.sql in the same transaction as every
+-- change of role_overrides and of an account's chain, and rebuilt whole when the function files are
+-- re-applied.
 CREATE TABLE role_states (
-    tenant_id  bigint NOT NULL REFERENCES tenants ON DELETE CASCADE,
-    account_id bigint NOT NULL,
-    role_id    bigint NOT NULL,
-    pairs      text NOT NULL,
-    PRIMARY KEY (tenant_id, account_id, role_id),
+    tenant_id   bigint NOT NULL REFERENCES tenants ON DELETE CASCADE,
+    role_id     bigint NOT NULL,
+    account_id  bigint NOT NULL,
+    at_pairs    text NOT NULL,
+    below_pairs text NOT NULL,
+    PRIMARY KEY (tenant_id, role_id, account_id),
     FOREIGN KEY (tenant_id, account_id) REFERENCES accounts (tenant_id, id) ON DELETE CASCADE,
     FOREIGN KEY (tenant_id, role_id) REFERENCES roles (tenant_id, id) ON DELETE CASCADE
 );
-CREATE INDEX role_states_role ON role_states (tenant_id, role_id);
 
 ALTER TABLE role_states ENABLE ROW LEVEL SECURITY;
 ALTER TABLE role_states FORCE ROW LEVEL SECURITY;

@@ -30,29 +30,41 @@ END $$;
 -- follows the structural text "permissions": and every '"' inside a JSON string is escaped.
 -- fcgi/canvas_json.c expands it (rd_canvas_json_expand); every Canvas role answer passes through it.
 
--- The override-driven states of one role at p_chain[1] (the rule of 0002): for each permission the role
--- has an override of on the chain and that its base type p_base has available, its ord and state bits. The
--- catalogue is probed per overridden permission (canvas_permission_bases (base_role_type, permission)); the
--- override rows come from one range of role_overrides_role (tenant_id, role_id, account_id) with the chain as
--- an index condition.
-CREATE OR REPLACE FUNCTION rd_canvas_role_override_states(p_chain bigint[], p_role bigint, p_base text)
-    RETURNS TABLE (ord int, state int)
+-- The state bits of one permission (0002's rule) from the topmost lock above the account (lock_v), the nearest
+-- value above it (near_v), the account's own value and lock (own_v, own_locked) and the base type's default.
+CREATE OR REPLACE FUNCTION rd_canvas_state_bits(lock_v int, near_v int, own_v int, own_locked boolean, default_state int)
+    RETURNS int
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT (CASE WHEN lock_v IS NOT NULL THEN lock_v | 12
+                 WHEN own_v IS NOT NULL
+                      THEN own_v | 16 | (CASE WHEN own_locked THEN 4 ELSE 0 END)
+                           | (CASE WHEN coalesce(near_v, default_state) <> 0 THEN 32 ELSE 0 END)
+                 ELSE CASE coalesce(near_v, default_state) WHEN 2 THEN 3 WHEN 1 THEN 0
+                           ELSE coalesce(near_v, default_state) END
+            END)::int
+    $$;
+
+-- For each permission the role p_role has an override of on p_chain and that its base type p_base has
+-- available: its ord and default, and the inputs of rd_canvas_state_bits at p_chain[1] (lock_v, near_v,
+-- own_v, own_locked) and at a child of p_chain[1] without overrides (lock_below, near_below). The catalogue
+-- is probed per overridden permission (canvas_permission_bases (base_role_type, permission)); the override
+-- rows come from one range of role_overrides_role (tenant_id, role_id, account_id) with the chain as an
+-- index condition. (n * 8 + v): max/min pick the row of the topmost / nearest account without an ordered
+-- aggregate.
+CREATE OR REPLACE FUNCTION rd_canvas_role_override_inputs(p_chain bigint[], p_role bigint, p_base text)
+    RETURNS TABLE (ord int, default_state int, lock_v int, near_v int, own_v int, own_locked boolean,
+                   lock_below int, near_below int)
     LANGUAGE sql STABLE
     AS $$
-    SELECT b.ord,
-           (CASE WHEN ov.lock_v IS NOT NULL THEN ov.lock_v | 12
-                 WHEN ov.own_v IS NOT NULL
-                      THEN ov.own_v | 16 | (CASE WHEN ov.own_locked THEN 4 ELSE 0 END)
-                           | (CASE WHEN coalesce(ov.near_v, b.default_state) <> 0 THEN 32 ELSE 0 END)
-                 ELSE CASE coalesce(ov.near_v, b.default_state) WHEN 2 THEN 3 WHEN 1 THEN 0
-                           ELSE coalesce(ov.near_v, b.default_state) END
-            END)::int
-      FROM (-- (n * 8 + v): max/min pick the row of the topmost / nearest account without an ordered aggregate
-            SELECT o.permission,
+    SELECT b.ord, b.default_state::int, ov.lock_v, ov.near_v, ov.own_v, ov.own_locked, ov.lock_below, ov.near_below
+      FROM (SELECT o.permission,
                    max(o.n * 8 + o.v) FILTER (WHERE o.n > 1 AND o.locked) % 8 AS lock_v,
                    min(o.n * 8 + o.v) FILTER (WHERE o.n > 1) % 8 AS near_v,
                    max(o.v) FILTER (WHERE o.n = 1) AS own_v,
-                   bool_or(o.locked) FILTER (WHERE o.n = 1) AS own_locked
+                   bool_or(o.locked) FILTER (WHERE o.n = 1) AS own_locked,
+                   max(o.n * 8 + o.v) FILTER (WHERE o.locked) % 8 AS lock_below,
+                   min(o.n * 8 + o.v) % 8 AS near_below
               FROM (SELECT x.permission, x.locked, array_position(p_chain, x.account_id) AS n,
                            CASE WHEN x.enabled
                                 THEN (CASE WHEN x.applies_to_self THEN 1 ELSE 0 END)
@@ -62,6 +74,16 @@ CREATE OR REPLACE FUNCTION rd_canvas_role_override_states(p_chain bigint[], p_ro
                      WHERE x.tenant_id = rd_tenant() AND x.role_id = p_role AND x.account_id = ANY (p_chain)) o
              GROUP BY o.permission) ov
       JOIN canvas_permission_bases b ON b.base_role_type = p_base AND b.permission = ov.permission AND b.available
+    $$;
+
+-- The override-driven states of one role at p_chain[1] (the rule of 0002): ord and state bits of each
+-- permission the role has an override of on the chain and that its base type has available.
+CREATE OR REPLACE FUNCTION rd_canvas_role_override_states(p_chain bigint[], p_role bigint, p_base text)
+    RETURNS TABLE (ord int, state int)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT i.ord, rd_canvas_state_bits(i.lock_v, i.near_v, i.own_v, i.own_locked, i.default_state)
+      FROM rd_canvas_role_override_inputs(p_chain, p_role, p_base) i
     $$;
 
 -- The same for any number of roles (role_id, ord, state).
@@ -149,6 +171,19 @@ CREATE OR REPLACE FUNCTION rd_canvas_role_pairs(p_chain bigint[], p_role bigint,
       FROM rd_canvas_role_override_states(p_chain, p_role, p_base) s
     $$;
 
+-- The same at p_chain[1] (at_pairs) and at a child of it without overrides (below_pairs), in one pass: what
+-- role_states stores for an account holding overrides of the role (35_canvas_role_states.sql).
+CREATE OR REPLACE FUNCTION rd_canvas_role_anchor_pairs(p_chain bigint[], p_role bigint, p_base text)
+    RETURNS TABLE (at_pairs text, below_pairs text)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT string_agg(i.ord || ':' || rd_canvas_state_bits(i.lock_v, i.near_v, i.own_v, i.own_locked, i.default_state),
+                      ',' ORDER BY i.ord),
+           string_agg(i.ord || ':' || rd_canvas_state_bits(i.lock_below, i.near_below, NULL, NULL, i.default_state),
+                      ',' ORDER BY i.ord)
+      FROM rd_canvas_role_override_inputs(p_chain, p_role, p_base) i
+    $$;
+
 -- The compact form's "hidden" part from the tenant's settings: D when the tenant keeps every condition at its
 -- default, else the hidden ords.
 CREATE OR REPLACE FUNCTION rd_canvas_hidden_text(p_settings jsonb) RETURNS text
@@ -181,8 +216,8 @@ CREATE OR REPLACE FUNCTION rd_canvas_role_text(x roles, p_root boolean, p_hidden
     $$;
 
 -- Role JSON of each role of p_roles at p_chain[1], in the compact form; ordered by role id. The tenant's row
--- is read once; each role's override states are the stored ones (role_states, 35_canvas_role_states.sql),
--- one primary-key read.
+-- is read once; each role's override states are the stored ones (rd_role_states_at, 35_canvas_role_states.sql),
+-- one short index range.
 CREATE OR REPLACE FUNCTION rd_canvas_roles_render(p_chain bigint[], p_roles bigint[])
     RETURNS TABLE (role_id bigint, body text)
     LANGUAGE sql STABLE
@@ -192,7 +227,7 @@ CREATE OR REPLACE FUNCTION rd_canvas_roles_render(p_chain bigint[], p_roles bigi
                                        WHERE a.tenant_id = x.tenant_id AND a.id = x.account_id))
       FROM tenants t
       JOIN roles x ON x.tenant_id = t.id
-      LEFT JOIN role_states o ON o.tenant_id = x.tenant_id AND o.account_id = p_chain[1] AND o.role_id = x.id
+      LEFT JOIN LATERAL rd_role_states_at(p_chain, x.id) o ON true
      WHERE t.id = rd_tenant() AND x.id = ANY (p_roles)
      ORDER BY x.id
     $$;
@@ -414,8 +449,7 @@ CREATE OR REPLACE FUNCTION rd_canvas_role_get_fast(p_ref text, p_role text, p_pe
                              AND (p.account_only IN ('none', 'account')
                                   OR (p.account_only = 'root' AND ua.parent_account_id IS NULL))))
            THEN rd_canvas_role_text(r, cardinality(a.chain) = 1, rd_canvas_hidden_text(t.settings),
-                                    (SELECT o.pairs FROM role_states o
-                                      WHERE o.tenant_id = t.id AND o.account_id = a.id AND o.role_id = r.id),
+                                    (SELECT o.pairs FROM rd_role_states_at(a.chain, r.id) o),
                                     (SELECT ',"account":' || rd_canvas_account_json(ra) FROM accounts ra
                                       WHERE ra.tenant_id = t.id AND ra.id = r.account_id))
            END

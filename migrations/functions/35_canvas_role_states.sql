@@ -5,45 +5,47 @@
 -- the function files when one changes (README, "Migrations"), and this file then rebuilds every stored state
 -- (last statement), since the functions that compute them may have changed.
 --
--- Every change that can move a state takes the tenant's lock first, then computes from a fresh snapshot
--- (each statement of a plpgsql function takes its own under READ COMMITTED), so of two concurrent writers
--- the second recomputes after the first has committed and sees both changes.
+-- Only anchors are stored (an account holding an override of the role): a write recomputes the anchors of
+-- its role in the written account's subtree, a move the anchors it moved; a new account has no override
+-- and stores nothing. Every change takes the tenant's lock first, then computes from a fresh snapshot (each
+-- statement of a plpgsql function takes its own under READ COMMITTED), so of two concurrent writers the
+-- second recomputes after the first has committed and sees both changes.
 
 -- Serialises the maintenance of one tenant's stored states.
 CREATE OR REPLACE FUNCTION rd_role_states_lock(p_tenant bigint) RETURNS void
     LANGUAGE sql
     AS $$ SELECT pg_advisory_xact_lock(hashtextextended('rolesd.role_states', p_tenant)) $$;
 
--- Recomputes the states of p_role at each account of p_accounts.
+-- The states of p_role at p_chain[1], read from the nearest anchor on the chain (NULL: no override).
+CREATE OR REPLACE FUNCTION rd_role_states_at(p_chain bigint[], p_role bigint) RETURNS TABLE (pairs text)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT CASE WHEN s.account_id = p_chain[1] THEN s.at_pairs ELSE s.below_pairs END
+      FROM role_states s
+     WHERE s.tenant_id = rd_tenant() AND s.role_id = p_role AND s.account_id = ANY (p_chain)
+     ORDER BY array_position(p_chain, s.account_id)
+     LIMIT 1
+    $$;
+
+-- Recomputes the anchors of p_role among p_accounts: a row for each that holds an override of the role,
+-- none for the others.
 CREATE OR REPLACE FUNCTION rd_role_states_refresh(p_tenant bigint, p_role bigint, p_accounts bigint[]) RETURNS void
     LANGUAGE plpgsql
     AS $$
 BEGIN
     DELETE FROM role_states s WHERE s.tenant_id = p_tenant AND s.role_id = p_role AND s.account_id = ANY (p_accounts);
-    INSERT INTO role_states (tenant_id, account_id, role_id, pairs)
-    SELECT p_tenant, a.id, p_role, o.pairs
+    INSERT INTO role_states (tenant_id, role_id, account_id, at_pairs, below_pairs)
+    SELECT p_tenant, p_role, a.id, coalesce(h.at_pairs, ''), coalesce(h.below_pairs, '')
       FROM roles r
       JOIN accounts a ON a.tenant_id = r.tenant_id AND a.id = ANY (p_accounts)
-     CROSS JOIN LATERAL rd_canvas_role_pairs(a.chain, r.id, r.base_role_type) o
-     WHERE r.tenant_id = p_tenant AND r.id = p_role AND o.pairs IS NOT NULL;
+      LEFT JOIN LATERAL rd_canvas_role_anchor_pairs(a.chain, r.id, r.base_role_type) h ON true
+     WHERE r.tenant_id = p_tenant AND r.id = p_role
+       AND EXISTS (SELECT 1 FROM role_overrides x
+                    WHERE x.tenant_id = p_tenant AND x.account_id = a.id AND x.role_id = p_role);
 END $$;
 
--- Recomputes every role's states at one account (a new account, or one whose chain changed).
-CREATE OR REPLACE FUNCTION rd_role_states_account(p_tenant bigint, p_account bigint, p_chain bigint[]) RETURNS void
-    LANGUAGE plpgsql
-    AS $$
-BEGIN
-    DELETE FROM role_states s WHERE s.tenant_id = p_tenant AND s.account_id = p_account;
-    INSERT INTO role_states (tenant_id, account_id, role_id, pairs)
-    SELECT p_tenant, p_account, r.id, o.pairs
-      FROM roles r
-     CROSS JOIN LATERAL rd_canvas_role_pairs(p_chain, r.id, r.base_role_type) o
-     WHERE r.tenant_id = p_tenant
-       AND r.id IN (SELECT x.role_id FROM role_overrides x WHERE x.tenant_id = p_tenant AND x.account_id = ANY (p_chain))
-       AND o.pairs IS NOT NULL;
-END $$;
-
--- An override written or removed at account A changes its role's states at A and below.
+-- An override written or removed at account A changes its role's states at the anchors in A's subtree
+-- (A included: it may have stopped being one).
 CREATE OR REPLACE FUNCTION rd_role_states_overrides() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -52,31 +54,41 @@ DECLARE
 BEGIN
     PERFORM rd_role_states_lock(x.tenant_id);
     PERFORM rd_role_states_refresh(x.tenant_id, x.role_id,
-        ARRAY(SELECT d.id FROM accounts d WHERE d.tenant_id = x.tenant_id AND d.chain @> ARRAY[x.account_id]));
+        x.account_id || ARRAY(SELECT DISTINCT o.account_id
+                                FROM role_overrides o
+                                JOIN accounts d ON d.tenant_id = o.tenant_id AND d.id = o.account_id
+                               WHERE o.tenant_id = x.tenant_id AND o.role_id = x.role_id
+                                 AND d.chain @> ARRAY[x.account_id]));
     IF TG_OP = 'UPDATE' AND (OLD.account_id, OLD.role_id) IS DISTINCT FROM (NEW.account_id, NEW.role_id) THEN
         PERFORM rd_role_states_refresh(OLD.tenant_id, OLD.role_id,
-            ARRAY(SELECT d.id FROM accounts d WHERE d.tenant_id = OLD.tenant_id AND d.chain @> ARRAY[OLD.account_id]));
+            OLD.account_id || ARRAY(SELECT DISTINCT o.account_id
+                                      FROM role_overrides o
+                                      JOIN accounts d ON d.tenant_id = o.tenant_id AND d.id = o.account_id
+                                     WHERE o.tenant_id = OLD.tenant_id AND o.role_id = OLD.role_id
+                                       AND d.chain @> ARRAY[OLD.account_id]));
     END IF;
     RETURN NULL;
 END $$;
 
--- A new account, or an account whose chain changed (a move: the account and each of its descendants, as the
--- chain triggers of 10_accounts.sql rewrite them), gets its states from its chain.
-CREATE OR REPLACE FUNCTION rd_role_states_accounts() RETURNS trigger
+-- An account whose chain changed (a move: the account and each of its descendants, as the chain triggers of
+-- 10_accounts.sql rewrite them) recomputes the anchors it is, for each role it holds overrides of.
+CREATE OR REPLACE FUNCTION rd_role_states_moved() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
+DECLARE
+    r bigint;
 BEGIN
     PERFORM rd_role_states_lock(NEW.tenant_id);
-    PERFORM rd_role_states_account(NEW.tenant_id, NEW.id, NEW.chain);
+    FOR r IN SELECT DISTINCT x.role_id FROM role_overrides x WHERE x.tenant_id = NEW.tenant_id AND x.account_id = NEW.id LOOP
+        PERFORM rd_role_states_refresh(NEW.tenant_id, r, ARRAY[NEW.id]);
+    END LOOP;
     RETURN NULL;
 END $$;
 
 CREATE OR REPLACE TRIGGER role_states_overrides AFTER INSERT OR UPDATE OR DELETE ON role_overrides
     FOR EACH ROW EXECUTE PROCEDURE rd_role_states_overrides();
-CREATE OR REPLACE TRIGGER role_states_account_new AFTER INSERT ON accounts
-    FOR EACH ROW EXECUTE PROCEDURE rd_role_states_accounts();
 CREATE OR REPLACE TRIGGER role_states_account_moved AFTER UPDATE OF parent_account_id, chain ON accounts
-    FOR EACH ROW WHEN (OLD.chain IS DISTINCT FROM NEW.chain) EXECUTE PROCEDURE rd_role_states_accounts();
+    FOR EACH ROW WHEN (OLD.chain IS DISTINCT FROM NEW.chain) EXECUTE PROCEDURE rd_role_states_moved();
 
 -- Every stored state of every tenant, computed again (tenant by tenant: row-level security is forced).
 CREATE OR REPLACE FUNCTION rd_role_states_rebuild() RETURNS void
@@ -84,22 +96,17 @@ CREATE OR REPLACE FUNCTION rd_role_states_rebuild() RETURNS void
     AS $$
 DECLARE
     t bigint;
+    k record;
     prev text := current_setting('rolesd.tenant_id', true);
 BEGIN
     FOR t IN SELECT id FROM tenants ORDER BY id LOOP
         PERFORM set_config('rolesd.tenant_id', t::text, true);
         PERFORM rd_role_states_lock(t);
         DELETE FROM role_states s WHERE s.tenant_id = t;
-        INSERT INTO role_states (tenant_id, account_id, role_id, pairs)
-        SELECT t, a.id, r.id, o.pairs
-          FROM (SELECT DISTINCT x.role_id, d.id AS account_id
-                  FROM role_overrides x
-                  JOIN accounts d ON d.tenant_id = x.tenant_id AND d.chain @> ARRAY[x.account_id]
-                 WHERE x.tenant_id = t) k
-          JOIN roles r ON r.tenant_id = t AND r.id = k.role_id
-          JOIN accounts a ON a.tenant_id = t AND a.id = k.account_id
-         CROSS JOIN LATERAL rd_canvas_role_pairs(a.chain, r.id, r.base_role_type) o
-         WHERE o.pairs IS NOT NULL;
+        FOR k IN SELECT x.role_id, array_agg(DISTINCT x.account_id) AS accounts
+                   FROM role_overrides x WHERE x.tenant_id = t GROUP BY x.role_id LOOP
+            PERFORM rd_role_states_refresh(t, k.role_id, k.accounts);
+        END LOOP;
     END LOOP;
     PERFORM set_config('rolesd.tenant_id', coalesce(prev, ''), true);
 END $$;

@@ -1,6 +1,7 @@
--- Stored override states (role_states, 35_canvas_role_states.sql) equal the computed ones
--- (rd_canvas_role_pairs) for every account and role, after random override writes, updates and removals,
--- new accounts, and random moves of accounts with their subtrees; and a rebuild changes nothing.
+-- Stored override states (role_states, 35_canvas_role_states.sql), read at every account through its
+-- nearest anchor, equal the computed ones (rd_canvas_role_pairs) for every account and role, after random
+-- override writes, updates and removals, new accounts, and random moves of accounts with their subtrees;
+-- only anchors are stored; and a rebuild changes nothing.
 SELECT no_plan();
 CREATE TEMP TABLE t AS
 SELECT * FROM rd_tenant_create('States', ARRAY['states.test'], 'Admin', repeat('d', 64), 'ddddd');
@@ -13,8 +14,8 @@ CREATE TEMP VIEW mismatched AS
 SELECT a.id AS account_id, r.id AS role_id
   FROM accounts a CROSS JOIN roles r
  WHERE a.tenant_id = rd_tenant() AND r.tenant_id = rd_tenant()
-   AND (SELECT s.pairs FROM role_states s WHERE s.tenant_id = a.tenant_id AND s.account_id = a.id AND s.role_id = r.id)
-       IS DISTINCT FROM (SELECT o.pairs FROM rd_canvas_role_pairs(a.chain, r.id, r.base_role_type) o);
+   AND coalesce((SELECT s.pairs FROM rd_role_states_at(a.chain, r.id) s), '')
+       IS DISTINCT FROM coalesce((SELECT o.pairs FROM rd_canvas_role_pairs(a.chain, r.id, r.base_role_type) o), '');
 CREATE TEMP VIEW stored AS
 SELECT count(*) AS n FROM role_states WHERE tenant_id = rd_tenant();
 GRANT SELECT ON mismatched, stored TO rolesd_owner;
@@ -60,6 +61,13 @@ BEGIN
 END $$;
 SELECT pg_temp.random_writes(300);
 SELECT cmp_ok((SELECT n FROM stored), '>', 50::bigint, 'states are stored');
+SELECT is((SELECT count(*) FROM role_states s WHERE s.tenant_id = rd_tenant()
+             AND NOT EXISTS (SELECT 1 FROM role_overrides x WHERE x.tenant_id = s.tenant_id
+                                AND x.account_id = s.account_id AND x.role_id = s.role_id)), 0::bigint,
+          'only accounts holding an override of the role store a state');
+SELECT is((SELECT n FROM stored), (SELECT count(*) FROM (SELECT DISTINCT account_id, role_id FROM role_overrides
+                                                          WHERE tenant_id = rd_tenant()) d),
+          'every such account does');
 SELECT is((SELECT count(*) FROM mismatched), 0::bigint, 'after 300 random writes every stored state equals the computed one');
 
 -- new accounts under accounts that already have overrides above them
