@@ -435,19 +435,7 @@ CREATE OR REPLACE FUNCTION rd_canvas_role_get_fast(p_ref text, p_role text, p_pe
     LANGUAGE sql STABLE
     AS $$
     SELECT CASE WHEN r.id IS NOT NULL AND rd_user() IS NOT NULL
-                     AND (p_perm IS NULL OR EXISTS (
-                          SELECT 1
-                            FROM account_users au
-                            JOIN roles ur ON ur.tenant_id = au.tenant_id AND ur.id = au.role_id
-                            JOIN accounts ua ON ua.tenant_id = au.tenant_id AND ua.id = au.account_id
-                            JOIN canvas_permissions p ON p.name = p_perm
-                            JOIN canvas_permission_bases b ON b.base_role_type = ur.base_role_type AND b.ord = p.ord
-                           WHERE au.tenant_id = t.id AND au.user_id = rd_user() AND au.workflow_state = 'active'
-                             AND au.account_id = ANY (a.chain) AND ua.workflow_state = 'active'
-                             AND ur.workflow_state IN ('active', 'built_in')
-                             AND NOT b.available AND b.default_on AND p.conditions = '{}'
-                             AND (p.account_only IN ('none', 'account')
-                                  OR (p.account_only = 'root' AND ua.parent_account_id IS NULL))))
+                     AND (p_perm IS NULL OR (SELECT l.ok FROM rd_canvas_locked_on(a.chain, p_perm) l))
            THEN rd_canvas_role_text(r, cardinality(a.chain) = 1, rd_canvas_hidden_text(t.settings),
                                     (SELECT o.pairs FROM rd_role_states_at(a.chain, r.id) o),
                                     (SELECT ',"account":' || rd_canvas_account_json(ra) FROM accounts ra

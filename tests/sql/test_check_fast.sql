@@ -9,40 +9,25 @@ SET ROLE rolesd_owner;
 SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
 SELECT setseed(0.29);
 
+\ir lib/random_tree.sql
+-- 30 accounts, 4 custom account roles on the root, 200 random overrides of the account roles, 8 users with
+-- one to three memberships each on random accounts
+CREATE TEMP TABLE tree AS SELECT pg_temp.random_accounts(30) AS ids;
+GRANT SELECT ON tree TO rolesd_owner;
+SELECT pg_temp.custom_roles(ARRAY['AccountMembership', 'AccountAdmin', 'AccountMembership', 'NoPermissions'],
+                            (SELECT ids[1:1] FROM tree));
+SELECT pg_temp.random_overrides(200, (SELECT ids FROM tree),
+                                ARRAY(SELECT id FROM roles WHERE tenant_id = rd_tenant() AND base_role_type LIKE 'Account%'),
+                                ARRAY(SELECT name FROM canvas_permissions ORDER BY ord LIMIT 14));
 DO $$
-DECLARE i int; ids bigint[] := ARRAY[(SELECT root_account_id FROM t)]; n bigint; s boolean;
-        perms text[] := ARRAY(SELECT name FROM canvas_permissions ORDER BY ord LIMIT 14);
-        bases text[] := ARRAY['AccountMembership', 'AccountAdmin', 'AccountMembership', 'NoPermissions'];
+DECLARE n bigint;
+        ids bigint[] := (SELECT ids FROM tree);
         roles bigint[] := ARRAY(SELECT id FROM roles WHERE tenant_id = rd_tenant() AND base_role_type LIKE 'Account%' ORDER BY id);
-        users bigint[] := '{}';
 BEGIN
-    FOR i IN 1..30 LOOP
-        INSERT INTO accounts (tenant_id, name, parent_account_id, root_account_id)
-        VALUES (rd_tenant(), 'A' || i, ids[1 + floor(random() * cardinality(ids))::int], (SELECT root_account_id FROM t))
-        RETURNING id INTO n;
-        ids := ids || n;
-    END LOOP;
-    FOR i IN 1..4 LOOP
-        INSERT INTO roles (tenant_id, root_account_id, account_id, name, base_role_type, workflow_state)
-        VALUES (rd_tenant(), (SELECT root_account_id FROM t), (SELECT root_account_id FROM t), 'Custom ' || i, bases[i], 'active')
-        RETURNING id INTO n;
-        roles := roles || n;
-    END LOOP;
-    FOR i IN 1..200 LOOP
-        s := random() < 0.8;
-        INSERT INTO role_overrides (tenant_id, account_id, role_id, permission, enabled, locked, applies_to_self,
-                                    applies_to_descendants)
-        VALUES (rd_tenant(), ids[1 + floor(random() * cardinality(ids))::int],
-                roles[1 + floor(random() * cardinality(roles))::int],
-                perms[1 + floor(random() * cardinality(perms))::int], random() < 0.6, random() < 0.15, s,
-                NOT s OR random() < 0.7)
-        ON CONFLICT DO NOTHING;
-    END LOOP;
     FOR i IN 1..8 LOOP
         INSERT INTO users (tenant_id, name, sortable_name, short_name, login_id, account_id)
-        VALUES (rd_tenant(), 'U' || i, 'U' || i, 'U' || i, 'u' || i, (SELECT root_account_id FROM t))
+        VALUES (rd_tenant(), 'U' || i, 'U' || i, 'U' || i, 'u' || i, ids[1])
         RETURNING id INTO n;
-        users := users || n;
         INSERT INTO account_users (tenant_id, account_id, user_id, role_id)
         SELECT rd_tenant(), ids[1 + floor(random() * cardinality(ids))::int], n, roles[1 + floor(random() * cardinality(roles))::int]
           FROM generate_series(1, 1 + i % 3)

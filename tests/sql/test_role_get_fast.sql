@@ -11,37 +11,17 @@ SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
 SELECT set_config('rolesd.user_id', (SELECT admin_user_id FROM t)::text, false);
 SELECT setseed(0.17);
 
--- 40 accounts, each under a random earlier one; 6 custom roles on random accounts; 300 random overrides
-DO $$
-DECLARE i int; ids bigint[] := ARRAY[(SELECT root_account_id FROM t)]; n bigint; s boolean;
-        perms text[] := ARRAY(SELECT name FROM canvas_permissions WHERE account_only <> 'site_admin' ORDER BY ord);
-        bases text[] := ARRAY['AccountMembership', 'AccountAdmin', 'TeacherEnrollment', 'StudentEnrollment',
-                              'TaEnrollment', 'NoPermissions'];
-        roles bigint[] := ARRAY(SELECT id FROM roles WHERE tenant_id = rd_tenant() ORDER BY id);
-BEGIN
-    FOR i IN 1..40 LOOP
-        INSERT INTO accounts (tenant_id, name, parent_account_id, root_account_id)
-        VALUES (rd_tenant(), 'A' || i, ids[1 + floor(random() * cardinality(ids))::int], (SELECT root_account_id FROM t))
-        RETURNING id INTO n;
-        ids := ids || n;
-    END LOOP;
-    FOR i IN 1..6 LOOP
-        INSERT INTO roles (tenant_id, root_account_id, account_id, name, base_role_type, workflow_state)
-        VALUES (rd_tenant(), (SELECT root_account_id FROM t), ids[1 + floor(random() * 8)::int], 'Custom ' || i,
-                bases[i], CASE WHEN i = 6 THEN 'inactive' ELSE 'active' END)
-        RETURNING id INTO n;
-        roles := roles || n;
-    END LOOP;
-    FOR i IN 1..300 LOOP
-        s := random() < 0.8;
-        INSERT INTO role_overrides (tenant_id, account_id, role_id, permission, enabled, locked, applies_to_self,
-                                    applies_to_descendants)
-        VALUES (rd_tenant(), ids[1 + floor(random() * cardinality(ids))::int],
-                roles[1 + floor(random() * cardinality(roles))::int],
-                perms[1 + floor(random() * 12)::int], random() < 0.5, random() < 0.15, s, NOT s OR random() < 0.7)
-        ON CONFLICT DO NOTHING;
-    END LOOP;
-END $$;
+\ir lib/random_tree.sql
+-- 40 accounts, each under a random earlier one; 6 custom roles on random accounts near the root (the last
+-- inactive); 300 random overrides of every role
+CREATE TEMP TABLE tree AS SELECT pg_temp.random_accounts(40) AS ids;
+GRANT SELECT ON tree TO rolesd_owner;
+SELECT pg_temp.custom_roles(ARRAY['AccountMembership', 'AccountAdmin', 'TeacherEnrollment', 'StudentEnrollment',
+                                  'TaEnrollment'], (SELECT ids[1:8] FROM tree)),
+       pg_temp.custom_roles(ARRAY['NoPermissions'], (SELECT ids[1:8] FROM tree), 'inactive');
+SELECT pg_temp.random_overrides(300, (SELECT ids FROM tree), ARRAY(SELECT id FROM roles WHERE tenant_id = rd_tenant()),
+                                ARRAY(SELECT name FROM canvas_permissions WHERE account_only <> 'site_admin'
+                                       ORDER BY ord LIMIT 12));
 
 CREATE TEMP TABLE cases AS
 SELECT a.id AS account_id, r.id AS role_id

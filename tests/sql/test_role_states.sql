@@ -44,21 +44,10 @@ BEGIN
 END $$;
 
 -- 40 accounts, 5 custom roles, 300 writes
-DO $$
-DECLARE i int; ids bigint[] := ARRAY[(SELECT root_account_id FROM t)]; n bigint;
-        bases text[] := ARRAY['AccountMembership', 'AccountAdmin', 'TeacherEnrollment', 'StudentEnrollment', 'NoPermissions'];
-BEGIN
-    FOR i IN 1..40 LOOP
-        INSERT INTO accounts (tenant_id, name, parent_account_id, root_account_id)
-        VALUES (rd_tenant(), 'A' || i, ids[1 + floor(random() * cardinality(ids))::int], (SELECT root_account_id FROM t))
-        RETURNING id INTO n;
-        ids := ids || n;
-    END LOOP;
-    FOR i IN 1..5 LOOP
-        INSERT INTO roles (tenant_id, root_account_id, account_id, name, base_role_type, workflow_state)
-        VALUES (rd_tenant(), (SELECT root_account_id FROM t), (SELECT root_account_id FROM t), 'Custom ' || i, bases[i], 'active');
-    END LOOP;
-END $$;
+\ir lib/random_tree.sql
+SELECT pg_temp.random_accounts(40);
+SELECT pg_temp.custom_roles(ARRAY['AccountMembership', 'AccountAdmin', 'TeacherEnrollment', 'StudentEnrollment',
+                                  'NoPermissions'], ARRAY[(SELECT root_account_id FROM t)]);
 SELECT pg_temp.random_writes(300);
 SELECT cmp_ok((SELECT n FROM stored), '>', 50::bigint, 'states are stored');
 SELECT is((SELECT count(*) FROM role_states s WHERE s.tenant_id = rd_tenant()
