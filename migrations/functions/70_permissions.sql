@@ -284,14 +284,16 @@ CREATE OR REPLACE FUNCTION rd_permissions_check_named(p_ref text, p_perm text, p
 -- active; a caller; no route permission; a non-empty JSON array of names), NULL otherwise, when
 -- api.permissions_check falls back to rd_permissions_check_named, which answers every form and raises every
 -- error. It never raises, so the wrapper needs no exception block for it. One join instead of the general
--- path's four laterals (account, authorisation, chain, membership), the walk per name unchanged (callgrind,
--- one name at a leaf of 5 levels: 1.46 M -> 1.23 M instructions a request).
+-- path's four laterals (account, authorisation, chain, membership) (callgrind, one name at a leaf of 5
+-- levels: 1.46 M -> 1.23 M instructions a request), and the walk per name inline (rd_canvas_user_holds),
+-- not a plpgsql call (1.20 M -> 1.17 M).
 CREATE OR REPLACE FUNCTION rd_permissions_check_fast(p_ref text, p_perm text, p_names json) RETURNS TABLE (body text)
     LANGUAGE sql STABLE
     AS $$
     SELECT CASE WHEN a.id IS NOT NULL AND rd_user() IS NOT NULL AND p_perm IS NULL
                      AND json_typeof(p_names) = 'array' AND json_array_length(p_names) > 0
-                THEN (SELECT coalesce(json_object_agg(w.n, rd_canvas_user_has_on(rd_user(), a.chain, w.n) ORDER BY w.o),
+                THEN (SELECT coalesce(json_object_agg(w.n, (SELECT h.ok FROM rd_canvas_user_holds(rd_user(), a.chain, w.n) h)
+                                                      ORDER BY w.o),
                                       '{}')::text
                         FROM (SELECT x.n, min(x.o) AS o FROM json_array_elements_text(p_names) WITH ORDINALITY AS x(n, o)
                                WHERE x.n IS NOT NULL GROUP BY x.n) w)
