@@ -4,6 +4,7 @@
 #   make test    the same in a throwaway directory, then unit (ASan/UBSan), SQL and end-to-end suites
 #   make bench   optimised build, throwaway stack, wrk against baselines and rolesd (tests/bench/)
 #   make bench-overload   goodput at 1x, 2x, 8x the saturating connections (load shedding)
+#   make bench-instructions   PostgreSQL's instructions per request of each bench row, exactly (callgrind)
 #   make build   just build/rolesd
 #   make fuzz    every libFuzzer target of tests/fuzz/ for FUZZ_TIME seconds (clang)
 #
@@ -46,7 +47,8 @@ FUZZ_CC ?= clang
 FUZZ_TIME ?= 30
 
 .SECONDARY:
-.PHONY: all build run test unit deps clean clean-obj bench bench-scale bench-overload fuzz fuzz-replay stop
+.PHONY: all build run test unit deps clean clean-obj bench bench-scale bench-overload bench-instructions fuzz \
+	fuzz-replay stop
 
 all: build
 build: $(B)/rolesd
@@ -111,6 +113,14 @@ bench-scale: deps
 	@$(MAKE) --no-print-directory B=build/bench OPT="-O2 -DNDEBUG" build/bench/rolesd build/bench/baseline
 	@ROLESD_BIN=$(CURDIR)/build/bench/rolesd BENCH_BASELINE=$(CURDIR)/build/bench/baseline \
 		python3 tests/bench/bench.py --scale --out $(patsubst %.json,%-scale.json,$(BENCH_OUT))
+
+# PostgreSQL's side of each bench row counted in instructions (valgrind, installed here if missing): the
+# figure that repeats from run to run on a shared machine, where the CPU times of `make bench` do not.
+bench-instructions: deps
+	@command -v valgrind >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q valgrind >/dev/null
+	@$(MAKE) --no-print-directory B=build/bench OPT="-O2 -DNDEBUG" build/bench/rolesd
+	@ROLESD_BIN=$(CURDIR)/build/bench/rolesd \
+		python3 tests/bench/instructions.py --out $(patsubst %.json,%-instructions.json,$(BENCH_OUT))
 
 $(B)/baseline: tests/bench/baseline.c
 	@mkdir -p $(dir $@)
