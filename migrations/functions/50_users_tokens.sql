@@ -26,6 +26,34 @@ CREATE OR REPLACE FUNCTION rd_token_json(t access_tokens) RETURNS json
                              'token_hint', t.token_hint)
     $$;
 
+-- Whether a token's user is active, kept on the token (access_tokens.user_active, 0026) so that authentication
+-- reads one row. A token takes it from its user when it is made (or given another user, or the flag is
+-- written by hand: the user decides, not the writer); a user's change of state is copied to every token of
+-- theirs in the same transaction.
+CREATE OR REPLACE FUNCTION rd_token_user_active() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    NEW.user_active := coalesce((SELECT u.workflow_state = 'active' FROM users u
+                                  WHERE u.tenant_id = NEW.tenant_id AND u.id = NEW.user_id), false);
+    RETURN NEW;
+END $$;
+
+CREATE OR REPLACE FUNCTION rd_user_state_to_tokens() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    UPDATE access_tokens a SET user_active = (NEW.workflow_state = 'active')
+     WHERE a.tenant_id = NEW.tenant_id AND a.user_id = NEW.id;
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE TRIGGER access_tokens_user_active BEFORE INSERT OR UPDATE OF user_id, user_active ON access_tokens
+    FOR EACH ROW EXECUTE PROCEDURE rd_token_user_active();
+CREATE OR REPLACE TRIGGER users_state_to_tokens AFTER UPDATE OF workflow_state ON users
+    FOR EACH ROW WHEN (OLD.workflow_state IS DISTINCT FROM NEW.workflow_state)
+    EXECUTE PROCEDURE rd_user_state_to_tokens();
+
 -- ---------------------------------------------------------------------------------------------------------
 -- Reference resolution
 -- ---------------------------------------------------------------------------------------------------------

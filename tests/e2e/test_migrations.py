@@ -54,7 +54,8 @@ DATA = ("SELECT string_agg(t || ':' || h, ',' ORDER BY t) FROM ("
          " UNION ALL SELECT 'accounts', md5(string_agg((to_jsonb(x) - 'chain')::text, '|' ORDER BY x.id))"
         "   FROM accounts x"
         " UNION ALL SELECT 'users', md5(string_agg(x::text, '|' ORDER BY x::text)) FROM users x"
-        " UNION ALL SELECT 'access_tokens', md5(string_agg(x::text, '|' ORDER BY x::text)) FROM access_tokens x"
+        " UNION ALL SELECT 'access_tokens', md5(string_agg((to_jsonb(x) - 'user_active')::text, '|' ORDER BY x.id))"
+        "   FROM access_tokens x"
         " UNION ALL SELECT 'api2_roles', md5(string_agg(x::text, '|' ORDER BY x::text)) FROM api2_roles x"
         " UNION ALL SELECT 'api2_role_permissions', md5(string_agg(x::text, '|' ORDER BY x::text))"
         "   FROM api2_role_permissions x) s")
@@ -67,6 +68,9 @@ def test_upgrade_from_prefold_database_keeps_data_and_matches_fresh_schema(stack
     p = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", old], input=dump, text=True,
                        capture_output=True)
     assert p.returncode == 0, p.stderr[-2000:]
+    # a user no longer active, with a token: 0026 must mark the token
+    psql(old, "UPDATE users SET workflow_state = 'deleted'"
+              " WHERE id = (SELECT max(user_id) FROM access_tokens) RETURNING id")
     before = psql(old, DATA)
     m = migrate(stack, old)
     assert m.returncode == 0, m.stderr
@@ -81,6 +85,10 @@ def test_upgrade_from_prefold_database_keeps_data_and_matches_fresh_schema(stack
     assert psql(old, "SELECT count(*) FROM accounts a"
                      " WHERE a.chain IS DISTINCT FROM rd_account_chain_walk(a.tenant_id, a.id)") == "0"
     assert int(psql(old, "SELECT max(cardinality(chain)) FROM accounts")) == 2
+    # each token's user_active (0026) agrees with its user, the deleted one's too
+    assert psql(old, "SELECT count(*) FILTER (WHERE NOT a.user_active) || '/' || count(*) FILTER (WHERE"
+                     " a.user_active IS DISTINCT FROM (u.workflow_state = 'active')) FROM access_tokens a"
+                     " JOIN users u ON u.tenant_id = a.tenant_id AND u.id = a.user_id") == "1/0"
     a, b = schema(old), schema(fresh)
     assert a == b, "\n".join(l for l in set(a) ^ set(b))[:3000]
     # a second run finds nothing to do

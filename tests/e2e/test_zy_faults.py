@@ -210,9 +210,10 @@ def verify(stack, t, writers):
 def run_under_faults(stack, faults):
     assert ready(stack)
     t = stack.new_tenant()
+    # not a permission a condition hides (manage_catalog, off by default): a role's JSON leaves it out
     perms = [r[0] for r in stack.sql("SELECT name FROM canvas_permissions WHERE grp IS NULL AND"
                                      " 'AccountMembership' = ANY (available_to) AND name <> 'read_reports'"
-                                     " ORDER BY ord")][:40]
+                                     " AND conditions = '{}' ORDER BY ord")][:40]
     stop = threading.Event()
     writers = [Writer(t, n, perms, stop) for n in range(THREADS)]
     start = time.time()
