@@ -137,14 +137,13 @@ END $$;
 CREATE OR REPLACE FUNCTION rd_api2_role_json(r api2_roles, p_perms text[]) RETURNS text
     LANGUAGE sql STABLE
     AS $$
-    SELECT '{"id":' || to_json(r.id::text)::text
-        || ',"display_name":' || to_json(r.display_name)::text
-        || ',"created_on":' || to_json(rd_iso(r.created_on))::text
-        || ',"modified_on":' || to_json(rd_iso(r.modified_on))::text
-        || ',"permissions":' || array_to_json(coalesce(p_perms, '{}'))::text
-        || ',"deletable":' || r.deletable::text
-        || ',"lti":' || r.lti::text
-        || ',"links":{"self":' || to_json('/api2/roles/' || r.id)::text || '}}'
+    -- one concat() rather than a chain of `||` (see rd_canvas_account_json): api2 GET role 591 k -> 548 k
+    SELECT concat('{"id":"', r.id, '","display_name":', to_json(r.display_name),
+                  ',"created_on":"', rd_iso(r.created_on), '","modified_on":"', rd_iso(r.modified_on),
+                  '","permissions":', array_to_json(coalesce(p_perms, '{}')),
+                  CASE WHEN r.deletable THEN ',"deletable":true' ELSE ',"deletable":false' END,
+                  CASE WHEN r.lti THEN ',"lti":true' ELSE ',"lti":false' END,
+                  ',"links":{"self":"/api2/roles/', r.id, '"}}')
     $$;
 
 -- Validates a `permissions` request value (a JSON list of known permission names) and returns it as a
