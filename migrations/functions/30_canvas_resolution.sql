@@ -262,8 +262,8 @@ CREATE OR REPLACE FUNCTION rd_canvas_walk(du int, dflt boolean, e int, a int, l 
                 ELSE dflt END
     $$;
 
--- Whether p_user holds p_perm on p_chain[1] (p_chain: rd_canvas_chain of that account) through any admin
--- membership (active, on an active account of the chain, role active or built-in). For a membership of
+-- Whether p_user holds p_perm on p_chain[1] (p_chain: rd_canvas_chain of that account) through any live admin
+-- membership (0027: active, on an active account of the chain, role active or built-in). For a membership of
 -- role R on U: root-only permissions never come through a sub-account membership, site-admin-only ones
 -- never (rolesd has no Site Admin), a permission hidden for the tenant is locked off; a base type the
 -- permission is not available to gets the default (hard lock); otherwise the walk of §3.1 with RC = U over
@@ -285,9 +285,7 @@ CREATE OR REPLACE FUNCTION rd_canvas_user_holds(p_user bigint, p_chain bigint[],
         SELECT EXISTS (
             SELECT 1
               FROM account_users au
-              JOIN accounts a ON a.tenant_id = au.tenant_id AND a.id = au.account_id
-              JOIN roles r ON r.tenant_id = au.tenant_id AND r.id = au.role_id
-              JOIN canvas_permission_bases b ON b.base_role_type = r.base_role_type AND b.ord = p.ord
+              JOIN canvas_permission_bases b ON b.base_role_type = au.role_type AND b.ord = p.ord
              CROSS JOIN LATERAL (
                    SELECT max(w.k) FILTER (WHERE w.locked OR (w.k / 8 <= w.du AND w.enabled)) AS e,
                           min(w.k) FILTER (WHERE w.k / 8 > w.du) AS a,
@@ -300,10 +298,8 @@ CREATE OR REPLACE FUNCTION rd_canvas_user_holds(p_user bigint, p_chain bigint[],
                             WHERE o.tenant_id = au.tenant_id AND o.role_id = au.role_id
                               AND o.account_id = ANY (p_chain) AND o.permission = p.name) w
                     WHERE b.available) x
-             WHERE au.tenant_id = rd_tenant() AND au.user_id = p_user AND au.workflow_state = 'active'
-               AND au.account_id = ANY (p_chain) AND a.workflow_state = 'active'
-               AND r.workflow_state IN ('active', 'built_in')
-               AND (p.account_only <> 'root' OR a.parent_account_id IS NULL)
+             WHERE au.tenant_id = rd_tenant() AND au.user_id = p_user AND au.live AND au.account_id = ANY (p_chain)
+               AND (p.account_only <> 'root' OR au.at_root)
                AND CASE WHEN NOT b.available THEN b.default_on
                         ELSE rd_canvas_walk(array_position(p_chain, au.account_id) - 1, b.default_on,
                                             x.e, x.a, x.l, x.has_u) END)
@@ -394,22 +390,19 @@ CREATE OR REPLACE FUNCTION rd_canvas_authorized(p_chain bigint[], p_perm text) R
     AS $$ BEGIN PERFORM rd_canvas_require(p_chain, p_perm); RETURN true; END $$;
 
 -- The caller holds, on an active account of p_chain, an active membership of a base role type that has
--- p_perm locked on (rd_canvas_require's fast path).
+-- p_perm locked on (rd_canvas_require's fast path). A live membership (0027) is one of those: active, on an
+-- active account, of an active or built-in role.
 CREATE OR REPLACE FUNCTION rd_canvas_locked_on(p_chain bigint[], p_perm text) RETURNS TABLE (ok boolean)
     LANGUAGE sql STABLE
     AS $$
     SELECT EXISTS (
         SELECT 1
           FROM account_users au
-          JOIN roles r ON r.tenant_id = au.tenant_id AND r.id = au.role_id
-          JOIN accounts a ON a.tenant_id = au.tenant_id AND a.id = au.account_id
           JOIN canvas_permissions p ON p.name = p_perm
-          JOIN canvas_permission_bases b ON b.base_role_type = r.base_role_type AND b.ord = p.ord
-         WHERE au.tenant_id = rd_tenant() AND au.user_id = rd_user() AND au.workflow_state = 'active'
-           AND au.account_id = ANY (p_chain) AND a.workflow_state = 'active'
-           AND r.workflow_state IN ('active', 'built_in')
+          JOIN canvas_permission_bases b ON b.base_role_type = au.role_type AND b.ord = p.ord
+         WHERE au.tenant_id = rd_tenant() AND au.user_id = rd_user() AND au.live AND au.account_id = ANY (p_chain)
            AND NOT b.available AND b.default_on AND p.conditions = '{}'
-           AND (p.account_only IN ('none', 'account') OR (p.account_only = 'root' AND a.parent_account_id IS NULL)))
+           AND (p.account_only IN ('none', 'account') OR (p.account_only = 'root' AND au.at_root)))
     $$;
 
 -- GET role's fast path: the role JSON (the compact form of rd_canvas_roles_render) when the request is the

@@ -11,6 +11,53 @@ CREATE OR REPLACE FUNCTION rd_admin_json(au account_users, r roles, u users) RET
                              'workflow_state', au.workflow_state)
     $$;
 
+-- What a membership's authorization reads of its role and account, kept on the membership (role_type, live,
+-- at_root: 0027): computed whenever a membership is written (the writer's values do not count), and written
+-- again for every membership of a role or an account whose state, base type or parent changes.
+CREATE OR REPLACE FUNCTION rd_membership_facts() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    r_type text;
+    r_state text;
+    a_state text;
+    a_parent bigint;
+BEGIN
+    SELECT r.base_role_type, r.workflow_state INTO r_type, r_state
+      FROM roles r WHERE r.tenant_id = NEW.tenant_id AND r.id = NEW.role_id;
+    SELECT a.workflow_state, a.parent_account_id INTO a_state, a_parent
+      FROM accounts a WHERE a.tenant_id = NEW.tenant_id AND a.id = NEW.account_id;
+    NEW.role_type := r_type;
+    NEW.live := coalesce(NEW.workflow_state = 'active' AND a_state = 'active' AND r_state IN ('active', 'built_in'), false);
+    NEW.at_root := a_state IS NOT NULL AND a_parent IS NULL;
+    RETURN NEW;
+END $$;
+
+-- (Writing live, any value, makes rd_membership_facts compute the row again.)
+CREATE OR REPLACE FUNCTION rd_membership_facts_changed() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'roles' THEN
+        UPDATE account_users au SET live = NOT au.live WHERE au.tenant_id = NEW.tenant_id AND au.role_id = NEW.id;
+    ELSE
+        UPDATE account_users au SET live = NOT au.live WHERE au.tenant_id = NEW.tenant_id AND au.account_id = NEW.id;
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE TRIGGER account_users_facts
+    BEFORE INSERT OR UPDATE OF account_id, role_id, workflow_state, role_type, live, at_root ON account_users
+    FOR EACH ROW EXECUTE PROCEDURE rd_membership_facts();
+CREATE OR REPLACE TRIGGER roles_membership_facts AFTER UPDATE OF workflow_state, base_role_type ON roles
+    FOR EACH ROW WHEN (OLD.workflow_state IS DISTINCT FROM NEW.workflow_state
+                       OR OLD.base_role_type IS DISTINCT FROM NEW.base_role_type)
+    EXECUTE PROCEDURE rd_membership_facts_changed();
+CREATE OR REPLACE TRIGGER accounts_membership_facts AFTER UPDATE OF workflow_state, parent_account_id ON accounts
+    FOR EACH ROW WHEN (OLD.workflow_state IS DISTINCT FROM NEW.workflow_state
+                       OR (OLD.parent_account_id IS NULL) <> (NEW.parent_account_id IS NULL))
+    EXECUTE PROCEDURE rd_membership_facts_changed();
+
 -- The account role an admin membership may be given at p_account: role_id (numeric) or, when absent, the
 -- deprecated `role` name, else the built-in AccountAdmin. Usable = an account role (AccountAdmin or
 -- AccountMembership base) that is either the built-in AccountAdmin of this tenant or active and defined on

@@ -69,19 +69,25 @@ BEGIN
     RETURN n;
 END $$;
 
+-- What the trail leaves out of a row: the token hash, and the columns derived from other rows (an account's
+-- chain, a token's user_active, a membership's role_type, live and at_root).
+CREATE OR REPLACE FUNCTION rd_audit_derived() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT ARRAY['token_hash', 'chain', 'user_active', 'role_type', 'live', 'at_root'] $$;
+
 -- Every change to the audited tables, one row each, from row triggers: the same transaction as the change,
 -- whichever function made it. TG_ARGV[0] is the entity name. The token hash never enters the trail, nor the
--- derived columns (an account's chain, a token's user_active); an update that changes only timestamps (a
--- role touched by an override write) or derived columns (a move above the account, audited on the moved
--- account; a user's state copied to the tokens) is not recorded. Changes made outside
--- a tenant's context (schema migrations) and a new tenant's provisioning (rd_tenant_create sets
+-- derived columns (rd_audit_derived); an update that changes only timestamps (a role touched by an
+-- override write) or derived columns (a move above the account, audited on the moved account; a user's
+-- state copied to the tokens; a role's or account's state copied to the memberships) is not recorded.
+-- Changes made outside a tenant's context (schema migrations) and a new tenant's provisioning (rd_tenant_create sets
 -- rolesd.audit_off for itself) are not audited.
 CREATE OR REPLACE FUNCTION rd_audit_row() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 DECLARE
-    b jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) - 'token_hash' - 'chain' - 'user_active' END;
-    a jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) - 'token_hash' - 'chain' - 'user_active' END;
+    b jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) - rd_audit_derived() END;
+    a jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) - rd_audit_derived() END;
     r jsonb := coalesce(a, b);
     acct bigint;
 BEGIN
