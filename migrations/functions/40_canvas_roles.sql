@@ -303,10 +303,43 @@ BEGIN
     RETURN rd_canvas_ignored_json(k, 'not_manageable', NULL, format('%s cannot be set here; it was ignored', k));
 END $$;
 
--- GET /api/v1/accounts/:account_id/roles (0002), same contract and answer, with both role lookups as index
--- conditions: the root is the last account of the chain (no rd_canvas_root_of call), and the accounts whose
--- custom roles are listed are one array, so that roles_account (tenant_id, account_id, id) is probed for
--- them instead of every role of the tenant being filtered.
+-- GET /api/v1/accounts/:account_id/roles: the roles listed at p_chain[1], in the list's order — the built-in
+-- roles but AccountMembership and NoPermissions when active roles are asked for, then the custom roles of
+-- the asked states defined on the account (with p_inherited, on any account of its chain), by id. Both
+-- lookups are index conditions: the root is the last account of the chain, and the accounts whose custom
+-- roles are listed are one array, so that roles_account (tenant_id, account_id, id) is probed for them.
+CREATE OR REPLACE FUNCTION rd_canvas_list_ids(p_chain bigint[], p_active boolean, p_inactive boolean,
+                                              p_inherited boolean) RETURNS TABLE (ids bigint[])
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT ARRAY(
+        SELECT l.id FROM (
+            SELECT r.id, 0 AS part FROM roles r
+             WHERE (p_active OR NOT p_inactive) AND r.tenant_id = rd_tenant() AND r.workflow_state = 'built_in'
+               AND r.name NOT IN ('AccountMembership', 'NoPermissions')
+               AND r.root_account_id = p_chain[cardinality(p_chain)]
+            UNION ALL
+            SELECT r.id, 1 FROM roles r
+             WHERE r.tenant_id = rd_tenant()
+               AND r.workflow_state = ANY (CASE WHEN p_active OR NOT p_inactive THEN ARRAY['active'] ELSE '{}' END
+                                           || CASE WHEN p_inactive THEN ARRAY['inactive'] ELSE '{}' END)
+               AND r.account_id = ANY (CASE WHEN p_inherited THEN p_chain ELSE p_chain[1:1] END)
+        ) l ORDER BY l.part, l.id)
+    $$;
+
+-- Page p_page (from 1) of p_per roles of p_ids, as the JSON array text of their Role JSON at p_chain[1].
+CREATE OR REPLACE FUNCTION rd_canvas_list_page(p_chain bigint[], p_ids bigint[], p_page bigint, p_per int)
+    RETURNS TABLE (body text)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT CASE WHEN (p_page - 1) * p_per >= coalesce(cardinality(p_ids), 0) THEN '[]'
+                ELSE (SELECT '[' || string_agg(x.body, ',' ORDER BY u.n) || ']'
+                        FROM unnest(p_ids[(p_page - 1) * p_per + 1 : p_page * p_per]) WITH ORDINALITY u(id, n)
+                        JOIN rd_canvas_roles_render(p_chain, p_ids[(p_page - 1) * p_per + 1 : p_page * p_per]) x
+                          ON x.role_id = u.id) END
+    $$;
+
+-- The list (0002's contract and answer): the checks in the spec's order, then the ids and the page.
 CREATE OR REPLACE FUNCTION rd_canvas_roles_list(p_ref text, p_perm text, p_bad text, p_active boolean, p_inactive boolean,
                                      p_inherited boolean, p_page bigint, p_per_page int)
     RETURNS TABLE (account_id bigint, total bigint, body text)
@@ -316,12 +349,7 @@ CREATE OR REPLACE FUNCTION rd_canvas_roles_list(p_ref text, p_perm text, p_bad t
 DECLARE
     acct bigint := rd_account_resolve(p_ref);
     chain bigint[] := rd_canvas_chain(acct);
-    per int := greatest(1, least(coalesce(p_per_page, 10), 100));
-    states text[];
-    accts bigint[];
     ids bigint[];
-    page_ids bigint[];
-    off bigint;
 BEGIN
     PERFORM rd_canvas_require(chain, p_perm);
     IF p_bad IS NOT NULL THEN
@@ -330,33 +358,36 @@ BEGIN
     IF p_page IS NULL OR p_page < 1 THEN
         RAISE EXCEPTION 'page not found' USING ERRCODE = 'RDP04';
     END IF;
-    states := CASE WHEN p_active OR NOT p_inactive THEN ARRAY['active'] ELSE '{}' END
-              || CASE WHEN p_inactive THEN ARRAY['inactive'] ELSE '{}' END;
-    accts := CASE WHEN p_inherited THEN chain ELSE ARRAY[acct] END;
-    ids := ARRAY(
-        SELECT l.id FROM (
-            SELECT r.id, 0 AS part FROM roles r
-             WHERE 'active' = ANY (states) AND r.tenant_id = rd_tenant() AND r.workflow_state = 'built_in'
-               AND r.name NOT IN ('AccountMembership', 'NoPermissions')
-               AND r.root_account_id = chain[cardinality(chain)]
-            UNION ALL
-            SELECT r.id, 1 FROM roles r
-             WHERE r.tenant_id = rd_tenant() AND r.workflow_state = ANY (states) AND r.account_id = ANY (accts)
-        ) l ORDER BY l.part, l.id);
+    ids := (SELECT l.ids FROM rd_canvas_list_ids(chain, p_active, p_inactive, p_inherited) l);
     account_id := acct;
     total := coalesce(cardinality(ids), 0);
-    off := (p_page - 1) * per;
-    IF off >= total THEN
-        body := '[]';
-        RETURN NEXT;
-        RETURN;
-    END IF;
-    page_ids := ids[off + 1 : off + per];
-    SELECT '[' || string_agg(x.body, ',' ORDER BY u.n) || ']' INTO body
-      FROM unnest(page_ids) WITH ORDINALITY u(id, n)
-      JOIN rd_canvas_roles_render(chain, page_ids) x ON x.role_id = u.id;
+    body := (SELECT pg.body FROM rd_canvas_list_page(chain, ids, p_page, greatest(1, least(coalesce(p_per_page, 10), 100))) pg);
     RETURN NEXT;
 END $$;
+
+-- The list's fast path: its row when the request is the common case (a numeric or `self` account, active; a
+-- caller whose role has the route's permission locked on; no bad parameter; a page from 1), no row
+-- otherwise, when api.canvas_roles_list falls back to rd_canvas_roles_list, which answers every form and
+-- raises every error in the spec's order. One query that never raises, so no exception block, and none of
+-- the general path's nested calls (account, chain, authorisation).
+CREATE OR REPLACE FUNCTION rd_canvas_roles_list_fast(p_ref text, p_perm text, p_bad text, p_active boolean,
+                                                     p_inactive boolean, p_inherited boolean, p_page bigint,
+                                                     p_per_page int)
+    RETURNS TABLE (account_id bigint, total bigint, body text)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT a.id, coalesce(cardinality(l.ids), 0)::bigint, pg.body
+      FROM accounts a
+     -- OFFSET 0: the ids are computed once, not copied into every use of them in the page's query
+     CROSS JOIN LATERAL (SELECT x.ids FROM rd_canvas_list_ids(a.chain, p_active, p_inactive, p_inherited) x OFFSET 0) l
+     CROSS JOIN LATERAL rd_canvas_list_page(a.chain, l.ids, p_page,
+                                            greatest(1, least(coalesce(p_per_page, 10), 100))) pg
+     WHERE a.tenant_id = rd_tenant() AND a.workflow_state = 'active'
+       AND a.id = CASE WHEN p_ref ~ '^[0-9]{1,18}$' THEN p_ref::bigint
+                       WHEN p_ref = 'self' THEN (SELECT t.root_account_id FROM tenants t WHERE t.id = rd_tenant()) END
+       AND p_bad IS NULL AND p_page >= 1 AND rd_user() IS NOT NULL
+       AND (p_perm IS NULL OR (SELECT o.ok FROM rd_canvas_locked_on(a.chain, p_perm) o))
+    $$;
 
 -- 0002's scalar form, for SQL callers (plpgsql, so that the inlined query's plan is cached).
 CREATE OR REPLACE FUNCTION rd_canvas_roles_show(p_ref text, p_role text, p_perm text) RETURNS text

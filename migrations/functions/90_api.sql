@@ -507,12 +507,20 @@ BEGIN
     c := rd_authenticate(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
-        BEGIN
-            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
-              FROM (SELECT account_id, total, body FROM rd_canvas_roles_list(a1, a2, a3, a4, a5, a6, a7, a8)) q;
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
-        END;
+        -- the fast path (no exception block); the general path, which may raise, inside one
+        SELECT f.account_id, f.total, f.body INTO o1, o2, o3
+          FROM rd_canvas_roles_list_fast(a1, a2, a3, a4, a5, a6, a7, a8) f;
+        IF FOUND THEN
+            RETURN NEXT;
+            o1 := NULL; o2 := NULL; o3 := NULL;
+        ELSE
+            BEGIN
+                RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+                  FROM (SELECT account_id, total, body FROM rd_canvas_roles_list(a1, a2, a3, a4, a5, a6, a7, a8)) q;
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+            END;
+        END IF;
     END IF;
     ctx_err := v_err;
     ctx_msg := v_msg;
