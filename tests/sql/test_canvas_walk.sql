@@ -111,20 +111,9 @@ SELECT array_agg(id ORDER BY id) AS ids FROM roles
 GRANT SELECT ON account_roles TO rolesd_owner;
 SELECT pg_temp.random_overrides(1500, (SELECT ids FROM tree), (SELECT ids FROM account_roles),
                                 (SELECT names FROM perms), 0.25);
+SELECT pg_temp.random_members(12, (SELECT ids FROM tree), (SELECT ids FROM account_roles));
 DO $$
-DECLARE n bigint;
-        ids bigint[] := (SELECT t.ids FROM tree t);
-        roles bigint[] := (SELECT r.ids FROM account_roles r);
 BEGIN
-    FOR i IN 1..12 LOOP
-        INSERT INTO users (tenant_id, name, sortable_name, short_name, login_id, account_id)
-        VALUES (rd_tenant(), 'U' || i, 'U' || i, 'U' || i, 'u' || i, ids[1])
-        RETURNING id INTO n;
-        INSERT INTO account_users (tenant_id, account_id, user_id, role_id)
-        SELECT rd_tenant(), ids[1 + floor(random() * cardinality(ids))::int], n, roles[1 + floor(random() * cardinality(roles))::int]
-          FROM generate_series(1, 1 + i % 3)
-        ON CONFLICT DO NOTHING;
-    END LOOP;
     -- an ended membership, and a leaf account with a membership deleted
     UPDATE account_users SET workflow_state = 'deleted'
      WHERE tenant_id = rd_tenant() AND id = (SELECT min(id) FROM account_users WHERE tenant_id = rd_tenant() AND user_id > 1);

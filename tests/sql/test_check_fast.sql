@@ -19,21 +19,8 @@ SELECT pg_temp.custom_roles(ARRAY['AccountMembership', 'AccountAdmin', 'AccountM
 SELECT pg_temp.random_overrides(200, (SELECT ids FROM tree),
                                 ARRAY(SELECT id FROM roles WHERE tenant_id = rd_tenant() AND base_role_type LIKE 'Account%'),
                                 ARRAY(SELECT name FROM canvas_permissions ORDER BY ord LIMIT 14));
-DO $$
-DECLARE n bigint;
-        ids bigint[] := (SELECT ids FROM tree);
-        roles bigint[] := ARRAY(SELECT id FROM roles WHERE tenant_id = rd_tenant() AND base_role_type LIKE 'Account%' ORDER BY id);
-BEGIN
-    FOR i IN 1..8 LOOP
-        INSERT INTO users (tenant_id, name, sortable_name, short_name, login_id, account_id)
-        VALUES (rd_tenant(), 'U' || i, 'U' || i, 'U' || i, 'u' || i, ids[1])
-        RETURNING id INTO n;
-        INSERT INTO account_users (tenant_id, account_id, user_id, role_id)
-        SELECT rd_tenant(), ids[1 + floor(random() * cardinality(ids))::int], n, roles[1 + floor(random() * cardinality(roles))::int]
-          FROM generate_series(1, 1 + i % 3)
-        ON CONFLICT DO NOTHING;
-    END LOOP;
-END $$;
+SELECT pg_temp.random_members(8, (SELECT ids FROM tree),
+                              ARRAY(SELECT id FROM roles WHERE tenant_id = rd_tenant() AND base_role_type LIKE 'Account%' ORDER BY id));
 
 CREATE TEMP TABLE cases AS
 SELECT u.id AS user_id, a.id AS account_id

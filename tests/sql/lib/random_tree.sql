@@ -45,3 +45,21 @@ BEGIN
         ON CONFLICT DO NOTHING;
     END LOOP;
 END $$;
+
+-- p_n users 'U1' .. (home account p_accounts[1]), user i holding 1 + i % p_spread memberships (ON CONFLICT DO
+-- NOTHING) of random roles of p_roles on random accounts of p_accounts.
+CREATE FUNCTION pg_temp.random_members(p_n int, p_accounts bigint[], p_roles bigint[], p_spread int DEFAULT 3)
+    RETURNS void LANGUAGE plpgsql AS $$
+DECLARE n bigint;
+BEGIN
+    FOR i IN 1..p_n LOOP
+        INSERT INTO users (tenant_id, name, sortable_name, short_name, login_id, account_id)
+        VALUES (rd_tenant(), 'U' || i, 'U' || i, 'U' || i, 'u' || i, p_accounts[1])
+        RETURNING id INTO n;
+        INSERT INTO account_users (tenant_id, account_id, user_id, role_id)
+        SELECT rd_tenant(), p_accounts[1 + floor(random() * cardinality(p_accounts))::int], n,
+               p_roles[1 + floor(random() * cardinality(p_roles))::int]
+          FROM generate_series(1, 1 + i % p_spread)
+        ON CONFLICT DO NOTHING;
+    END LOOP;
+END $$;
