@@ -203,3 +203,21 @@ CREATE OR REPLACE FUNCTION rd_condition_fix(p_name text) RETURNS jsonb
       FROM canvas_conditions c, tenants t
      WHERE c.name = p_name AND t.id = rd_tenant()
     $$;
+
+-- canvas_grants (0028), the catalogue's (base role type, permission) rows as the hot reads ask for them:
+-- rebuilt whole (about a thousand rows) after any change of either source table, in the same transaction.
+CREATE OR REPLACE FUNCTION rd_canvas_grants_rebuild() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    DELETE FROM canvas_grants;
+    INSERT INTO canvas_grants (base_role_type, name, ord, available, default_on, account_only, conditions)
+    SELECT b.base_role_type, p.name, p.ord, b.available, b.default_on, p.account_only, p.conditions
+      FROM canvas_permission_bases b JOIN canvas_permissions p ON p.ord = b.ord;
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE TRIGGER canvas_grants_from_permissions AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+    ON canvas_permissions FOR EACH STATEMENT EXECUTE PROCEDURE rd_canvas_grants_rebuild();
+CREATE OR REPLACE TRIGGER canvas_grants_from_bases AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+    ON canvas_permission_bases FOR EACH STATEMENT EXECUTE PROCEDURE rd_canvas_grants_rebuild();

@@ -281,31 +281,28 @@ CREATE OR REPLACE FUNCTION rd_canvas_walk(du int, dflt boolean, e int, a int, l 
 CREATE OR REPLACE FUNCTION rd_canvas_user_holds(p_user bigint, p_chain bigint[], p_perm text) RETURNS TABLE (ok boolean)
     LANGUAGE sql STABLE
     AS $$
-    SELECT coalesce((
-        SELECT EXISTS (
-            SELECT 1
-              FROM account_users au
-              JOIN canvas_permission_bases b ON b.base_role_type = au.role_type AND b.ord = p.ord
-             CROSS JOIN LATERAL (
-                   SELECT max(w.k) FILTER (WHERE w.locked OR (w.k / 8 <= w.du AND w.enabled)) AS e,
-                          min(w.k) FILTER (WHERE w.k / 8 > w.du) AS a,
-                          min(w.k) AS l,
-                          coalesce(bool_or(w.k / 8 = w.du), false) AS has_u
-                     FROM (SELECT o.locked, o.enabled, array_position(p_chain, au.account_id) - 1 AS du,
-                                  (array_position(p_chain, o.account_id) - 1) * 8 + o.enabled::int * 4
-                                  + o.applies_to_self::int * 2 + o.applies_to_descendants::int AS k
-                             FROM role_overrides o
-                            WHERE o.tenant_id = au.tenant_id AND o.role_id = au.role_id
-                              AND o.account_id = ANY (p_chain) AND o.permission = p.name) w
-                    WHERE b.available) x
-             WHERE au.tenant_id = rd_tenant() AND au.user_id = p_user AND au.live AND au.account_id = ANY (p_chain)
-               AND (p.account_only <> 'root' OR au.at_root)
-               AND CASE WHEN NOT b.available THEN b.default_on
-                        ELSE rd_canvas_walk(array_position(p_chain, au.account_id) - 1, b.default_on,
-                                            x.e, x.a, x.l, x.has_u) END)
-          FROM canvas_permissions p
-         WHERE p.name = p_perm AND p.account_only <> 'site_admin'
-           AND (p.conditions = '{}' OR NOT p.ord = ANY (rd_canvas_hidden_ords()))), false)
+    SELECT EXISTS (
+        SELECT 1
+          FROM account_users au
+          JOIN canvas_grants g ON g.base_role_type = au.role_type AND g.name = p_perm
+         CROSS JOIN LATERAL (
+               SELECT max(w.k) FILTER (WHERE w.locked OR (w.k / 8 <= w.du AND w.enabled)) AS e,
+                      min(w.k) FILTER (WHERE w.k / 8 > w.du) AS a,
+                      min(w.k) AS l,
+                      coalesce(bool_or(w.k / 8 = w.du), false) AS has_u
+                 FROM (SELECT o.locked, o.enabled, array_position(p_chain, au.account_id) - 1 AS du,
+                              (array_position(p_chain, o.account_id) - 1) * 8 + o.enabled::int * 4
+                              + o.applies_to_self::int * 2 + o.applies_to_descendants::int AS k
+                         FROM role_overrides o
+                        WHERE o.tenant_id = au.tenant_id AND o.role_id = au.role_id
+                          AND o.account_id = ANY (p_chain) AND o.permission = p_perm) w
+                WHERE g.available) x
+         WHERE au.tenant_id = rd_tenant() AND au.user_id = p_user AND au.live AND au.account_id = ANY (p_chain)
+           AND g.account_only <> 'site_admin' AND (g.account_only <> 'root' OR au.at_root)
+           AND (g.conditions = '{}' OR NOT g.ord = ANY (rd_canvas_hidden_ords()))
+           AND CASE WHEN NOT g.available THEN g.default_on
+                    ELSE rd_canvas_walk(array_position(p_chain, au.account_id) - 1, g.default_on,
+                                        x.e, x.a, x.l, x.has_u) END)
     $$;
 
 -- The same as a boolean, for plpgsql callers (which cache its plan).
@@ -398,11 +395,10 @@ CREATE OR REPLACE FUNCTION rd_canvas_locked_on(p_chain bigint[], p_perm text) RE
     SELECT EXISTS (
         SELECT 1
           FROM account_users au
-          JOIN canvas_permissions p ON p.name = p_perm
-          JOIN canvas_permission_bases b ON b.base_role_type = au.role_type AND b.ord = p.ord
+          JOIN canvas_grants g ON g.base_role_type = au.role_type AND g.name = p_perm
          WHERE au.tenant_id = rd_tenant() AND au.user_id = rd_user() AND au.live AND au.account_id = ANY (p_chain)
-           AND NOT b.available AND b.default_on AND p.conditions = '{}'
-           AND (p.account_only IN ('none', 'account') OR (p.account_only = 'root' AND au.at_root)))
+           AND NOT g.available AND g.default_on AND g.conditions = '{}'
+           AND (g.account_only IN ('none', 'account') OR (g.account_only = 'root' AND au.at_root)))
     $$;
 
 -- GET role's fast path: the role JSON (the compact form of rd_canvas_roles_render) when the request is the
