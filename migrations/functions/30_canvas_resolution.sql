@@ -388,7 +388,9 @@ CREATE OR REPLACE FUNCTION rd_canvas_authorized(p_chain bigint[], p_perm text) R
 
 -- The caller holds, on an active account of p_chain, an active membership of a base role type that has
 -- p_perm locked on (rd_canvas_require's fast path). A live membership (0027) is one of those: active, on an
--- active account, of an active or built-in role.
+-- active account, of an active or built-in role. It is the case of rd_canvas_user_holds that needs no
+-- override rows (a locked default ends the walk before it starts), kept as its own query because it is the
+-- cheap test every authorised request makes (about 150 k instructions against the walk's 420 k).
 CREATE OR REPLACE FUNCTION rd_canvas_locked_on(p_chain bigint[], p_perm text) RETURNS TABLE (ok boolean)
     LANGUAGE sql STABLE
     AS $$

@@ -327,12 +327,14 @@ CREATE OR REPLACE FUNCTION rd_canvas_list_ids(p_chain bigint[], p_active boolean
         ) l ORDER BY l.part, l.id)
     $$;
 
--- Page p_page (from 1) of p_per roles of p_ids, as the JSON array text of their Role JSON at p_chain[1].
+-- Page p_page (from 1) of p_per roles of p_ids, as the JSON array text of their Role JSON at p_chain[1]. A
+-- page past the last is '[]', however large its number (compared by division, so that no product
+-- overflows: Canvas answers page=9223372036854775807 with an empty page, not an error).
 CREATE OR REPLACE FUNCTION rd_canvas_list_page(p_chain bigint[], p_ids bigint[], p_page bigint, p_per int)
     RETURNS TABLE (body text)
     LANGUAGE sql STABLE
     AS $$
-    SELECT CASE WHEN (p_page - 1) * p_per >= coalesce(cardinality(p_ids), 0) THEN '[]'
+    SELECT CASE WHEN p_page - 1 >= (coalesce(cardinality(p_ids), 0) + p_per - 1) / p_per THEN '[]'
                 ELSE (SELECT '[' || string_agg(x.body, ',' ORDER BY u.n) || ']'
                         FROM unnest(p_ids[(p_page - 1) * p_per + 1 : p_page * p_per]) WITH ORDINALITY u(id, n)
                         JOIN rd_canvas_roles_render(p_chain, p_ids[(p_page - 1) * p_per + 1 : p_page * p_per]) x

@@ -30,7 +30,8 @@ SELECT a.id AS account_id, f.act, f.inact, f.inh, pg.page, pg.per
   FROM accounts a
  CROSS JOIN (VALUES (false, false, false), (false, false, true), (true, false, true), (false, true, true),
                     (true, true, false), (true, true, true), (NULL::boolean, NULL::boolean, NULL::boolean)) f(act, inact, inh)
- CROSS JOIN (VALUES (1::bigint, 10), (1, NULL::int), (2, 3), (3, 3), (1, 1), (9, 2), (1, 500), (2, 0)) pg(page, per)
+ CROSS JOIN (VALUES (1::bigint, 10), (1, NULL::int), (2, 3), (3, 3), (1, 1), (9, 2), (1, 500), (2, 0),
+                    (9223372036854775807, 100)) pg(page, per)
  WHERE a.tenant_id = rd_tenant();
 GRANT SELECT ON cases TO rolesd_owner;
 
@@ -49,6 +50,8 @@ SELECT is((SELECT count(*) FROM results WHERE fast IS DISTINCT FROM general), 0:
 SELECT cmp_ok((SELECT count(DISTINCT split_part(fast, '|', 2)) FROM results), '>', 4::bigint, 'totals vary');
 SELECT ok(EXISTS (SELECT 1 FROM results WHERE fast LIKE '%|[]') AND EXISTS (SELECT 1 FROM results WHERE fast LIKE '%|[{%'),
           'empty pages and pages with roles both occur');
+SELECT is((SELECT count(*) FROM results WHERE page = 9223372036854775807 AND fast NOT LIKE '%|[]'), 0::bigint,
+          'the largest page number is an empty page, not an overflow');
 
 -- with tenant conditions set, the hidden permissions are part of the answer
 UPDATE tenants SET settings = jsonb_set(coalesce(settings, '{}'), '{canvas_conditions}',
