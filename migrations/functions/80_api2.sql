@@ -8,45 +8,59 @@
 -- PostgreSQL inlines a scalar SQL function only when its body is a bare expression; any other SQL function
 -- runs through the SQL-function executor, which parses and plans its body again for every query that calls
 -- it (PostgreSQL 15 keeps no plan for it across executions). plpgsql caches each statement's plan for the
--- life of the connection. rd_api2_closure_add alone is a recursive CTE planned on every add-permissions
--- request; rd_api2_role_perms was planned once per request of every api2 read and write.
+-- life of the connection. rd_api2_role_perms was planned once per request of every api2 read and write.
 
+-- The closures read each permission's stored transitive dependencies (api2_permissions.requires, migration
+-- 0029, kept by rd_api2_requires_rebuild below); before that they walked api2_permission_deps with a recursive
+-- CTE at every call (about 800 k instructions, most of it zeroing the recursive UNION's hash table).
+
+-- The largest dependency-closed subset of p_current + p_requested: every known permission among them whose
+-- dependencies are all among them. Sorted, no duplicates.
 CREATE OR REPLACE FUNCTION rd_api2_closure_add(p_current text[], p_requested text[]) RETURNS text[]
     LANGUAGE plpgsql STABLE
     AS $$
 BEGIN
-    RETURN (
-        WITH RECURSIVE
-        u (name) AS (
-            SELECT p.name FROM api2_permissions p
+    RETURN (SELECT coalesce(array_agg(p.name ORDER BY p.name), '{}')
+              FROM api2_permissions p
              WHERE p.name = ANY (coalesce(p_current, '{}') || coalesce(p_requested, '{}'))
-        ),
-        -- (permission, one of its transitive dependencies) for every member of u
-        needs (permission, dep) AS (
-            SELECT d.permission, d.depends_on FROM api2_permission_deps d JOIN u ON u.name = d.permission
-            UNION
-            SELECT n.permission, d.depends_on FROM needs n JOIN api2_permission_deps d ON d.permission = n.dep
-        )
-        SELECT coalesce(array_agg(u.name ORDER BY u.name), '{}')
-          FROM u
-         WHERE NOT EXISTS (SELECT 1 FROM needs n
-                            WHERE n.permission = u.name AND NOT EXISTS (SELECT 1 FROM u u2 WHERE u2.name = n.dep)));
+               AND p.requires <@ (coalesce(p_current, '{}') || coalesce(p_requested, '{}')));
 END $$;
 
+-- p_current without p_removed and without everything that depends on one of them, transitively. Sorted, no
+-- duplicates.
 CREATE OR REPLACE FUNCTION rd_api2_closure_remove(p_current text[], p_removed text[]) RETURNS text[]
     LANGUAGE plpgsql STABLE
     AS $$
 BEGIN
-    RETURN (
-        WITH RECURSIVE gone (name) AS (
-            SELECT unnest(coalesce(p_removed, '{}'))::text COLLATE "C"
-            UNION
-            SELECT d.permission FROM api2_permission_deps d JOIN gone g ON d.depends_on = g.name
-        )
-        SELECT coalesce(array_agg(DISTINCT c.name ORDER BY c.name), '{}')
-          FROM unnest(coalesce(p_current, '{}')) AS c (name)
-         WHERE NOT EXISTS (SELECT 1 FROM gone g WHERE g.name = c.name COLLATE "C"));
+    RETURN (SELECT coalesce(array_agg(DISTINCT c.name ORDER BY c.name), '{}')
+              FROM unnest(coalesce(p_current, '{}')) AS c (name)
+              LEFT JOIN api2_permissions p ON p.name = c.name
+             WHERE NOT c.name = ANY (coalesce(p_removed, '{}'))
+               AND NOT coalesce(p.requires && coalesce(p_removed, '{}'), false));
 END $$;
+
+-- api2_permissions.requires (0029): each permission's transitive dependencies, sorted, computed again from
+-- the edges after any change of them, in the same transaction.
+CREATE OR REPLACE FUNCTION rd_api2_requires_rebuild() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    WITH RECURSIVE needs (permission, dep) AS (
+        SELECT d.permission, d.depends_on FROM api2_permission_deps d
+        UNION
+        SELECT n.permission, d.depends_on FROM needs n JOIN api2_permission_deps d ON d.permission = n.dep
+    )
+    UPDATE api2_permissions p
+       SET requires = coalesce((SELECT array_agg(n.dep ORDER BY n.dep) FROM needs n WHERE n.permission = p.name),
+                               '{}');
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE TRIGGER api2_requires_from_deps AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+    ON api2_permission_deps FOR EACH STATEMENT EXECUTE PROCEDURE rd_api2_requires_rebuild();
+-- a permission added or renamed (its edges follow by their foreign keys, or come after it)
+CREATE OR REPLACE TRIGGER api2_requires_from_permissions AFTER INSERT OR UPDATE OF name
+    ON api2_permissions FOR EACH STATEMENT EXECUTE PROCEDURE rd_api2_requires_rebuild();
 
 -- ---------------------------------------------------------------------------------------------------------
 -- Helpers
@@ -416,27 +430,51 @@ END $$;
 -- POST /api2/roles/:id/add-permissions and /remove-permissions (p_add picks which). The role row is locked
 -- first, so the set read after it is the latest committed one and concurrent writers on one role apply one
 -- after the other: each result is dependency-closed because each starts from a closed set.
+--
+-- Four statements when the request is valid: the caller's and the tenant's state, the role's lock, then the
+-- request's names, the current set and the closure in one query, and the write only when the set changes
+-- (an unchanged set leaves modified_on, as the general update does). The checks' helpers run, and raise in the
+-- spec's order, only when something is wrong. Before: twelve statements in eight functions (callgrind, same
+-- data: 2.61 M instructions a request; 800 k of them the recursive closure, see above).
 CREATE OR REPLACE FUNCTION rd_api2_roles_change_permissions(p_id text, p_permissions jsonb, p_add boolean) RETURNS text
     LANGUAGE plpgsql
     AS $$
 DECLARE
-    errs jsonb := '[]';
+    r api2_roles;
+    known boolean;
     v_perms text[];
     cur text[];
-    r api2_roles;
+    nxt text[];
+    errs jsonb := '[]';
 BEGIN
-    PERFORM rd_api2_require_admin();
-    PERFORM rd_api2_require_writable();
+    IF NOT coalesce((SELECT u.is_admin AND NOT t.read_only
+                       FROM users u JOIN tenants t ON t.id = u.tenant_id
+                      WHERE u.tenant_id = rd_tenant() AND u.id = rd_user()), false) THEN
+        PERFORM rd_api2_require_admin();
+        PERFORM rd_api2_require_writable();
+    END IF;
     r := rd_api2_role_find(p_id, true);
-    SELECT l.p_errors, l.perms INTO errs, v_perms FROM rd_api2_permission_list(p_permissions, true, errs) l;
-    PERFORM rd_api2_raise_invalid(errs);
-    cur := rd_api2_role_perms(r.id);
-    IF rd_api2_role_set_perms(r.id, CASE WHEN p_add THEN rd_api2_closure_add(cur, v_perms)
-                                         ELSE rd_api2_closure_remove(cur, v_perms) END) THEN
+    -- the names asked for (all known strings, else the general validation says what is wrong), the role's set,
+    -- and the set it becomes
+    SELECT v.known, v.perms, c.perms,
+           CASE WHEN p_add THEN rd_api2_closure_add(c.perms, v.perms) ELSE rd_api2_closure_remove(c.perms, v.perms) END
+      INTO known, v_perms, cur, nxt
+      FROM (SELECT bool_and(p.name IS NOT NULL) AS known, array_agg(e.value) AS perms
+              FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(p_permissions) = 'array'
+                                                  THEN p_permissions END) e
+              LEFT JOIN api2_permissions p ON p.name = e.value) v,
+           (SELECT coalesce(array_agg(o.permission ORDER BY o.permission), '{}') AS perms
+              FROM api2_role_permissions o WHERE o.tenant_id = r.tenant_id AND o.role_id = r.id) c;
+    IF known IS NOT TRUE THEN
+        SELECT l.p_errors INTO errs FROM rd_api2_permission_list(p_permissions, true, errs) l;
+        PERFORM rd_api2_raise_invalid(errs);
+        nxt := cur; -- an empty list: nothing to add or remove
+    END IF;
+    IF nxt IS DISTINCT FROM cur AND rd_api2_role_set_perms(r.id, nxt) THEN
         UPDATE api2_roles x SET modified_on = now() WHERE x.tenant_id = r.tenant_id AND x.id = r.id
         RETURNING * INTO r;
     END IF;
-    RETURN rd_api2_role_json(r, rd_api2_role_perms(r.id));
+    RETURN rd_api2_role_json(r, nxt);
 END $$;
 
 CREATE OR REPLACE FUNCTION rd_api2_roles_add_permissions(p_id text, p_permissions jsonb) RETURNS text

@@ -144,6 +144,46 @@ SELECT ok(bool_and(pg_temp.closed(rd_api2_closure_remove(ARRAY(SELECT permission
 SELECT is(rd_api2_closure_add('{}', '{collection-read,collection-read,no-such}'), '{collection-read}'::text[],
           'duplicates collapse and unknown names never enter a set');
 
+-- The stored transitive dependencies the closures read (api2_permissions.requires, 0029) are the hand table's
+-- after migration, and follow every change of the edges (statement triggers).
+CREATE FUNCTION pg_temp.requires_differ() RETURNS text LANGUAGE sql STABLE AS $$
+    WITH RECURSIVE needs (permission, dep) AS (
+        SELECT d.permission, d.depends_on FROM api2_permission_deps d
+        UNION
+        SELECT n.permission, d.depends_on FROM needs n JOIN api2_permission_deps d ON d.permission = n.dep
+    )
+    SELECT string_agg(p.name || '=' || p.requires::text, '; ')
+      FROM api2_permissions p
+     WHERE p.requires IS DISTINCT FROM pg_temp.s(ARRAY(SELECT n.dep FROM needs n WHERE n.permission = p.name))
+    $$;
+SELECT is((SELECT string_agg(w.permission || '=' || p.requires::text, '; ')
+             FROM want_deps w JOIN api2_permissions p ON p.name = w.permission
+            WHERE p.requires IS DISTINCT FROM pg_temp.s(w.deps)), NULL,
+          'each permission stores its transitive dependencies, sorted');
+INSERT INTO api2_permissions (name, description) VALUES ('media-embed', 'test');
+INSERT INTO api2_permission_deps VALUES ('media-embed', 'media-play'), ('media-embed', 'comment-read');
+SELECT is(pg_temp.requires_differ(), NULL, 'an added permission with two edges');
+SELECT is((SELECT requires FROM api2_permissions WHERE name = 'media-embed'),
+          '{collection-read,comment-read,media-play,media-read}'::text[], 'and its dependencies reach through theirs');
+SELECT is(rd_api2_closure_add('{collection-read,media-read,media-play}', '{media-embed}'),
+          '{collection-read,media-play,media-read}'::text[], 'the closure reads it: comment-read is missing');
+UPDATE api2_permission_deps SET depends_on = 'media-read' WHERE permission = 'media-embed' AND depends_on = 'comment-read';
+SELECT is(pg_temp.requires_differ(), NULL, 'an edge changed');
+SELECT is(rd_api2_closure_add('{collection-read,media-read,media-play}', '{media-embed}'),
+          '{collection-read,media-embed,media-play,media-read}'::text[], 'and the closure follows');
+DELETE FROM api2_permission_deps WHERE depends_on = 'collection-read';
+SELECT is(pg_temp.requires_differ(), NULL, 'edges deleted');
+SELECT is((SELECT requires FROM api2_permissions WHERE name = 'comment-create'), '{comment-read,media-read}'::text[],
+          'and nothing reaches collection-read any more');
+INSERT INTO api2_permission_deps (permission, depends_on)
+SELECT w.permission, 'collection-read' FROM want_deps w
+ WHERE w.permission IN ('collection-create', 'collection-delete', 'collection-update', 'media-read');
+DELETE FROM api2_permission_deps WHERE permission = 'media-embed';
+DELETE FROM api2_permissions WHERE name = 'media-embed';
+SELECT is(pg_temp.requires_differ(), NULL, 'edges restored');
+SELECT is((SELECT string_agg(w.permission, ', ') FROM want_deps w JOIN api2_permissions p ON p.name = w.permission
+            WHERE p.requires IS DISTINCT FROM pg_temp.s(w.deps)), NULL, 'and equal to the hand table again');
+
 -- A cycle in corrupt catalogue data does not make the walk loop. The corrupt row is deleted afterwards
 -- rather than rolled back: pgTAP counts in a temp table, and a ROLLBACK would undo that count as well.
 INSERT INTO api2_permission_deps VALUES ('collection-read', 'media-read');
@@ -153,6 +193,8 @@ SELECT is(rd_api2_closure_remove('{collection-read,media-read,media-play}', '{me
           '{collection-read,media-read}'::text[], 'removing terminates on a dependency cycle');
 SELECT is(rd_api2_closure_remove('{collection-read,media-read,media-play}', '{media-read}'), '{}'::text[],
           'removing one member of a cycle removes the whole cycle');
+SELECT is(pg_temp.requires_differ(), NULL, 'stored dependencies on a cycle');
 DELETE FROM api2_permission_deps WHERE permission = 'collection-read' AND depends_on = 'media-read';
+SELECT is(pg_temp.requires_differ(), NULL, 'and after it is removed');
 
 SELECT * FROM finish();
