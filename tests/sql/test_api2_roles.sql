@@ -188,6 +188,15 @@ SELECT ok((SELECT bool_and((e ->> 'id')::bigint > coalesce(lag, 0))
                      FROM rd_api2_roles_list(NULL, NULL, NULL, NULL, 1, 50) l,
                           json_array_elements(l.items::json) WITH ORDINALITY x (e, n)) s),
           'items ordered by id');
+-- each item is the role's own JSON, permissions included (the page's sets are read in one grouped query);
+-- roles without any permission are on the page too
+SELECT is((SELECT count(*) FROM rd_api2_roles_list(NULL, NULL, NULL, NULL, 1, 50) l,
+                  json_array_elements(l.items::json) x (e)
+            WHERE x.e::text IS DISTINCT FROM rd_api2_roles_get(x.e ->> 'id')), 0::bigint,
+          'every item equals GET of its role');
+SELECT cmp_ok((SELECT count(*) FROM api2_roles r WHERE NOT EXISTS (SELECT 1 FROM api2_role_permissions p
+                                                                    WHERE p.role_id = r.id)), '>', 0::bigint,
+              'and some role listed has no permission');
 
 -- delete
 SELECT throws_ok(format($$SELECT rd_api2_roles_delete('%s')$$,
