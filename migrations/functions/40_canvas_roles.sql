@@ -151,17 +151,20 @@ BEGIN
                 'enabled takes effect only with explicit=1; without it the override is removed (unless locked is given)');
         END IF;
         -- M of §2.8 (manageable at C, conditions on; for course roles only those available to the base
-        -- type), looked up for this key only: the permission named k, else the members of group k
-        SELECT array_agg(p.name ORDER BY p.ord) FILTER (WHERE p.name = k),
-               bool_or(p.grp IS NOT NULL) FILTER (WHERE p.name = k),
-               array_agg(p.name ORDER BY p.ord) FILTER (WHERE p.grp = k)
-          INTO targets, granular, group_targets
+        -- type), looked up for this key only: the permission named k, else the members of group k. Two
+        -- probes by key (one OR over both columns was a hash join over the whole catalogue: 0.1 ms)
+        SELECT ARRAY[p.name], p.grp IS NOT NULL INTO targets, granular
           FROM canvas_permissions p
-          JOIN canvas_permission_bases b ON b.ord = p.ord AND b.base_role_type = p_role.base_role_type
-         WHERE (p.name = k OR p.grp = k) AND rd_canvas_manageable_on(p, is_root) AND NOT (p.ord = ANY (hidden))
+          JOIN canvas_permission_bases b ON b.base_role_type = p_role.base_role_type AND b.ord = p.ord
+         WHERE p.name = k AND rd_canvas_manageable_on(p, is_root) AND NOT (p.ord = ANY (hidden))
            AND (NOT course OR b.available);
         is_group := targets IS NULL;
         IF is_group THEN
+            SELECT array_agg(p.name ORDER BY p.ord) INTO group_targets
+              FROM canvas_permissions p
+              JOIN canvas_permission_bases b ON b.base_role_type = p_role.base_role_type AND b.ord = p.ord
+             WHERE p.grp = k AND rd_canvas_manageable_on(p, is_root) AND NOT (p.ord = ANY (hidden))
+               AND (NOT course OR b.available);
             targets := group_targets;
             IF targets IS NULL THEN
                 -- unknown, or not manageable here: Canvas ignores it; say why
