@@ -734,9 +734,11 @@ BEGIN
     ret := rd_api2_collection_find(p_id, false);
     cur := ret.c; perms := ret.perms;
     subject := rd_api2_check_subject(p_user, cur.id, perms);
-    RETURN json_build_object('collection_id', cur.id::text, 'user_id', subject::text,
-                             'permissions', coalesce((SELECT p.permissions FROM rd_api2_perms(subject, ARRAY[cur.id]) p),
-                                                     '{}'))::text;
+    -- the caller's own set was just computed to find the collection: computed again only for another user
+    IF subject IS DISTINCT FROM rd_user() THEN
+        perms := coalesce((SELECT p.permissions FROM rd_api2_perms(subject, ARRAY[cur.id]) p), '{}');
+    END IF;
+    RETURN json_build_object('collection_id', cur.id::text, 'user_id', subject::text, 'permissions', perms)::text;
 END $$;
 
 -- GET /api2/collections/:id/permissions/:permission/explain[?user_id=]: why the user holds the permission
