@@ -28,20 +28,28 @@ CREATE OR REPLACE FUNCTION rd_role_states_at(p_chain bigint[], p_role bigint) RE
     $$;
 
 -- Recomputes the anchors of p_role among p_accounts: a row for each that holds an override of the role,
--- none for the others.
+-- none for the others. A row that stays an anchor is updated in place, and only when its states change: an
+-- update that keeps the keys makes no foreign-key checks (a delete and insert made three, each a query) and
+-- creates no index entry.
 CREATE OR REPLACE FUNCTION rd_role_states_refresh(p_tenant bigint, p_role bigint, p_accounts bigint[]) RETURNS void
     LANGUAGE plpgsql
     AS $$
 BEGIN
-    DELETE FROM role_states s WHERE s.tenant_id = p_tenant AND s.role_id = p_role AND s.account_id = ANY (p_accounts);
-    INSERT INTO role_states (tenant_id, role_id, account_id, at_pairs, below_pairs)
+    DELETE FROM role_states s
+     WHERE s.tenant_id = p_tenant AND s.role_id = p_role AND s.account_id = ANY (p_accounts)
+       AND NOT EXISTS (SELECT 1 FROM role_overrides x
+                        WHERE x.tenant_id = p_tenant AND x.account_id = s.account_id AND x.role_id = p_role);
+    INSERT INTO role_states AS s (tenant_id, role_id, account_id, at_pairs, below_pairs)
     SELECT p_tenant, p_role, a.id, coalesce(h.at_pairs, ''), coalesce(h.below_pairs, '')
       FROM roles r
       JOIN accounts a ON a.tenant_id = r.tenant_id AND a.id = ANY (p_accounts)
       LEFT JOIN LATERAL rd_canvas_role_anchor_pairs(a.chain, r.id, r.base_role_type) h ON true
      WHERE r.tenant_id = p_tenant AND r.id = p_role
        AND EXISTS (SELECT 1 FROM role_overrides x
-                    WHERE x.tenant_id = p_tenant AND x.account_id = a.id AND x.role_id = p_role);
+                    WHERE x.tenant_id = p_tenant AND x.account_id = a.id AND x.role_id = p_role)
+    ON CONFLICT (tenant_id, role_id, account_id) DO UPDATE
+       SET at_pairs = excluded.at_pairs, below_pairs = excluded.below_pairs
+     WHERE (s.at_pairs, s.below_pairs) IS DISTINCT FROM (excluded.at_pairs, excluded.below_pairs);
 END $$;
 
 -- The anchors of p_role in p_account's subtree, recomputed: p_account itself (it may have stopped being

@@ -208,7 +208,13 @@ BEGIN
                        locked = coalesce(v_locked, o.locked),
                        applies_to_self = coalesce(v_self, o.applies_to_self),
                        applies_to_descendants = coalesce(v_desc, o.applies_to_descendants),
-                       updated_at = now();
+                       updated_at = now()
+                 -- an override saved with the values it has is not written again (nothing reads its
+                 -- updated_at; the role is still touched below): its row triggers, the stored states' refresh
+                 -- and the audit's comparison, would find nothing to do
+                 WHERE (o.enabled, o.locked, o.applies_to_self, o.applies_to_descendants)
+                       IS DISTINCT FROM (coalesce(val, o.enabled), coalesce(v_locked, o.locked),
+                                         coalesce(v_self, o.applies_to_self), coalesce(v_desc, o.applies_to_descendants));
                 stored := stored || t;
                 touched := true;
             ELSE

@@ -89,17 +89,21 @@ def machine():
 
 
 class Target:
-    """One thing to measure: a URL path with method/body/host/token."""
+    """One thing to measure: a URL path with method/body/host/token. With alt=(path, body), requests alternate
+    between the two (a write that changes what it writes every time, where the same request repeated would
+    change nothing after the first)."""
 
     def __init__(self, name, path, method="GET", body=None, ctype=None, host="localhost", token=None,
-                 group="rolesd"):
+                 group="rolesd", alt=None):
         self.name, self.path, self.method, self.body, self.ctype = name, path, method, body, ctype
-        self.host, self.token, self.group = host, token, group
+        self.host, self.token, self.group, self.alt = host, token, group, alt
 
 
 def run_wrk(url, target, conns, duration, threads=2):
     env = dict(os.environ, BENCH_METHOD=target.method, BENCH_BODY=target.body or "",
-               BENCH_CTYPE=target.ctype or "", BENCH_TOKEN=target.token or "", BENCH_HOST=target.host)
+               BENCH_CTYPE=target.ctype or "", BENCH_TOKEN=target.token or "", BENCH_HOST=target.host,
+               BENCH_ALT_PATH=target.alt[0] if target.alt else "",
+               BENCH_ALT_BODY=(target.alt[1] or "") if target.alt else "")
     c0, pg0 = cpu_busy(), pg_cpu_ticks()
     p = subprocess.run(["wrk", "-t%d" % threads, "-c%d" % conns, "-d%ds" % duration, "--latency",
                         "-s", os.path.join(HERE, "report.lua"), url + target.path],
@@ -120,9 +124,10 @@ def check_once(stack, target):
     """One request through the harness client: the target must answer 2xx before it is measured."""
     import harness
     c = harness.Client(stack.url, target.host, target.token)
-    r = c.request(target.method, target.path, body=target.body, content_type=target.ctype)
-    if r.status // 100 != 2:
-        raise RuntimeError("%s answered %d: %s" % (target.name, r.status, r.text[:300]))
+    for path, body in [(target.path, target.body)] + ([target.alt] if target.alt else []):
+        r = c.request(target.method, path, body=body, content_type=target.ctype)
+        if r.status // 100 != 2:
+            raise RuntimeError("%s answered %d: %s" % (target.name, r.status, r.text[:300]))
 
 
 def start_baselines(stack_dir, workers):
@@ -213,7 +218,7 @@ def pooler_pass(stack, stack_dir, port, env, baselines, targets, args):
     subprocess.run([os.path.join(ROOT, "tests", "stack.sh"), "up", stack_dir, port, "fast"], check=True,
                    env=dict(env, ROLESD_POOLER="pgbouncer"))
     chosen = [t for t in targets if t.group == "rolesd" and t.name.startswith(POOLER_ROWS)]
-    via = [Target(t.name + " via PgBouncer", t.path, t.method, t.body, t.ctype, t.host, t.token, t.group)
+    via = [Target(t.name + " via PgBouncer", t.path, t.method, t.body, t.ctype, t.host, t.token, t.group, t.alt)
            for t in chosen]
     pq = [b for b in baselines if b.name.startswith(("baseline Q", "baseline F"))]
     log("through PgBouncer: %d targets x %d runs x %ds" % (len(via), args.runs, args.duration))

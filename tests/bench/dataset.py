@@ -110,6 +110,11 @@ def targets(stack, Target):
                % leaf, token=t.token),
         Target("canvas PUT one override", "/api/v1/accounts/%d/roles/%d" % (leaf, rid), method="PUT",
                body=put_body, ctype="application/x-www-form-urlencoded", token=t.token),
+        # the same override switched on and off: the row above repeats one request, which changes nothing
+        # after the first
+        Target("canvas PUT alternating values", "/api/v1/accounts/%d/roles/%d" % (leaf, rid), method="PUT",
+               body=put_body, ctype="application/x-www-form-urlencoded", token=t.token,
+               alt=("/api/v1/accounts/%d/roles/%d" % (leaf, rid), put_body[:-1] + "0")),
         Target("canvas permission check (parent admin)", "/api/v1/accounts/%d/permissions?permissions[]=read_reports"
                % leaf, token=c["admin_token"]),
     ]
@@ -118,6 +123,9 @@ def targets(stack, Target):
         Target("api2 GET role", "/api2/roles/%s" % a["role_id"], token=t.token),
         Target("api2 add-permissions", "/api2/roles/%s/add-permissions" % a["role_id"], method="POST",
                body=json.dumps({"permissions": ["media-like"]}), ctype="application/json", token=t.token),
+        Target("api2 add/remove alternating", "/api2/roles/%s/add-permissions" % a["role_id"], method="POST",
+               body=json.dumps({"permissions": ["media-like"]}), ctype="application/json", token=t.token,
+               alt=("/api2/roles/%s/remove-permissions" % a["role_id"], json.dumps({"permissions": ["media-like"]}))),
         Target("api2 list, permissions filter", "/api2/roles?permissions=media-play", token=t.token),
     ]
     c = collections_setup(stack, t)

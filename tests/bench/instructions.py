@@ -8,7 +8,8 @@ statement logging on, and takes from PostgreSQL's log the exact statement and pa
 then stops the stack and, for each statement, runs a single-user PostgreSQL backend on the stack's data
 under valgrind (callgrind): PREPARE once, EXECUTE it N times, each its own transaction as in production.
 Instructions per request = (instructions with 60 executions - with 10) / 50, so start-up and the first
-executions' planning cancel out. Q is the bench's baseline statement (one prepared primary-key SELECT) and
+executions' planning cancel out. A row that alternates two requests (a write that changes what it writes every
+time) prepares both and executes them in turn. Q is the bench's baseline statement (one prepared primary-key SELECT) and
 `noop` the authenticated floor (api.sys_noop: authentication and the api function's call, no work).
 
 Same data, same binary: the counts repeat to within a few hundred instructions, so a change of 1% is seen.
@@ -49,10 +50,11 @@ def capture(stack, stack_dir, targets, harness):
     time.sleep(1)
     logf = os.path.join(stack_dir, "log", "postgres.log")
     out = []
-    for t in targets:
+
+    def one(t, path, body):
         pos = os.path.getsize(logf)
         host = stack.demo.host if t.host == "localhost" else t.host
-        r = harness.Client(os.environ["ROLESD_URL"], host, t.token).request(t.method, t.path, body=t.body,
+        r = harness.Client(os.environ["ROLESD_URL"], host, t.token).request(t.method, path, body=body,
                                                                            content_type=t.ctype)
         if r.status >= 300:
             raise SystemExit("bench-instructions: %s answered %d" % (t.name, r.status))
@@ -67,7 +69,14 @@ def capture(stack, stack_dir, targets, harness):
         ps = {}
         for m in re.finditer(r"\$(\d+) = (NULL|'(?:[^']|'')*')", params):
             ps[int(m.group(1))] = None if m.group(2) == "NULL" else m.group(2)[1:-1].replace("''", "'")
-        out.append({"name": t.name, "sql": sql.strip(), "params": [ps[i] for i in sorted(ps)]})
+        return {"name": t.name, "sql": sql.strip(), "params": [ps[i] for i in sorted(ps)]}
+
+    for t in targets:
+        s = one(t, t.path, t.body)
+        if t.alt:
+            # executed alternately with the first: each execution changes what the other wrote
+            s["alt"] = one(t, t.alt[0], t.alt[1])
+        out.append(s)
     stack.sql("ALTER SYSTEM RESET log_min_duration_statement")
     stack.sql("SELECT pg_reload_conf()")
     return out
@@ -76,7 +85,13 @@ def capture(stack, stack_dir, targets, harness):
 def instructions(bindir, data, stmt, n):
     """Instructions of a single-user backend that prepares stmt and executes it n times."""
     body = "SET ROLE rolesd_app;\n\nPREPARE s AS " + stmt["sql"] + ";\n\n"
-    body += ("EXECUTE s(" + ", ".join(literal(p) for p in stmt["params"]) + ");\n\n") * n
+    one = "EXECUTE s(" + ", ".join(literal(p) for p in stmt["params"]) + ");\n\n"
+    if stmt.get("alt"):
+        body += "PREPARE s2 AS " + stmt["alt"]["sql"] + ";\n\n"
+        two = "EXECUTE s2(" + ", ".join(literal(p) for p in stmt["alt"]["params"]) + ");\n\n"
+        body += (one + two) * (n // 2)
+    else:
+        body += one * n
     p = subprocess.run(["runuser", "-u", "postgres", "--", "valgrind", "--tool=callgrind",
                         "--callgrind-out-file=/dev/null", os.path.join(bindir, "postgres"), "--single", "-j",
                         "-D", data, "-c", "log_min_messages=fatal", "rolesd"],

@@ -12,6 +12,20 @@ if ctype and ctype ~= "" then wrk.headers["Content-Type"] = ctype end
 if auth and auth ~= "" then wrk.headers["Authorization"] = "Bearer " .. auth end
 if host and host ~= "" then wrk.headers["Host"] = host end
 
+-- an alternating target: every other request of each connection's thread goes to the other path and body
+local alt_path = os.getenv("BENCH_ALT_PATH")
+local alt_body = os.getenv("BENCH_ALT_BODY")
+if alt_path and alt_path ~= "" then
+  local n = 0
+  request = function()
+    n = n + 1
+    if n % 2 == 0 then
+      return wrk.format(nil, alt_path, nil, alt_body ~= "" and alt_body or nil)
+    end
+    return wrk.format()
+  end
+end
+
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
