@@ -7,10 +7,14 @@
 -- request id: settings made by rd_authenticate), what (entity, its id, the account it belongs to), before
 -- and after (NULL before = created, NULL after = deleted). Called by the definer functions in the same
 -- transaction as the change, so a change that rolls back leaves no row.
+--
+-- plpgsql, so that the INSERT keeps its plan: as a SQL function it was parsed and planned again at every
+-- audited write (callgrind: about 1 M instructions of a 5.4 M Canvas PUT went to the two audit triggers).
 CREATE OR REPLACE FUNCTION rd_audit(p_entity text, p_account bigint, p_entity_id text, p_before jsonb, p_after jsonb)
     RETURNS void
-    LANGUAGE sql
+    LANGUAGE plpgsql
     AS $$
+BEGIN
     INSERT INTO audit_events (tenant_id, user_id, token_id, request_id, account_id, entity, entity_id, action,
                               before, after)
     SELECT rd_tenant(), rd_user(), NULLIF(current_setting('rolesd.token_id', true), '')::bigint,
@@ -19,8 +23,8 @@ CREATE OR REPLACE FUNCTION rd_audit(p_entity text, p_account bigint, p_entity_id
            p_entity, p_entity_id,
            CASE WHEN p_before IS NULL THEN 'create' WHEN p_after IS NULL THEN 'delete' ELSE 'update' END,
            p_before, p_after
-     WHERE p_before IS DISTINCT FROM p_after
-    $$;
+     WHERE p_before IS DISTINCT FROM p_after;
+END $$;
 
 -- Audit rows never change. The only deletion allowed is the retention purge (rd_audit_purge), which marks
 -- its transaction and deletes only rows older than the tenant's retention.
