@@ -27,18 +27,14 @@ CREATE OR REPLACE FUNCTION rd_role_states_at(p_chain bigint[], p_role bigint) RE
      LIMIT 1
     $$;
 
--- Recomputes the anchors of p_role among p_accounts: a row for each that holds an override of the role,
--- none for the others. A row that stays an anchor is updated in place, and only when its states change: an
--- update that keeps the keys makes no foreign-key checks (a delete and insert made three, each a query) and
--- creates no index entry.
-CREATE OR REPLACE FUNCTION rd_role_states_refresh(p_tenant bigint, p_role bigint, p_accounts bigint[]) RETURNS void
+-- Stores the states of p_role at each of p_accounts that holds an override of the role (an anchor); the
+-- others are left alone. A row that exists is updated in place, and only when its states change: an update
+-- that keeps the keys makes no foreign-key checks (a delete and insert made three, each a query) and creates
+-- no index entry.
+CREATE OR REPLACE FUNCTION rd_role_states_store(p_tenant bigint, p_role bigint, p_accounts bigint[]) RETURNS void
     LANGUAGE plpgsql
     AS $$
 BEGIN
-    DELETE FROM role_states s
-     WHERE s.tenant_id = p_tenant AND s.role_id = p_role AND s.account_id = ANY (p_accounts)
-       AND NOT EXISTS (SELECT 1 FROM role_overrides x
-                        WHERE x.tenant_id = p_tenant AND x.account_id = s.account_id AND x.role_id = p_role);
     INSERT INTO role_states AS s (tenant_id, role_id, account_id, at_pairs, below_pairs)
     SELECT p_tenant, p_role, a.id, coalesce(h.at_pairs, ''), coalesce(h.below_pairs, '')
       FROM roles r
@@ -52,32 +48,41 @@ BEGIN
      WHERE (s.at_pairs, s.below_pairs) IS DISTINCT FROM (excluded.at_pairs, excluded.below_pairs);
 END $$;
 
--- The anchors of p_role in p_account's subtree, recomputed: p_account itself (it may have stopped being
--- one) and every account below it that holds an override of the role.
-CREATE OR REPLACE FUNCTION rd_role_states_refresh_below(p_tenant bigint, p_role bigint, p_account bigint) RETURNS void
-    LANGUAGE plpgsql
+-- p_account and every account below it that holds an override of p_role: the anchors whose states an
+-- override written or removed at p_account changes.
+CREATE OR REPLACE FUNCTION rd_role_states_subtree(p_tenant bigint, p_role bigint, p_account bigint) RETURNS bigint[]
+    LANGUAGE plpgsql STABLE
     AS $$
 BEGIN
-    -- plpgsql, so that the anchors' query keeps its plan (a SQL function around it was planned on every call:
+    -- plpgsql, so that the query keeps its plan (a SQL function around it was planned on every call:
     -- 700 k instructions more a write)
-    PERFORM rd_role_states_refresh(p_tenant, p_role,
-        p_account || ARRAY(SELECT DISTINCT o.account_id
-                             FROM role_overrides o
-                             JOIN accounts d ON d.tenant_id = o.tenant_id AND d.id = o.account_id
-                            WHERE o.tenant_id = p_tenant AND o.role_id = p_role AND d.chain @> ARRAY[p_account]));
+    RETURN p_account || ARRAY(SELECT DISTINCT o.account_id
+                                FROM role_overrides o
+                                JOIN accounts d ON d.tenant_id = o.tenant_id AND d.id = o.account_id
+                               WHERE o.tenant_id = p_tenant AND o.role_id = p_role AND d.chain @> ARRAY[p_account]);
 END $$;
 
--- An override written or removed at account A changes its role's states at the anchors in A's subtree.
+-- An override written or removed at account A changes its role's states at the anchors in A's subtree. A
+-- written override leaves A an anchor, so its states and those below are stored again; a removed one may
+-- end A's anchoring (its row is deleted when no override of the role is left there).
 CREATE OR REPLACE FUNCTION rd_role_states_overrides() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
-DECLARE
-    x role_overrides := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 BEGIN
-    PERFORM rd_role_states_lock(x.tenant_id);
-    PERFORM rd_role_states_refresh_below(x.tenant_id, x.role_id, x.account_id);
-    IF TG_OP = 'UPDATE' AND (OLD.account_id, OLD.role_id) IS DISTINCT FROM (NEW.account_id, NEW.role_id) THEN
-        PERFORM rd_role_states_refresh_below(OLD.tenant_id, OLD.role_id, OLD.account_id);
+    PERFORM rd_role_states_lock(CASE WHEN TG_OP = 'DELETE' THEN OLD.tenant_id ELSE NEW.tenant_id END);
+    IF TG_OP = 'DELETE'
+       OR (TG_OP = 'UPDATE' AND (OLD.account_id, OLD.role_id) IS DISTINCT FROM (NEW.account_id, NEW.role_id)) THEN
+        DELETE FROM role_states s
+         WHERE s.tenant_id = OLD.tenant_id AND s.role_id = OLD.role_id AND s.account_id = OLD.account_id
+           AND NOT EXISTS (SELECT 1 FROM role_overrides x
+                            WHERE x.tenant_id = OLD.tenant_id AND x.account_id = OLD.account_id
+                              AND x.role_id = OLD.role_id);
+        PERFORM rd_role_states_store(OLD.tenant_id, OLD.role_id,
+                                     rd_role_states_subtree(OLD.tenant_id, OLD.role_id, OLD.account_id));
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM rd_role_states_store(NEW.tenant_id, NEW.role_id,
+                                     rd_role_states_subtree(NEW.tenant_id, NEW.role_id, NEW.account_id));
     END IF;
     RETURN NULL;
 END $$;
@@ -92,7 +97,7 @@ DECLARE
 BEGIN
     PERFORM rd_role_states_lock(NEW.tenant_id);
     FOR r IN SELECT DISTINCT x.role_id FROM role_overrides x WHERE x.tenant_id = NEW.tenant_id AND x.account_id = NEW.id LOOP
-        PERFORM rd_role_states_refresh(NEW.tenant_id, r, ARRAY[NEW.id]);
+        PERFORM rd_role_states_store(NEW.tenant_id, r, ARRAY[NEW.id]);
     END LOOP;
     RETURN NULL;
 END $$;
@@ -117,7 +122,7 @@ BEGIN
         DELETE FROM role_states s WHERE s.tenant_id = t;
         FOR k IN SELECT x.role_id, array_agg(DISTINCT x.account_id) AS accounts
                    FROM role_overrides x WHERE x.tenant_id = t GROUP BY x.role_id LOOP
-            PERFORM rd_role_states_refresh(t, k.role_id, k.accounts);
+            PERFORM rd_role_states_store(t, k.role_id, k.accounts);
         END LOOP;
     END LOOP;
     PERFORM set_config('rolesd.tenant_id', coalesce(prev, ''), true);
