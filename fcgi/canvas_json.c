@@ -1,8 +1,13 @@
 /*
- * The compact marker's expansion. A role body from SQL reads ...,"permissions":@B|R|H|o:s,o:s@,... and
- * becomes ...,"permissions":{"<name>":{...},...},... : for each permission in catalogue order, nothing when
- * it is not listed for (B, R) or is hidden (H), head + fragment(s) + tail when an override state s is given
- * for its ord o, else its precomputed default member. Pure memcpy over text loaded once; no JSON parsing.
+ * The compact markers' expansion. A role body from SQL reads
+ *   {"@R<id>|<workflow_state>|<base>|<created>|<updated>|<n>:<name>@,"permissions":@B|R|H|o:s,o:s@,...}
+ * The head becomes {"id":..,"role":..,"label":..,"base_role_type":..,"workflow_state":..,"created_at":..,
+ * "last_updated_at":..,"is_account_role":.. (times in whole seconds since the epoch, written as ISO 8601 UTC;
+ * the name, n bytes, written as a JSON string; label, base type shown and is_account_role from the
+ * catalogue's row for the base type). The permissions marker becomes {"<name>":{...},...}: for each permission
+ * in catalogue order, nothing when it is not listed for (B, R) or is hidden (H), head + fragment(s) + tail
+ * when an override state s is given for its ord o, else its precomputed default member. Neither marker can
+ * occur inside a JSON string (a quote there is escaped). No JSON parsing.
  */
 #define _GNU_SOURCE
 #include "canvas_json.h"
@@ -10,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../db/canvas_roles.h"
 #include "log.h"
@@ -32,14 +38,23 @@ struct member {
 	int hidden_by_default;
 };
 
+/* What a role's head takes from its base role type (catalogue kind 'r'). */
+struct base_facts {
+	struct piece label; /* of the built-in role named after the base type; NULL = not loaded */
+	int account_role;   /* is_account_role */
+	int shown_as_membership; /* a built-in role of this type shows base_role_type AccountMembership */
+};
+
 static struct {
 	int loaded;
 	int nords;
 	struct member m[NBASES][2][MAX_ORD + 1];
 	struct piece head[MAX_ORD + 1], tail[MAX_ORD + 1], frag[NSTATES];
+	struct base_facts base[NBASES];
 } cat;
 
 static const char marker[] = "\"permissions\":@";
+static const char head_marker[] = "{\"@R";
 
 static int base_index(const char *s, size_t n)
 {
@@ -78,6 +93,8 @@ static void catalog_clear(void)
 	}
 	for (o = 0; o < NSTATES; o++)
 		free(cat.frag[o].s);
+	for (b = 0; b < NBASES; b++)
+		free(cat.base[b].label.s);
 	memset(&cat, 0, sizeof cat);
 }
 
@@ -103,6 +120,13 @@ static int catalog_row(const char *kind, const char *base, int is_root, long lon
 		if (ord > NSTATES)
 			return -1;
 		piece_set(&cat.frag[ord - 1], text, len);
+	} else if (strcmp(kind, "r") == 0) {
+		int b = base_index(base, strlen(base));
+		if (b < 0)
+			return -1;
+		piece_set(&cat.base[b].label, text, len);
+		cat.base[b].account_role = is_root;
+		cat.base[b].shown_as_membership = hidden;
 	} else {
 		return -1;
 	}
@@ -139,6 +163,9 @@ enum rd_err rd_canvas_json_load(struct rd_db *db)
 			goto bad;
 	if (cat.nords == 0)
 		goto bad;
+	for (i = 0; i < (int)NBASES; i++)
+		if (cat.base[i].label.s == NULL)
+			goto bad;
 	cat.loaded = 1;
 	e = RD_OK;
 	goto out;
@@ -234,14 +261,163 @@ static int expand_one(const char *p, const char *end, struct rd_buf *out)
 	return 0;
 }
 
+/* Appends s[0..n) as a JSON string, escaped as PostgreSQL's to_json escapes text. */
+static void put_jstr(struct rd_buf *out, const char *s, size_t n)
+{
+	size_t i, run = 0;
+	char esc[8];
+
+	rd_buf_append(out, "\"", 1);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *r = NULL;
+
+		switch (c) {
+		case '\b': r = "\\b"; break;
+		case '\f': r = "\\f"; break;
+		case '\n': r = "\\n"; break;
+		case '\r': r = "\\r"; break;
+		case '\t': r = "\\t"; break;
+		case '"': r = "\\\""; break;
+		case '\\': r = "\\\\"; break;
+		default:
+			if (c < ' ') {
+				snprintf(esc, sizeof esc, "\\u%04x", c);
+				r = esc;
+			}
+		}
+		if (r == NULL)
+			continue;
+		rd_buf_append(out, s + run, i - run);
+		rd_buf_puts(out, r);
+		run = i + 1;
+	}
+	rd_buf_append(out, s + run, n - run);
+	rd_buf_append(out, "\"", 1);
+}
+
+/* Reads an optionally negative decimal of at most 18 digits up to sep; 0 or -1 when there is none. */
+static int field_ll(const char **p, const char *end, char sep, long long *v)
+{
+	int neg = 0, digits = 0;
+
+	*v = 0;
+	if (*p < end && **p == '-') {
+		neg = 1;
+		(*p)++;
+	}
+	while (*p < end && **p >= '0' && **p <= '9' && digits < 18) {
+		*v = *v * 10 + (**p - '0');
+		(*p)++;
+		digits++;
+	}
+	if (digits == 0 || *p >= end || **p != sep)
+		return -1;
+	(*p)++;
+	if (neg)
+		*v = -*v;
+	return 0;
+}
+
+/* Reads [a-zA-Z_]+ up to '|'; its length, or 0 when malformed. */
+static size_t field_word(const char **p, const char *end)
+{
+	const char *s = *p;
+
+	while (*p < end && ((**p >= 'a' && **p <= 'z') || (**p >= 'A' && **p <= 'Z') || **p == '_'))
+		(*p)++;
+	if (*p == s || *p >= end || **p != '|')
+		return 0;
+	(*p)++;
+	return (size_t)(*p - s - 1);
+}
+
+/* Appends "YYYY-MM-DDTHH:MM:SSZ" for secs since the epoch (years 1 to 9999); -1 outside them. */
+static int put_iso(struct rd_buf *out, long long secs)
+{
+	time_t t = (time_t)secs;
+	struct tm tm;
+	char s[32];
+	int n;
+
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999)
+		return -1;
+	n = snprintf(s, sizeof s, "\"%04d-%02d-%02dT%02d:%02d:%02dZ\"", tm.tm_year + 1900, tm.tm_mon + 1,
+		     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	rd_buf_append(out, s, (size_t)n);
+	return 0;
+}
+
+/*
+ * Expands a role head whose body starts at p (after the head marker) into out; the text after its closing
+ * '@', or NULL when malformed.
+ */
+static const char *expand_head(const char *p, const char *end, struct rd_buf *out)
+{
+	const char *ws, *base;
+	size_t wsn, basen;
+	long long id, created, updated, namelen;
+	int b, nb, built_in;
+	const struct piece *label;
+
+	if (field_ll(&p, end, '|', &id) != 0 || id < 1)
+		return NULL;
+	ws = p;
+	if ((wsn = field_word(&p, end)) == 0)
+		return NULL;
+	base = p;
+	if ((basen = field_word(&p, end)) == 0 || (b = base_index(base, basen)) < 0)
+		return NULL;
+	if (field_ll(&p, end, '|', &created) != 0 || field_ll(&p, end, '|', &updated) != 0 ||
+	    field_ll(&p, end, ':', &namelen) != 0 || namelen < 0 || namelen >= end - p || p[namelen] != '@')
+		return NULL;
+	built_in = wsn == 8 && memcmp(ws, "built_in", 8) == 0;
+	/* a built-in role's label is its catalogue label (the role is named after its base type) */
+	nb = built_in ? base_index(p, (size_t)namelen) : -1;
+	label = nb >= 0 ? &cat.base[nb].label : NULL;
+
+	rd_buf_printf(out, "{\"id\":%lld,\"role\":", id);
+	put_jstr(out, p, (size_t)namelen);
+	rd_buf_puts(out, ",\"label\":");
+	if (label != NULL)
+		put_jstr(out, label->s, label->n);
+	else
+		put_jstr(out, p, (size_t)namelen);
+	rd_buf_puts(out, ",\"base_role_type\":\"");
+	if (built_in && cat.base[b].shown_as_membership)
+		rd_buf_puts(out, "AccountMembership");
+	else
+		rd_buf_append(out, base, basen);
+	rd_buf_puts(out, "\",\"workflow_state\":\"");
+	rd_buf_append(out, ws, wsn);
+	rd_buf_puts(out, "\",\"created_at\":");
+	if (put_iso(out, created) != 0)
+		return NULL;
+	rd_buf_puts(out, ",\"last_updated_at\":");
+	if (put_iso(out, updated) != 0)
+		return NULL;
+	rd_buf_puts(out, cat.base[b].account_role ? ",\"is_account_role\":true" : ",\"is_account_role\":false");
+	return p + namelen + 1;
+}
+
 enum rd_err rd_canvas_json_expand(const char *in, size_t len, struct rd_buf *out)
 {
 	const char *p = in, *end = in + len;
 
 	for (;;) {
 		const char *m = memmem(p, (size_t)(end - p), marker, sizeof marker - 1);
+		const char *h = memmem(p, (size_t)(end - p), head_marker, sizeof head_marker - 1);
 		const char *body, *close;
 
+		if (h != NULL && (m == NULL || h < m)) {
+			if (!cat.loaded)
+				return RD_ERR_INTERNAL;
+			rd_buf_append(out, p, (size_t)(h - p));
+			p = expand_head(h + sizeof head_marker - 1, end, out);
+			if (p == NULL)
+				return RD_ERR_INTERNAL;
+			continue;
+		}
 		if (m == NULL)
 			break;
 		if (!cat.loaded)

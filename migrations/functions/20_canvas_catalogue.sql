@@ -174,7 +174,8 @@ CREATE OR REPLACE FUNCTION rd_permission_defaults(p_base text, p_permissions tex
 
 -- What a worker needs to expand the compact form, one row per piece: kind 'm' = the default member text of
 -- (base_role_type, is_root, ord), with hidden_by_default; 'p' = the text around a state fragment of ord
--- (json_head in member, json_tail in base_role_type); 's' = the fragment of state ord - 1.
+-- (json_head in member, json_tail in base_role_type); 's' = the fragment of state ord - 1; 'r' = what a role's
+-- head needs of its base_role_type (below).
 CREATE OR REPLACE FUNCTION rd_canvas_json_catalog()
     RETURNS TABLE (kind text, base_role_type text, is_root boolean, ord int, member text, hidden_by_default boolean)
     LANGUAGE sql STABLE
@@ -185,6 +186,13 @@ CREATE OR REPLACE FUNCTION rd_canvas_json_catalog()
     SELECT 'p', p.json_tail, NULL, p.ord, p.json_head, NULL FROM canvas_permissions p
     UNION ALL
     SELECT 's', NULL, NULL, s + 1, rd_canvas_state_json(s), NULL FROM generate_series(0, 63) s
+    UNION ALL
+    -- per base role type: the label of the built-in role of that name, whether its roles are account roles
+    -- (is_root column: is_account_role), and whether a built-in role of that type shows AccountMembership as
+    -- its base_role_type (hidden_by_default column), as Canvas' Role JSON does for the two account types
+    SELECT 'r', b.base_role_type, b.base_role_type IN ('AccountAdmin', 'AccountMembership'), 1,
+           rd_canvas_role_label(b.base_role_type, 'built_in'), b.base_role_type IN ('AccountAdmin', 'AccountMembership')
+      FROM (SELECT DISTINCT base_role_type FROM canvas_permission_bases) b
     $$;
 
 -- The request that turns condition p_name on for the current tenant, as {method, path, params} (params: form

@@ -42,7 +42,7 @@ SELECT ok((SELECT v FROM before) IS NOT NULL, 'the first PUT stores the override
 SELECT is((SELECT n FROM before), 1::bigint, 'and is audited');
 SELECT pg_sleep(0.01);
 
-SELECT ok(pg_temp.put('[["read_reports",1,1,-1,-1,-1,-1,[]]]') LIKE '{"id":%', 'the same PUT again answers the role');
+SELECT ok(pg_temp.put('[["read_reports",1,1,-1,-1,-1,-1,[]]]') LIKE '{"@R%', 'the same PUT again answers the role');
 SELECT is(pg_temp.row_version(), (SELECT v FROM before), 'the override row is not written again');
 SELECT is(pg_temp.events(), (SELECT n FROM before), 'no audit event');
 SELECT is(pg_temp.states(), (SELECT st FROM before), 'the stored states are the same');
@@ -50,19 +50,19 @@ SELECT ok(pg_temp.touched() > (SELECT at FROM before), 'the role is still touche
 SELECT pg_sleep(0.01);
 
 -- a value changed: written, audited, states refreshed
-SELECT ok(pg_temp.put('[["read_reports",1,0,-1,-1,-1,-1,[]]]') LIKE '{"id":%', 'switched off');
+SELECT ok(pg_temp.put('[["read_reports",1,0,-1,-1,-1,-1,[]]]') LIKE '{"@R%', 'switched off');
 SELECT isnt(pg_temp.row_version(), (SELECT v FROM before), 'the row is written');
 SELECT is(pg_temp.events(), (SELECT n FROM before) + 1, 'and audited');
 SELECT isnt(pg_temp.states(), (SELECT st FROM before), 'the stored states change');
 SELECT is(pg_temp.stored(), pg_temp.computed(), 'to the computed ones');
 -- only the lock given: the other values stay, the row is written
-SELECT ok(pg_temp.put('[["read_reports",-1,-1,1,-1,-1,-1,[]]]') LIKE '{"id":%', 'locked');
+SELECT ok(pg_temp.put('[["read_reports",-1,-1,1,-1,-1,-1,[]]]') LIKE '{"@R%', 'locked');
 SELECT is((SELECT (enabled, locked)::text FROM role_overrides WHERE tenant_id = rd_tenant() AND permission = 'read_reports'
              AND account_id = (SELECT id FROM s)), '(f,t)', 'locked, still off');
 SELECT is(pg_temp.events(), (SELECT n FROM before) + 2, 'audited');
 SELECT is(pg_temp.stored(), pg_temp.computed(), 'states follow');
 -- the same lock again: unchanged
-SELECT ok(pg_temp.put('[["read_reports",-1,-1,1,-1,-1,-1,[]]]') LIKE '{"id":%', 'locked again');
+SELECT ok(pg_temp.put('[["read_reports",-1,-1,1,-1,-1,-1,[]]]') LIKE '{"@R%', 'locked again');
 SELECT is(pg_temp.events(), (SELECT n FROM before) + 2, 'nothing to audit');
 
 RESET ROLE;

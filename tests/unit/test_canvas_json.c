@@ -34,6 +34,9 @@ static int setup(void **state)
 		assert_int_equal(catalog_row("m", "AccountMembership", s, 2, "\"b\":{off,\"group\":\"g\"}", 21, 1), 0);
 		assert_int_equal(catalog_row("m", "AccountMembership", s, 3, s ? "\"c\":{on}" : NULL, 8, 0), 0);
 	}
+	assert_int_equal(catalog_row("r", "AccountMembership", 1, 1, "AccountMembership", 17, 1), 0);
+	assert_int_equal(catalog_row("r", "AccountAdmin", 1, 1, "Account Admin", 13, 1), 0);
+	assert_int_equal(catalog_row("r", "StudentEnrollment", 0, 1, "Student", 7, 0), 0);
 	cat.loaded = 1;
 	return 0;
 }
@@ -113,6 +116,49 @@ static void test_malformed(void **state)
 	cat.loaded = 1;
 }
 
+/* The role head: fields, label and base type shown from the catalogue, escaping, times. */
+static void test_head(void **state)
+{
+	(void)state;
+	check("{\"@R7|active|AccountMembership|0|86399|7:Auditor@,\"permissions\":@AccountMembership|0|D|@}",
+	      "{\"id\":7,\"role\":\"Auditor\",\"label\":\"Auditor\",\"base_role_type\":\"AccountMembership\","
+	      "\"workflow_state\":\"active\",\"created_at\":\"1970-01-01T00:00:00Z\","
+	      "\"last_updated_at\":\"1970-01-01T23:59:59Z\",\"is_account_role\":true,\"permissions\":{\"a\":{off}}}");
+	/* a built-in role: its catalogue label; AccountAdmin shows AccountMembership */
+	check("{\"@R2|built_in|AccountAdmin|1764669790|1764669790|12:AccountAdmin@}",
+	      "{\"id\":2,\"role\":\"AccountAdmin\",\"label\":\"Account Admin\",\"base_role_type\":\"AccountMembership\","
+	      "\"workflow_state\":\"built_in\",\"created_at\":\"2025-12-02T10:03:10Z\","
+	      "\"last_updated_at\":\"2025-12-02T10:03:10Z\",\"is_account_role\":true}");
+	check("{\"@R3|built_in|StudentEnrollment|0|0|17:StudentEnrollment@}",
+	      "{\"id\":3,\"role\":\"StudentEnrollment\",\"label\":\"Student\",\"base_role_type\":\"StudentEnrollment\","
+	      "\"workflow_state\":\"built_in\",\"created_at\":\"1970-01-01T00:00:00Z\","
+	      "\"last_updated_at\":\"1970-01-01T00:00:00Z\",\"is_account_role\":false}");
+	/* a custom role named like a built-in keeps its name as label; names are raw bytes after their length:
+	 * markers, bars and '@' inside are text, escaped as PostgreSQL's to_json escapes */
+	check("{\"@R9|active|AccountAdmin|0|0|12:AccountAdmin@}",
+	      "{\"id\":9,\"role\":\"AccountAdmin\",\"label\":\"AccountAdmin\",\"base_role_type\":\"AccountAdmin\","
+	      "\"workflow_state\":\"active\",\"created_at\":\"1970-01-01T00:00:00Z\","
+	      "\"last_updated_at\":\"1970-01-01T00:00:00Z\",\"is_account_role\":true}");
+	check("[{\"@R5|inactive|StudentEnrollment|-1|0|17:a@b|\"c\"\\\n\t\x01{\"@R\xc3\xa9@}]",
+	      "[{\"id\":5,\"role\":\"a@b|\\\"c\\\"\\\\\\n\\t\\u0001{\\\"@R\xc3\xa9\",\"label\":\"a@b|\\\"c\\\"\\\\\\n\\t\\u0001{\\\"@R\xc3\xa9\","
+	      "\"base_role_type\":\"StudentEnrollment\",\"workflow_state\":\"inactive\","
+	      "\"created_at\":\"1969-12-31T23:59:59Z\",\"last_updated_at\":\"1970-01-01T00:00:00Z\","
+	      "\"is_account_role\":false}]");
+	/* malformed heads */
+	check("{\"@R0|active|AccountAdmin|0|0|1:x@}", NULL);
+	check("{\"@R1|active|Nope|0|0|1:x@}", NULL);
+	check("{\"@R1|act ive|AccountAdmin|0|0|1:x@}", NULL);
+	check("{\"@R1|active|AccountAdmin|0|0|2:x@}", NULL);
+	check("{\"@R1|active|AccountAdmin|0|0|1:xy@}", NULL);
+	check("{\"@R1|active|AccountAdmin|0|0|1:x", NULL);
+	check("{\"@R1|active|AccountAdmin|x|0|1:x@}", NULL);
+	check("{\"@R1|active|AccountAdmin|0|999999999999999|1:x@}", NULL); /* past year 9999 */
+	check("{\"@R1|active|AccountAdmin|0|0|-1:x@}", NULL);
+	cat.loaded = 0;
+	check("{\"@R1|active|AccountAdmin|0|0|1:x@}", NULL);
+	cat.loaded = 1;
+}
+
 static void test_catalog_rows(void **state)
 {
 	(void)state;
@@ -123,6 +169,8 @@ static void test_catalog_rows(void **state)
 	assert_int_equal(catalog_row("p", "}", 0, 1, NULL, 0, 0), -1);
 	assert_int_equal(catalog_row("s", "", 0, 1, NULL, 0, 0), -1);
 	assert_int_equal(catalog_row("m", "AccountMembership", 0, 1, NULL, 0, 0), 0); /* not listed */
+	assert_int_equal(catalog_row("r", "Nope", 0, 1, "x", 1, 0), -1);
+	assert_int_equal(catalog_row("r", "AccountAdmin", 0, 1, NULL, 0, 0), -1);
 }
 
 int main(void)
@@ -133,6 +181,7 @@ int main(void)
 		cmocka_unit_test_setup(test_tenant_conditions, setup),
 		cmocka_unit_test_setup(test_text_around_markers, setup),
 		cmocka_unit_test_setup(test_malformed, setup),
+		cmocka_unit_test_setup(test_head, setup),
 		cmocka_unit_test_setup(test_catalog_rows, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
