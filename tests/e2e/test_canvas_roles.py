@@ -779,3 +779,35 @@ def test_marker_text_in_names_is_only_text(stack):
     mine = [x for x in listed if x["id"] == body["id"]]
     assert len(mine) == 1 and mine[0]["label"] == trap and "read_reports" in mine[0]["permissions"]
     assert all(isinstance(x["permissions"], dict) and len(x["permissions"]) > 50 for x in listed)
+
+
+def test_role_head_is_written_exactly(stack):
+    """The role's head (id, names, base type, state, times, is_account_role) also leaves PostgreSQL in a compact
+    marker ({"@R...@, the name raw after its length) that fcgi/canvas_json.c writes: names with the marker's
+    own text, bars, '@', quotes, backslashes and non-ASCII are only text, escaped as to_json escapes them, and
+    the times are the stored ones to the second, in UTC."""
+    t = stack.new_tenant()
+    trap = '{"@R1|active|AccountAdmin|0|0|1:x@ | @ "q" \\ é ✓ {"@R'
+    acct = sub(t, t.root_account_id, "Head")
+    r = t.admin.put("/api/v1/accounts/%d" % acct, form={"account[name]": trap})
+    assert r.status == 200, r
+    body = create(t, acct, trap, base_role_type="TeacherEnrollment")
+    t.sql("UPDATE roles SET created_at = '1999-12-31T23:59:59.999999Z', updated_at = '2031-06-01T12:00:00.5Z'"
+          " WHERE id = %d" % body["id"])
+    got = t.admin.get("/api/v1/accounts/%d/roles/%d" % (acct, body["id"])).json()
+    assert got["id"] == body["id"] and got["role"] == trap and got["label"] == trap, got
+    assert got["base_role_type"] == "TeacherEnrollment" and got["workflow_state"] == "active"
+    assert got["is_account_role"] is False and got["account"]["name"] == trap
+    assert got["created_at"] == "1999-12-31T23:59:59Z" and got["last_updated_at"] == "2031-06-01T12:00:00Z", got
+    assert list(got)[:8] == ["id", "role", "label", "base_role_type", "workflow_state", "created_at",
+                             "last_updated_at", "is_account_role"], list(got)
+    listed = t.admin.get("/api/v1/accounts/%d/roles?per_page=50&show_inherited=1" % acct).json()
+    assert [x for x in listed if x["id"] == body["id"]] == [got]
+    # built-in roles: their labels and the account types' shown base type
+    b = {x["role"]: x for x in listed if x["workflow_state"] == "built_in"}
+    assert b["AccountAdmin"]["label"] == "Account Admin" and b["AccountAdmin"]["base_role_type"] == "AccountMembership"
+    assert b["TaEnrollment"]["label"] == "TA" and b["TaEnrollment"]["is_account_role"] is False
+    # a custom account role shows its own base type
+    helper = create(t, acct, "Helper")
+    assert helper["label"] == "Helper" and helper["base_role_type"] == "AccountMembership", helper
+    assert helper["is_account_role"] is True and helper["workflow_state"] == "active"
