@@ -116,7 +116,7 @@ DECLARE
     v_desc boolean;
     granular boolean;
     is_root boolean := cardinality(p_chain) = 1; -- an account is never its own parent (0001 CHECK)
-    hidden int[] := rd_canvas_hidden_ords();
+    hidden int[]; -- the ords hidden for the tenant, computed only when a key needs them (below)
     targets text[];
     group_targets text[];
     cur_self boolean;
@@ -156,18 +156,21 @@ BEGIN
         SELECT ARRAY[p.name], p.grp IS NOT NULL INTO targets, granular
           FROM canvas_permissions p
           JOIN canvas_permission_bases b ON b.base_role_type = p_role.base_role_type AND b.ord = p.ord
-         WHERE p.name = k AND rd_canvas_manageable_on(p, is_root) AND NOT (p.ord = ANY (hidden))
+         WHERE p.name = k AND rd_canvas_manageable_on(p, is_root)
+           AND (p.conditions = '{}' OR NOT (p.ord = ANY (rd_canvas_hidden_ords())))
            AND (NOT course OR b.available);
         is_group := targets IS NULL;
         IF is_group THEN
             SELECT array_agg(p.name ORDER BY p.ord) INTO group_targets
               FROM canvas_permissions p
               JOIN canvas_permission_bases b ON b.base_role_type = p_role.base_role_type AND b.ord = p.ord
-             WHERE p.grp = k AND rd_canvas_manageable_on(p, is_root) AND NOT (p.ord = ANY (hidden))
+             WHERE p.grp = k AND rd_canvas_manageable_on(p, is_root)
+               AND (p.conditions = '{}' OR NOT (p.ord = ANY (rd_canvas_hidden_ords())))
                AND (NOT course OR b.available);
             targets := group_targets;
             IF targets IS NULL THEN
                 -- unknown, or not manageable here: Canvas ignores it; say why
+                hidden := coalesce(hidden, rd_canvas_hidden_ords());
                 ignored := ignored || rd_canvas_unmanageable_json(k, p_role.base_role_type, is_root, hidden);
                 CONTINUE;
             END IF;
