@@ -4,11 +4,8 @@
 -- an inactive role) and random overrides (some locked) on a random tree, for root-only, site-admin-only,
 -- conditional and ordinary permissions, with the tenant's conditions at their defaults and changed.
 SELECT no_plan();
-CREATE TEMP TABLE t AS
-SELECT * FROM rd_tenant_create('Walk', ARRAY['walk.test'], 'Admin', repeat('f', 64), 'fffff');
-GRANT SELECT ON t TO rolesd_app, rolesd_owner;
-SET ROLE rolesd_owner;
-SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
+\set tenant Walk
+\ir lib/one_tenant.sql
 SELECT setseed(0.61);
 
 \ir lib/random_tree.sql

@@ -2,11 +2,8 @@
 -- general path (rd_permissions_check_named) answers, for random users with random memberships and overrides
 -- on a random tree; and it declines (NULL) every request it does not cover.
 SELECT no_plan();
-CREATE TEMP TABLE t AS
-SELECT * FROM rd_tenant_create('Check', ARRAY['check.test'], 'Admin', repeat('e', 64), 'eeeee');
-GRANT SELECT ON t TO rolesd_app, rolesd_owner;
-SET ROLE rolesd_owner;
-SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
+\set tenant Check
+\ir lib/one_tenant.sql
 SELECT setseed(0.29);
 
 \ir lib/random_tree.sql

@@ -1,10 +1,7 @@
 -- explain leads to the fix (issue 16): conditions with their requests, and proposals the API accepts.
 SELECT no_plan();
-CREATE TEMP TABLE t AS
-SELECT * FROM rd_tenant_create('Expl', ARRAY['expl.test'], 'Root Admin', repeat('a', 64), 'aaaaa');
-GRANT SELECT ON t TO rolesd_app, rolesd_owner;
-SET ROLE rolesd_owner;
-SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
+\set tenant Expl
+\ir lib/one_tenant.sql
 SELECT set_config('rolesd.user_id', (SELECT admin_user_id FROM t)::text, false);
 
 CREATE TEMP TABLE ids (k text, v bigint);

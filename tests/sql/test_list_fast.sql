@@ -4,11 +4,8 @@
 -- filters and several pages and page sizes; and it declines (no row) every request it does not cover, so that
 -- the general path gives those their answer or error.
 SELECT no_plan();
-CREATE TEMP TABLE t AS
-SELECT * FROM rd_tenant_create('List', ARRAY['list.test'], 'Admin', repeat('c', 64), 'ccccc');
-GRANT SELECT ON t TO rolesd_app, rolesd_owner;
-SET ROLE rolesd_owner;
-SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
+\set tenant List
+\ir lib/one_tenant.sql
 SELECT set_config('rolesd.user_id', (SELECT admin_user_id FROM t)::text, false);
 SELECT setseed(0.83);
 

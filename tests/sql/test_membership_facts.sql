@@ -4,11 +4,8 @@
 -- by hand — every membership's stored facts equal the ones computed from its role and account, and the
 -- audit trail records none of the copies.
 SELECT no_plan();
-CREATE TEMP TABLE t AS
-SELECT * FROM rd_tenant_create('Facts', ARRAY['facts.test'], 'Admin', repeat('a', 64), 'aaaaa');
-GRANT SELECT ON t TO rolesd_owner;
-SET ROLE rolesd_owner;
-SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
+\set tenant Facts
+\ir lib/one_tenant.sql
 SELECT setseed(0.47);
 
 \ir lib/random_tree.sql

@@ -3,11 +3,8 @@
 -- but its row is not written again: no audit event, the same stored states, the same row version. A PUT
 -- that changes a value writes, is audited and refreshes the stored states.
 SELECT no_plan();
-CREATE TEMP TABLE t AS
-SELECT * FROM rd_tenant_create('Same', ARRAY['same.test'], 'Root Admin', repeat('e', 64), 'eeeee');
-GRANT SELECT ON t TO rolesd_app, rolesd_owner;
-SET ROLE rolesd_owner;
-SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
+\set tenant Same
+\ir lib/one_tenant.sql
 SELECT set_config('rolesd.user_id', (SELECT admin_user_id FROM t)::text, false);
 
 CREATE TEMP TABLE s AS SELECT (rd_accounts_sub_create('self', 'manage_account_settings', 'S', NULL)::json ->> 'id')::bigint AS id;

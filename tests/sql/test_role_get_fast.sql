@@ -3,11 +3,8 @@
 -- locks, with and without tenant conditions; and it declines (NULL) every request it does not cover, so that
 -- the general path gives those their answer or error.
 SELECT no_plan();
-CREATE TEMP TABLE t AS
-SELECT * FROM rd_tenant_create('Fast', ARRAY['fast.test'], 'Admin', repeat('f', 64), 'fffff');
-GRANT SELECT ON t TO rolesd_app, rolesd_owner;
-SET ROLE rolesd_owner;
-SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
+\set tenant Fast
+\ir lib/one_tenant.sql
 SELECT set_config('rolesd.user_id', (SELECT admin_user_id FROM t)::text, false);
 SELECT setseed(0.17);
 

@@ -3,11 +3,8 @@
 -- override writes, updates and removals, new accounts, and random moves of accounts with their subtrees;
 -- only anchors are stored; and a rebuild changes nothing.
 SELECT no_plan();
-CREATE TEMP TABLE t AS
-SELECT * FROM rd_tenant_create('States', ARRAY['states.test'], 'Admin', repeat('d', 64), 'ddddd');
-GRANT SELECT ON t TO rolesd_app, rolesd_owner;
-SET ROLE rolesd_owner;
-SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
+\set tenant States
+\ir lib/one_tenant.sql
 SELECT setseed(0.61);
 
 CREATE TEMP VIEW mismatched AS

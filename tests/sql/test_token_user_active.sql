@@ -3,11 +3,8 @@
 -- token of theirs in the same transaction, a token made for an inactive user is refused, the flag cannot be
 -- written against its user, and the audit trail leaves the derived change out.
 SELECT no_plan();
-CREATE TEMP TABLE t AS
-SELECT * FROM rd_tenant_create('Tokens', ARRAY['tokens.test'], 'Admin', repeat('1', 64), '11111');
-GRANT SELECT ON t TO rolesd_owner;
-SET ROLE rolesd_owner;
-SELECT set_config('rolesd.tenant_id', (SELECT tenant_id FROM t)::text, false);
+\set tenant Tokens
+\ir lib/one_tenant.sql
 
 CREATE TEMP TABLE u AS
 WITH n AS (
