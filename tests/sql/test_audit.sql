@@ -25,6 +25,21 @@ SELECT lives_ok($$SELECT rd_tokens_create('self', 'create_access_tokens', 'sync'
                 'a token');
 SELECT ok((SELECT NOT (a.after ? 'token_hash') FROM audit_events a WHERE a.entity = 'token' AND a.action = 'create' AND a.request_id = 'req-1'),
           'the token hash never enters the trail');
+-- a token's row names its user's account (the only row that names another row's), an override's its own
+INSERT INTO accounts (tenant_id, name, parent_account_id, root_account_id)
+SELECT tenant_id, 'Aud sub', root_account_id, root_account_id FROM t;
+UPDATE users u SET account_id = (SELECT a.id FROM accounts a WHERE a.name = 'Aud sub')
+ WHERE u.id = (SELECT a.after ->> 'user_id' FROM audit_events a
+                WHERE a.entity = 'token' AND a.action = 'create' AND a.request_id = 'req-1')::bigint;
+UPDATE access_tokens x SET purpose = 'sync 2'
+ WHERE x.id = (SELECT a.entity_id FROM audit_events a
+                WHERE a.entity = 'token' AND a.action = 'create' AND a.request_id = 'req-1')::bigint;
+SELECT is((SELECT a.account_id FROM audit_events a WHERE a.entity = 'token' AND a.action = 'update'
+              AND a.after ->> 'purpose' = 'sync 2'),
+          (SELECT a.id FROM accounts a WHERE a.name = 'Aud sub'), 'a token''s row names its user''s account');
+SELECT is((SELECT a.account_id FROM audit_events a WHERE a.entity = 'role_override'),
+          (SELECT (a.after ->> 'account_id')::bigint FROM audit_events a WHERE a.entity = 'role_override'),
+          'an override''s row names its own account');
 SELECT throws_ok($$UPDATE audit_events SET action = 'x'$$, 'RD409', NULL, 'immutable');
 RESET ROLE;
 SELECT throws_ok($$TRUNCATE audit_events$$, 'RD409', NULL, 'not even truncated by a superuser');
