@@ -119,6 +119,7 @@ DECLARE
     hidden int[]; -- the ords hidden for the tenant, computed only when a key needs them (below)
     targets text[];
     group_targets text[];
+    cur_locked boolean;
     cur_self boolean;
     cur_desc boolean;
     is_group boolean;
@@ -187,7 +188,8 @@ BEGIN
             PERFORM rd_canvas_bad('Permission must be enabled for someone');
         END IF;
         FOREACH t IN ARRAY targets LOOP
-            SELECT o.enabled, o.applies_to_self, o.applies_to_descendants INTO cur, cur_self, cur_desc
+            SELECT o.enabled, o.locked, o.applies_to_self, o.applies_to_descendants
+              INTO cur, cur_locked, cur_self, cur_desc
               FROM role_overrides o
              WHERE o.tenant_id = rd_tenant() AND o.account_id = p_account AND o.role_id = p_role.id
                AND o.permission = t; -- all NULL when there is no row
@@ -202,6 +204,16 @@ BEGIN
                     RAISE EXCEPTION 'Must apply to something' USING ERRCODE = 'RD422',
                         DETAIL = '{"errors":{"base":[{"attribute":"base","type":"Must apply to something","message":"Must apply to something"}]}}';
                 END IF;
+                stored := stored || t;
+                touched := true;
+                -- an override saved with the values it has is not written again (nothing reads its updated_at;
+                -- the role is still touched below): the statement alone cost 120 k instructions, and its row
+                -- triggers, the stored states' refresh and the audit's comparison, would find nothing to do
+                IF (cur, cur_locked, cur_self, cur_desc)
+                   IS NOT DISTINCT FROM (coalesce(val, cur), coalesce(v_locked, cur_locked),
+                                         coalesce(v_self, cur_self), coalesce(v_desc, cur_desc)) THEN
+                    CONTINUE;
+                END IF;
                 INSERT INTO role_overrides AS o (tenant_id, account_id, role_id, permission, enabled, locked,
                                                  applies_to_self, applies_to_descendants)
                 VALUES (rd_tenant(), p_account, p_role.id, t, coalesce(val, true), coalesce(v_locked, false),
@@ -211,15 +223,7 @@ BEGIN
                        locked = coalesce(v_locked, o.locked),
                        applies_to_self = coalesce(v_self, o.applies_to_self),
                        applies_to_descendants = coalesce(v_desc, o.applies_to_descendants),
-                       updated_at = now()
-                 -- an override saved with the values it has is not written again (nothing reads its
-                 -- updated_at; the role is still touched below): its row triggers, the stored states' refresh
-                 -- and the audit's comparison, would find nothing to do
-                 WHERE (o.enabled, o.locked, o.applies_to_self, o.applies_to_descendants)
-                       IS DISTINCT FROM (coalesce(val, o.enabled), coalesce(v_locked, o.locked),
-                                         coalesce(v_self, o.applies_to_self), coalesce(v_desc, o.applies_to_descendants));
-                stored := stored || t;
-                touched := true;
+                       updated_at = now();
             ELSE
                 DELETE FROM role_overrides o
                  WHERE o.tenant_id = rd_tenant() AND o.account_id = p_account AND o.role_id = p_role.id
