@@ -286,6 +286,16 @@ BEGIN
     RETURN s;
 END $$;
 
+-- {"id": "<id>", "display_name": <name>} as compact text: the collection, role, user and group references
+-- of a membership and of explain. NULL when p_id is NULL.
+CREATE OR REPLACE FUNCTION rd_api2_ref_json(p_id bigint, p_name text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT CASE WHEN p_id IS NOT NULL
+                THEN '{"id":' || to_json(p_id::text)::text || ',"display_name":' || coalesce(to_json(p_name)::text, 'null')
+                     || '}' END
+    $$;
+
 -- The Collection object (api2-collections.md §1) as compact JSON text, keys in the documented order.
 CREATE OR REPLACE FUNCTION rd_api2_collection_json(c api2_collections) RETURNS text
     LANGUAGE sql STABLE
@@ -738,7 +748,8 @@ BEGIN
     IF subject IS DISTINCT FROM rd_user() THEN
         perms := coalesce((SELECT p.permissions FROM rd_api2_perms(subject, ARRAY[cur.id]) p), '{}');
     END IF;
-    RETURN json_build_object('collection_id', cur.id::text, 'user_id', subject::text, 'permissions', perms)::text;
+    RETURN '{"collection_id":' || to_json(cur.id::text)::text || ',"user_id":' || coalesce(to_json(subject::text)::text, 'null')
+        || ',"permissions":' || array_to_json(coalesce(perms, '{}'))::text || '}';
 END $$;
 
 -- GET /api2/collections/:id/permissions/:permission/explain[?user_id=]: why the user holds the permission
@@ -752,8 +763,9 @@ DECLARE
     perms text[];
     subject bigint;
     groups bigint[];
-    chain jsonb;
-    ms jsonb;
+    chain text;
+    ms text;
+    would text;
     admin boolean;
     held text[];
 BEGIN
@@ -766,6 +778,7 @@ BEGIN
     admin := rd_api2_is_admin(subject);
     groups := rd_api2_user_groups(subject);
     held := (SELECT p.permissions FROM rd_api2_perms(subject, ARRAY[cur.id]) p);
+    -- compact text with keys in the documented order, as every api2 object (jsonb would sort the keys)
     WITH RECURSIVE up (id, parent_id, inherit, depth) AS (
         SELECT c.id, c.parent_id, c.inherit_memberships, 0
           FROM api2_collections c WHERE c.tenant_id = rd_tenant() AND c.id = cur.id
@@ -781,38 +794,37 @@ BEGIN
           FROM ch JOIN api2_memberships x ON x.tenant_id = rd_tenant() AND x.collection_id = ch.id
          WHERE x.user_id = subject OR x.group_id = ANY (groups)
     )
-    SELECT (SELECT coalesce(jsonb_agg(jsonb_build_object('id', ch.id::text, 'display_name', ch.display_name,
-                                                         'inherit_memberships', ch.inherit) ORDER BY ch.depth), '[]')
+    SELECT (SELECT coalesce(string_agg('{"id":' || to_json(ch.id::text)::text
+                                       || ',"display_name":' || to_json(ch.display_name)::text
+                                       || ',"inherit_memberships":' || ch.inherit::text || '}', ',' ORDER BY ch.depth),
+                            '')
               FROM ch),
-           (SELECT coalesce(jsonb_agg(jsonb_build_object(
-                       'id', m.id::text,
-                       'collection', jsonb_build_object('id', m.collection_id::text, 'display_name', m.collection_name),
-                       'direct', m.depth = 0,
-                       'via', CASE WHEN m.user_id IS NOT NULL THEN 'user' ELSE 'group' END,
-                       'group', CASE WHEN m.group_id IS NULL THEN NULL
-                                     ELSE jsonb_build_object('id', g.id::text, 'display_name', g.display_name) END,
-                       'role', jsonb_build_object('id', r.id::text, 'display_name', r.display_name),
-                       'grants', EXISTS (SELECT 1 FROM api2_role_permissions rp WHERE rp.tenant_id = rd_tenant()
-                                            AND rp.role_id = r.id AND rp.permission = p_permission))
-                       ORDER BY m.depth, m.id), '[]')
+           (SELECT coalesce(string_agg('{"id":' || to_json(m.id::text)::text
+                       || ',"collection":' || rd_api2_ref_json(m.collection_id, m.collection_name)
+                       || ',"direct":' || (m.depth = 0)::text
+                       || ',"via":' || CASE WHEN m.user_id IS NOT NULL THEN '"user"' ELSE '"group"' END
+                       || ',"group":' || coalesce(rd_api2_ref_json(g.id, g.display_name), 'null')
+                       || ',"role":' || rd_api2_ref_json(r.id, r.display_name)
+                       || ',"grants":' || EXISTS (SELECT 1 FROM api2_role_permissions rp WHERE rp.tenant_id = rd_tenant()
+                                                     AND rp.role_id = r.id AND rp.permission = p_permission)::text
+                       || '}', ',' ORDER BY m.depth, m.id), '')
               FROM m JOIN api2_roles r ON r.tenant_id = rd_tenant() AND r.id = m.role_id
-              LEFT JOIN api2_groups g ON g.tenant_id = rd_tenant() AND g.id = m.group_id)
-      INTO chain, ms;
-    RETURN jsonb_build_object(
-        'collection_id', cur.id::text, 'user_id', subject::text, 'permission', p_permission,
-        'granted', admin OR p_permission = ANY (coalesce(held, '{}')),
-        'is_admin', admin,
-        'chain', chain,
-        'memberships', ms,
-        'would_grant', jsonb_build_object(
-            'roles', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', r.id::text, 'display_name', r.display_name)
-                                                ORDER BY r.id), '[]')
-                        FROM api2_roles r WHERE r.tenant_id = rd_tenant()
-                         AND EXISTS (SELECT 1 FROM api2_role_permissions rp WHERE rp.tenant_id = r.tenant_id
-                                        AND rp.role_id = r.id AND rp.permission = p_permission)),
-            'collections', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', e ->> 'id', 'display_name',
-                                                                         e ->> 'display_name')), '[]')
-                              FROM jsonb_array_elements(chain) e)))::text;
+              LEFT JOIN api2_groups g ON g.tenant_id = rd_tenant() AND g.id = m.group_id),
+           (SELECT coalesce(string_agg(rd_api2_ref_json(ch.id, ch.display_name), ',' ORDER BY ch.depth), '') FROM ch)
+      INTO chain, ms, would;
+    RETURN '{"collection_id":' || to_json(cur.id::text)::text
+        || ',"user_id":' || coalesce(to_json(subject::text)::text, 'null')
+        || ',"permission":' || to_json(p_permission)::text
+        || ',"granted":' || (admin OR p_permission = ANY (coalesce(held, '{}')))::text
+        || ',"is_admin":' || admin::text
+        || ',"chain":[' || chain || ']'
+        || ',"memberships":[' || ms || ']'
+        || ',"would_grant":{"roles":['
+        || coalesce((SELECT string_agg(rd_api2_ref_json(r.id, r.display_name), ',' ORDER BY r.id)
+                       FROM api2_roles r WHERE r.tenant_id = rd_tenant()
+                        AND EXISTS (SELECT 1 FROM api2_role_permissions rp WHERE rp.tenant_id = r.tenant_id
+                                       AND rp.role_id = r.id AND rp.permission = p_permission)), '')
+        || '],"collections":[' || would || ']}}';
 END $$;
 
 -- ---------------------------------------------------------------------------------------------------------
@@ -1127,17 +1139,19 @@ END $$;
 -- Memberships
 -- ---------------------------------------------------------------------------------------------------------
 
+-- The Membership object (api2-collections.md §1) as compact JSON text, keys in the documented order, like
+-- every other api2 object (json_build_object's text puts spaces around each colon).
 CREATE OR REPLACE FUNCTION rd_api2_membership_json(m api2_memberships) RETURNS text
     LANGUAGE sql STABLE
     AS $$
     SELECT '{"id":' || to_json(m.id::text)::text
-        || ',"collection":' || (SELECT json_build_object('id', c.id::text, 'display_name', c.display_name)::text
+        || ',"collection":' || (SELECT rd_api2_ref_json(c.id, c.display_name)
                                   FROM api2_collections c WHERE c.tenant_id = m.tenant_id AND c.id = m.collection_id)
-        || ',"role":' || (SELECT json_build_object('id', r.id::text, 'display_name', r.display_name)::text
+        || ',"role":' || (SELECT rd_api2_ref_json(r.id, r.display_name)
                             FROM api2_roles r WHERE r.tenant_id = m.tenant_id AND r.id = m.role_id)
-        || ',"user":' || coalesce((SELECT json_build_object('id', u.id::text, 'display_name', u.name)::text
+        || ',"user":' || coalesce((SELECT rd_api2_ref_json(u.id, u.name)
                                      FROM users u WHERE u.tenant_id = m.tenant_id AND u.id = m.user_id), 'null')
-        || ',"group":' || coalesce((SELECT json_build_object('id', g.id::text, 'display_name', g.display_name)::text
+        || ',"group":' || coalesce((SELECT rd_api2_ref_json(g.id, g.display_name)
                                       FROM api2_groups g WHERE g.tenant_id = m.tenant_id AND g.id = m.group_id), 'null')
         || ',"created_on":' || to_json(rd_iso(m.created_on))::text
         || ',"modified_on":' || to_json(rd_iso(m.modified_on))::text

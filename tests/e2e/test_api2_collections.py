@@ -366,3 +366,30 @@ def test_other_tenants_ids(stack):
     ok(t.admin.delete("/api2/memberships/" + om["id"]), 204)
     assert ok(o.admin.get("/api2/collections/" + oc["id"]))["id"] == oc["id"]
     assert ok(o.admin.get("/api2/memberships/" + om["id"]))["id"] == om["id"]
+
+
+def test_checks_memberships_and_explain_are_compact_in_documented_order(stack):
+    """Every api2 object is compact JSON with its keys in the documented order: memberships (also their
+    collection / role / user / group references), the permission check and explain."""
+    t = stack.new_tenant()
+    site = my_site(t)
+    a = mkcoll(t, "A", site["id"])
+    u = t.new_user("Student")
+    m = share(t, a["id"], role_id(t, "Viewer"), user=u.id)
+    raw = t.admin.get("/api2/memberships/" + m["id"]).text
+    assert raw.startswith('{"id":"%s","collection":{"id":"%s","display_name":"A"},"role":{"id":"%s",'
+                          '"display_name":"Viewer"},"user":{"id":"%s","display_name":"Student"},"group":null,'
+                          '"created_on":"' % (m["id"], a["id"], m["role"]["id"], u.id)), raw
+    raw = u.client.get("/api2/collections/%s/permissions" % a["id"]).text
+    assert raw == ('{"collection_id":"%s","user_id":"%s","permissions":["collection-read","comment-read",'
+                   '"media-play","media-read"]}' % (a["id"], u.id)), raw
+    raw = u.client.get("/api2/collections/%s/permissions/media-play/explain" % a["id"]).text
+    assert raw.startswith(
+        '{"collection_id":"%s","user_id":"%s","permission":"media-play","granted":true,"is_admin":false,'
+        '"chain":[{"id":"%s","display_name":"A","inherit_memberships":true},'
+        '{"id":"%s","display_name":"My Site","inherit_memberships":false}],'
+        '"memberships":[{"id":"%s","collection":{"id":"%s","display_name":"A"},"direct":true,"via":"user",'
+        '"group":null,"role":{"id":"%s","display_name":"Viewer"},"grants":true}],'
+        '"would_grant":{"roles":[' % (a["id"], u.id, a["id"], site["id"], m["id"], a["id"], m["role"]["id"])), raw
+    assert raw.endswith('],"collections":[{"id":"%s","display_name":"A"},{"id":"%s","display_name":"My Site"}]}}'
+                        % (a["id"], site["id"])), raw
