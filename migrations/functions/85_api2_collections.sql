@@ -771,10 +771,11 @@ DECLARE
 BEGIN
     ret := rd_api2_collection_find(p_id, false);
     cur := ret.c; perms := ret.perms;
-    subject := rd_api2_check_subject(p_user, cur.id, perms);
+    -- the permission is part of the path: unknown is a 404, before the access rule on ?user_id= (403 / 422)
     IF NOT EXISTS (SELECT 1 FROM api2_permissions p WHERE p.name = p_permission) THEN
         RAISE EXCEPTION 'The specified resource does not exist.' USING ERRCODE = 'RD404';
     END IF;
+    subject := rd_api2_check_subject(p_user, cur.id, perms);
     admin := rd_api2_is_admin(subject);
     groups := rd_api2_user_groups(subject);
     held := (SELECT p.permissions FROM rd_api2_perms(subject, ARRAY[cur.id]) p);

@@ -393,3 +393,9 @@ def test_checks_memberships_and_explain_are_compact_in_documented_order(stack):
         '"would_grant":{"roles":[' % (a["id"], u.id, a["id"], site["id"], m["id"], a["id"], m["role"]["id"])), raw
     assert raw.endswith('],"collections":[{"id":"%s","display_name":"A"},{"id":"%s","display_name":"My Site"}]}}'
                         % (a["id"], site["id"])), raw
+    # the permission is part of the path: unknown is a 404 before the access rule on ?user_id= (403)
+    other = t.new_user("Other")
+    assert u.client.get("/api2/collections/%s/permissions/fly/explain" % a["id"],
+                        params={"user_id": other.id}).status == 404
+    assert u.client.get("/api2/collections/%s/permissions/media-play/explain" % a["id"],
+                        params={"user_id": other.id}).status == 403
