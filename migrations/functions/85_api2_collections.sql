@@ -234,33 +234,30 @@ BEGIN
     END IF;
 END $$;
 
--- HTML to plain text: tags removed, the common named entities and numeric references decoded.
+-- HTML to plain text: tags removed, the common named entities and numeric references decoded in one pass
+-- over the text, so what one reference decodes to is never read as another (&#38;lt; is "&lt;", not "<").
+-- A reference that names no character (&#0;, a surrogate, past U+10FFFF) or an unknown name stays as it is.
 CREATE OR REPLACE FUNCTION rd_api2_plain(p_html text) RETURNS text
-    LANGUAGE plpgsql IMMUTABLE
+    LANGUAGE sql IMMUTABLE
     AS $$
-DECLARE
-    s text := regexp_replace(p_html, '<[^>]*>', '', 'g');
-    m text[];
-BEGIN
-    IF s IS NULL THEN
-        RETURN NULL;
-    END IF;
-    FOR m IN SELECT DISTINCT regexp_matches(s, '&#([0-9]{1,7});', 'g') LOOP
-        IF m[1]::int BETWEEN 1 AND 1114111 AND NOT m[1]::int BETWEEN 55296 AND 57343 THEN
-            s := replace(s, '&#' || m[1] || ';', chr(m[1]::int));
-        END IF;
-    END LOOP;
-    FOR m IN SELECT DISTINCT regexp_matches(s, '&#[xX]([0-9a-fA-F]{1,6});', 'g') LOOP
-        IF ('x' || lpad(m[1], 8, '0'))::bit(32)::int BETWEEN 1 AND 1114111
-           AND NOT ('x' || lpad(m[1], 8, '0'))::bit(32)::int BETWEEN 55296 AND 57343 THEN
-            s := regexp_replace(s, '&#[xX]' || m[1] || ';', chr(('x' || lpad(m[1], 8, '0'))::bit(32)::int), 'g');
-        END IF;
-    END LOOP;
-    s := replace(replace(replace(replace(replace(s, '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', ''''),
-                 '&nbsp;', chr(160));
-    s := replace(s, '&apos;', '''');
-    RETURN replace(s, '&amp;', '&');
-END $$;
+    SELECT CASE WHEN p_html IS NOT NULL THEN coalesce((
+        SELECT string_agg(CASE
+                   WHEN t.m[2] IS NOT NULL AND t.m[2]::int BETWEEN 1 AND 1114111
+                        AND NOT t.m[2]::int BETWEEN 55296 AND 57343 THEN chr(t.m[2]::int)
+                   WHEN t.m[3] IS NOT NULL AND ('x' || lpad(t.m[3], 8, '0'))::bit(32)::int BETWEEN 1 AND 1114111
+                        AND NOT ('x' || lpad(t.m[3], 8, '0'))::bit(32)::int BETWEEN 55296 AND 57343
+                        THEN chr(('x' || lpad(t.m[3], 8, '0'))::bit(32)::int)
+                   WHEN t.m[4] = 'amp' THEN '&'
+                   WHEN t.m[4] = 'lt' THEN '<'
+                   WHEN t.m[4] = 'gt' THEN '>'
+                   WHEN t.m[4] = 'quot' THEN '"'
+                   WHEN t.m[4] = 'apos' THEN ''''
+                   WHEN t.m[4] = 'nbsp' THEN chr(160)
+                   ELSE t.m[1] END, '' ORDER BY t.n)
+          FROM regexp_matches(regexp_replace(p_html, '<[^>]*>', '', 'g'),
+                              '(&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]+));|[^&]+|&)', 'g')
+               WITH ORDINALITY AS t (m, n)), '') END
+    $$;
 
 -- A slug made from a display name: lower-case ASCII letters and digits, other runs as one '-'.
 CREATE OR REPLACE FUNCTION rd_api2_slugify(p_name text) RETURNS text
