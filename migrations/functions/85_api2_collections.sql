@@ -496,6 +496,10 @@ BEGIN
                  ORDER BY c.id OFFSET off LIMIT p_per_page + 1) x) y;
     END IF;
     total := off + n;
+    IF total = off AND off > 0 THEN
+        -- an empty page past the end: count the set (the first `off` rows) so that prev is the last page
+        SELECT l.total INTO total FROM rd_api2_collections_list(p_params, 1, least(off, 2147483646)::int) l;
+    END IF;
     RETURN NEXT;
 END $$;
 
@@ -877,7 +881,6 @@ BEGIN
             PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_error('user_id', 'user not found')));
         END IF;
     END IF;
-    RETURN QUERY
     WITH f AS (
         SELECT g FROM api2_groups g
          WHERE g.tenant_id = rd_tenant()
@@ -888,7 +891,13 @@ BEGIN
     ), n AS (SELECT f.g, row_number() OVER (ORDER BY (f.g).id) AS k FROM f)
     SELECT off + (SELECT count(*) FROM n),
            '[' || coalesce((SELECT string_agg(rd_api2_group_json(n.g), ',' ORDER BY (n.g).id) FROM n
-                             WHERE n.k <= p_per_page), '') || ']';
+                             WHERE n.k <= p_per_page), '') || ']'
+      INTO total, items;
+    IF total = off AND off > 0 THEN
+        -- an empty page past the end: count the set (the first `off` rows) so that prev is the last page
+        SELECT l.total INTO total FROM rd_api2_groups_list(p_params, 1, least(off, 2147483646)::int) l;
+    END IF;
+    RETURN NEXT;
 END $$;
 
 -- GET /api2/groups/:id: any signed-in user.
@@ -1033,7 +1042,6 @@ BEGIN
         END IF;
     END IF;
     PERFORM rd_api2_raise_invalid(errs);
-    RETURN QUERY
     WITH f AS (
         SELECT u FROM users u
          WHERE u.tenant_id = rd_tenant() AND u.workflow_state = 'active'
@@ -1047,7 +1055,13 @@ BEGIN
     ), n AS (SELECT f.u, row_number() OVER (ORDER BY (f.u).id) AS k FROM f)
     SELECT off + (SELECT count(*) FROM n),
            '[' || coalesce((SELECT string_agg(rd_api2_user_json(n.u), ',' ORDER BY (n.u).id) FROM n
-                             WHERE n.k <= p_per_page), '') || ']';
+                             WHERE n.k <= p_per_page), '') || ']'
+      INTO total, items;
+    IF total = off AND off > 0 THEN
+        -- an empty page past the end: count the set (the first `off` rows) so that prev is the last page
+        SELECT l.total INTO total FROM rd_api2_users_page(p_params, p_group, 1, least(off, 2147483646)::int) l;
+    END IF;
+    RETURN NEXT;
 END $$;
 
 -- GET /api2/users: Administrator users.
@@ -1204,7 +1218,6 @@ BEGIN
         END IF;
     END LOOP;
     PERFORM rd_api2_raise_invalid(errs);
-    RETURN QUERY
     WITH f AS (
         SELECT m FROM api2_memberships m
          WHERE m.tenant_id = rd_tenant()
@@ -1217,7 +1230,13 @@ BEGIN
     ), n AS (SELECT f.m, row_number() OVER (ORDER BY (f.m).id) AS k FROM f)
     SELECT off + (SELECT count(*) FROM n),
            '[' || coalesce((SELECT string_agg(rd_api2_membership_json(n.m), ',' ORDER BY (n.m).id) FROM n
-                             WHERE n.k <= p_per_page), '') || ']';
+                             WHERE n.k <= p_per_page), '') || ']'
+      INTO total, items;
+    IF total = off AND off > 0 THEN
+        -- an empty page past the end: count the set (the first `off` rows) so that prev is the last page
+        SELECT l.total INTO total FROM rd_api2_memberships_list(p_params, 1, least(off, 2147483646)::int) l;
+    END IF;
+    RETURN NEXT;
 END $$;
 
 -- GET /api2/memberships/:id

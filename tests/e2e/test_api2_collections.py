@@ -399,3 +399,33 @@ def test_checks_memberships_and_explain_are_compact_in_documented_order(stack):
                         params={"user_id": other.id}).status == 404
     assert u.client.get("/api2/collections/%s/permissions/media-play/explain" % a["id"],
                         params={"user_id": other.id}).status == 403
+
+
+def test_lists_past_the_end_point_prev_at_the_last_page(stack):
+    """Paging as in the Roles API: a page past the end is empty, next is null and prev is the last page (the
+    lists that page with a look-ahead row count the set only then)."""
+    t = stack.new_tenant()
+    site = my_site(t)
+    for n in range(4):
+        mkcoll(t, "C%d" % n, site["id"])
+    u = t.new_user("U")
+    share(t, site["id"], role_id(t, "Viewer"), user=u.id)
+    for client, path, params, last in (
+            (t.admin, "/api2/collections", {"per_page": 2}, 3),                      # 5 collections
+            (t.admin, "/api2/collections", {"per_page": 2, "display_name": "C1"}, 1),
+            (t.admin, "/api2/collections", {"per_page": 2, "display_name": "none"}, 1),
+            (u.client, "/api2/collections", {"per_page": 2, "permission": "media-read"}, 3),
+            (t.admin, "/api2/groups", {"per_page": 1}, 2),                           # Public, Registered Users
+            (t.admin, "/api2/users", {"per_page": 1}, 2),                            # the admin and U
+            (t.admin, "/api2/groups/%s/users" % group_id(t, "Public"), {"per_page": 1}, 2),
+            (t.admin, "/api2/memberships", {"per_page": 1}, 1)):
+        params = dict(params, _p=9)
+        body = ok(client.get(path, params=params))
+        others = "".join("%s=%s&" % (k, v) for k, v in sorted(params.items()) if k not in ("_p", "per_page"))
+        assert body["items"] == [], (path, body)
+        assert body["links"] == {"self": "%s?%s_p=9&per_page=%s" % (path, others, params["per_page"]),
+                                 "prev": "%s?%s_p=%d&per_page=%s" % (path, others, last, params["per_page"]),
+                                 "next": None}, (path, params, body)
+        # and the last page is what prev says
+        body = ok(client.get(path, params=dict(params, _p=last)))
+        assert body["links"]["next"] is None and (body["items"] or last == 1), (path, body)
