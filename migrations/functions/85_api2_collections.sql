@@ -596,11 +596,17 @@ BEGIN
     errs := ret.p_errors; r := ret.r;
     PERFORM rd_api2_raise_invalid(errs);
     PERFORM rd_api2_tree_lock();
-    INSERT INTO api2_collections (tenant_id, parent_id, slug, display_name, description, description_plain,
-                                  inherit_memberships, is_podcast)
-    VALUES (rd_tenant(), parent.id, coalesce(r.slug, rd_api2_free_slug(rd_api2_slugify(r.display_name), NULL)),
-            r.display_name, r.description, r.description_plain, r.inherit_memberships, r.is_podcast)
-    RETURNING * INTO r;
+    BEGIN
+        INSERT INTO api2_collections (tenant_id, parent_id, slug, display_name, description, description_plain,
+                                      inherit_memberships, is_podcast)
+        VALUES (rd_tenant(), parent.id, coalesce(r.slug, rd_api2_free_slug(rd_api2_slugify(r.display_name), NULL)),
+                r.display_name, r.description, r.description_plain, r.inherit_memberships, r.is_podcast)
+        RETURNING * INTO r;
+    EXCEPTION WHEN unique_violation THEN
+        -- a concurrent write took the given slug between the check and the insert (a PATCH of a slug does
+        -- not take the tree lock)
+        PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_error('slug', 'has already been taken')));
+    END;
     id := r.id;
     body := rd_api2_collection_json(r);
     RETURN NEXT;
@@ -661,12 +667,17 @@ BEGIN
     IF (r.parent_id, r.slug, r.display_name, r.description, r.inherit_memberships, r.is_podcast)
        IS DISTINCT FROM (cur.parent_id, cur.slug, cur.display_name, cur.description, cur.inherit_memberships,
                          cur.is_podcast) THEN
-        UPDATE api2_collections x
-           SET parent_id = r.parent_id, slug = r.slug, display_name = r.display_name, description = r.description,
-               description_plain = r.description_plain, inherit_memberships = r.inherit_memberships,
-               is_podcast = r.is_podcast, modified_on = now()
-         WHERE x.tenant_id = cur.tenant_id AND x.id = cur.id
-        RETURNING * INTO r;
+        BEGIN
+            UPDATE api2_collections x
+               SET parent_id = r.parent_id, slug = r.slug, display_name = r.display_name, description = r.description,
+                   description_plain = r.description_plain, inherit_memberships = r.inherit_memberships,
+                   is_podcast = r.is_podcast, modified_on = now()
+             WHERE x.tenant_id = cur.tenant_id AND x.id = cur.id
+            RETURNING * INTO r;
+        EXCEPTION WHEN unique_violation THEN
+            -- a concurrent write took the given slug between the check and the update
+            PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_error('slug', 'has already been taken')));
+        END;
     END IF;
     RETURN rd_api2_collection_json(r);
 END $$;

@@ -429,3 +429,38 @@ def test_lists_past_the_end_point_prev_at_the_last_page(stack):
         # and the last page is what prev says
         body = ok(client.get(path, params=dict(params, _p=last)))
         assert body["links"]["next"] is None and (body["items"] or last == 1), (path, body)
+
+
+def test_concurrent_given_slugs(stack):
+    """A clash on a given slug is a 422, also when another request takes the slug between the check and the
+    write (creates, and a PATCH racing them)."""
+    import threading
+    t = stack.new_tenant()
+    site = my_site(t)
+    spare = [mkcoll(t, "Spare %d" % n, site["id"])["id"] for n in range(4)]
+    for attempt in range(5):
+        slug = "race-%d" % attempt
+        out = []
+        lock = threading.Lock()
+
+        def create():
+            r = t.admin.post("/api2/collections", json_body={"display_name": "R", "parent_id": site["id"],
+                                                              "slug": slug})
+            with lock:
+                out.append(r)
+
+        def patch(cid):
+            r = t.admin.request("PATCH", "/api2/collections/" + cid, json_body={"slug": slug})
+            with lock:
+                out.append(r)
+
+        threads = [threading.Thread(target=create) for _ in range(6)]
+        threads += [threading.Thread(target=patch, args=(cid,)) for cid in spare]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert sorted(r.status for r in out) == [200] + [422] * 9, out
+        for r in out:
+            if r.status == 422:
+                assert r.json()["errors"] == [{"field": "slug", "message": "has already been taken"}], r
