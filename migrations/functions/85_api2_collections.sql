@@ -365,6 +365,22 @@ BEGIN
     END IF;
 END $$;
 
+-- The 422 entry for a foreign key a write failed on: what the request named was deleted by a concurrent
+-- request after it was checked (the write waited for that request's lock, then found it gone). Same field and
+-- message as the check gives for an unknown id.
+CREATE OR REPLACE FUNCTION rd_api2_gone(p_constraint text) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT CASE
+               WHEN p_constraint LIKE '%\_parent\_id\_fkey' THEN rd_api2_error('parent_id', 'collection not found')
+               WHEN p_constraint LIKE '%\_collection\_id\_fkey' THEN rd_api2_error('collection_id', 'collection not found')
+               WHEN p_constraint LIKE '%\_role\_id\_fkey' THEN rd_api2_error('role_id', 'role not found')
+               WHEN p_constraint LIKE '%\_user\_id\_fkey' THEN rd_api2_error('user_id', 'user not found')
+               WHEN p_constraint LIKE '%\_group\_id\_fkey' THEN rd_api2_error('group_id', 'group not found')
+               ELSE rd_api2_error('id', 'not found')
+           END
+    $$;
+
 -- Serialises tree changes (moves, creates under a parent, deletes) of one tenant until commit, so that two
 -- concurrent moves cannot together make a cycle.
 CREATE OR REPLACE FUNCTION rd_api2_tree_lock() RETURNS void
@@ -580,6 +596,7 @@ CREATE OR REPLACE FUNCTION rd_api2_collections_create(p_params jsonb) RETURNS TA
     LANGUAGE plpgsql
     AS $$
 DECLARE
+    con text;
     ret record;
     errs jsonb := '[]';
     parent api2_collections;
@@ -606,6 +623,9 @@ BEGIN
         -- a concurrent write took the given slug between the check and the insert (a PATCH of a slug does
         -- not take the tree lock)
         PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_error('slug', 'has already been taken')));
+    WHEN foreign_key_violation THEN
+        GET STACKED DIAGNOSTICS con = CONSTRAINT_NAME;
+        PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_gone(con)));
     END;
     id := r.id;
     body := rd_api2_collection_json(r);
@@ -1308,6 +1328,7 @@ CREATE OR REPLACE FUNCTION rd_api2_memberships_create(p_params jsonb) RETURNS TA
     LANGUAGE plpgsql
     AS $$
 DECLARE
+    con text;
     ret record;
     errs jsonb := '[]';
     c api2_collections;
@@ -1357,6 +1378,9 @@ BEGIN
         PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_error(
             CASE WHEN v_user IS NOT NULL THEN 'user_id' ELSE 'group_id' END,
             'already has a membership in this collection')));
+    WHEN foreign_key_violation THEN
+        GET STACKED DIAGNOSTICS con = CONSTRAINT_NAME;
+        PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_gone(con)));
     END;
     id := m.id;
     body := rd_api2_membership_json(m);
@@ -1368,6 +1392,7 @@ CREATE OR REPLACE FUNCTION rd_api2_memberships_update(p_id text, p_params jsonb)
     LANGUAGE plpgsql
     AS $$
 DECLARE
+    con text;
     ret record;
     errs jsonb := '[]';
     m api2_memberships;
@@ -1385,8 +1410,13 @@ BEGIN
     PERFORM rd_api2_raise_invalid(errs);
     PERFORM rd_api2_no_escalation(r.id, m.collection_id, perms);
     IF r.id <> m.role_id THEN
-        UPDATE api2_memberships x SET role_id = r.id, modified_on = now()
-         WHERE x.tenant_id = m.tenant_id AND x.id = m.id RETURNING * INTO m;
+        BEGIN
+            UPDATE api2_memberships x SET role_id = r.id, modified_on = now()
+             WHERE x.tenant_id = m.tenant_id AND x.id = m.id RETURNING * INTO m;
+        EXCEPTION WHEN foreign_key_violation THEN
+            GET STACKED DIAGNOSTICS con = CONSTRAINT_NAME;
+            PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_gone(con)));
+        END;
     END IF;
     RETURN rd_api2_membership_json(m);
 END $$;

@@ -464,3 +464,42 @@ def test_concurrent_given_slugs(stack):
         for r in out:
             if r.status == 422:
                 assert r.json()["errors"] == [{"field": "slug", "message": "has already been taken"}], r
+
+
+def test_writes_racing_deletes_answer_422(stack):
+    """An id in a body that a concurrent request deletes after it was checked is still an unknown id: 422
+    naming the field (never the 404 of a failed foreign key)."""
+    import threading
+    t = stack.new_tenant()
+    site = my_site(t)
+    users = [t.new_user("U%d" % n) for n in range(4)]
+    for attempt in range(12):
+        role = ok(t.admin.post("/api2/roles", json_body={"display_name": "R%d" % attempt, "permissions": []}))["id"]
+        c = mkcoll(t, "C%d" % attempt, site["id"])["id"]
+        out = []
+        lock = threading.Lock()
+
+        def run(what, fn):
+            r = fn()
+            with lock:
+                out.append((what, r))
+
+        jobs = [("membership", lambda u=u: t.admin.post("/api2/memberships", json_body={
+            "collection_id": c, "role_id": role, "user_id": str(u.id)})) for u in users]
+        jobs += [("collection", lambda n=n: t.admin.post("/api2/collections", json_body={
+            "display_name": "Sub %d" % n, "parent_id": c})) for n in range(2)]
+        jobs.insert(2, ("delete", lambda: t.admin.delete("/api2/collections/" + c)))
+        jobs.insert(3, ("delete", lambda: t.admin.delete("/api2/roles/" + role)))
+        threads = [threading.Thread(target=run, args=job) for job in jobs]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        for what, r in out:
+            if what == "delete":
+                assert r.status in (204, 422), r
+                continue
+            assert r.status in (200, 422), (what, r)
+            if r.status == 422:
+                fields = [e["field"] for e in r.json()["errors"]]
+                assert fields in (["collection_id"], ["role_id"], ["collection_id", "role_id"], ["parent_id"]), r
