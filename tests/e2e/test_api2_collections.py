@@ -503,3 +503,29 @@ def test_writes_racing_deletes_answer_422(stack):
             if r.status == 422:
                 fields = [e["field"] for e in r.json()["errors"]]
                 assert fields in (["collection_id"], ["role_id"], ["collection_id", "role_id"], ["parent_id"]), r
+
+
+def test_tree_with_a_forged_cycle_keeps_every_visible_collection(stack):
+    """A parent_id cycle in the data (forged: the API refuses to make one) neither hangs the tree nor loses
+    its collections: every visible collection is in it once, the cycle entered at its lowest id."""
+    t = stack.new_tenant()
+    site = my_site(t)
+    x = mkcoll(t, "X", site["id"])["id"]
+    y = mkcoll(t, "Y", x)["id"]
+    z = mkcoll(t, "Z", y)["id"]
+    w = mkcoll(t, "W", site["id"])["id"]
+    t.sql("UPDATE api2_collections SET parent_id = %s WHERE id = %s" % (y, x))
+
+    def shape(nodes):
+        return [(n["id"], shape(n["children"])) for n in nodes]
+
+    tree = ok(t.admin.get("/api2/collections/tree"))["items"]
+    assert shape(tree) == [(site["id"], [(w, [])]), (x, [(y, [(z, [])])])], tree
+    u = t.new_user("U")
+    share(t, y, role_id(t, "Viewer"), user=u.id)
+    assert [c["id"] for c in ok(u.client.get("/api2/collections"))["items"]] == [x, y, z]
+    assert shape(ok(u.client.get("/api2/collections/tree"))["items"]) == [(x, [(y, [(z, [])])])]
+    # the API can still repair it
+    ok(t.admin.request("PATCH", "/api2/collections/" + x, json_body={"parent_id": site["id"]}))
+    assert shape(ok(t.admin.get("/api2/collections/tree"))["items"]) == [
+        (site["id"], [(x, [(y, [(z, [])])]), (w, [])])]
