@@ -649,6 +649,11 @@ DECLARE
     moving boolean := false;
 BEGIN
     PERFORM rd_api2_require_writable();
+    -- a possible move takes the tree lock before the collection's row lock, in the order every tree change
+    -- (delete, move) takes them: a move onto a parent being deleted then waits instead of deadlocking
+    IF p_params ? 'parent_id' THEN
+        PERFORM rd_api2_tree_lock();
+    END IF;
     ret := rd_api2_collection_find(p_id, true);
     cur := ret.c; perms := ret.perms;
     IF NOT 'collection-update' = ANY (perms) THEN
@@ -713,6 +718,8 @@ DECLARE
     perms text[];
 BEGIN
     PERFORM rd_api2_require_writable();
+    -- the tree lock before the row lock, as a move takes them (see rd_api2_collections_update)
+    PERFORM rd_api2_tree_lock();
     BEGIN
         ret := rd_api2_collection_find(p_id, true);
     cur := ret.c; perms := ret.perms;
@@ -725,7 +732,6 @@ BEGIN
     IF cur.parent_id IS NULL THEN
         PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_error('id', 'My Site cannot be deleted')));
     END IF;
-    PERFORM rd_api2_tree_lock();
     IF EXISTS (SELECT 1 FROM api2_collections c WHERE c.tenant_id = cur.tenant_id AND c.parent_id = cur.id) THEN
         PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_error('id', 'collection has sub-collections')));
     END IF;

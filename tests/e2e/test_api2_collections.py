@@ -529,3 +529,34 @@ def test_tree_with_a_forged_cycle_keeps_every_visible_collection(stack):
     ok(t.admin.request("PATCH", "/api2/collections/" + x, json_body={"parent_id": site["id"]}))
     assert shape(ok(t.admin.get("/api2/collections/tree"))["items"]) == [
         (site["id"], [(x, [(y, [(z, [])])]), (w, [])])]
+
+
+def test_moves_and_creates_racing_a_delete_of_the_parent(stack):
+    """Moves onto, and creates under, a collection that another request deletes: each one waits for the
+    other (one tree lock, taken before any collection row) and answers 200 / 204 or 422, never a deadlock."""
+    import threading
+    t = stack.new_tenant()
+    site = my_site(t)
+    for attempt in range(30):
+        p = mkcoll(t, "P%d" % attempt, site["id"])["id"]
+        cs = [mkcoll(t, "C%d-%d" % (attempt, n), site["id"])["id"] for n in range(3)]
+        out = []
+        lock = threading.Lock()
+
+        def run(what, fn):
+            r = fn()
+            with lock:
+                out.append((what, r))
+
+        jobs = [("move", lambda c=c: t.admin.request("PATCH", "/api2/collections/" + c, json_body={"parent_id": p}))
+                for c in cs]
+        jobs.insert(1, ("delete", lambda: t.admin.delete("/api2/collections/" + p)))
+        jobs.insert(2, ("create", lambda: t.admin.post("/api2/collections", json_body={"display_name": "X",
+                                                                                          "parent_id": p})))
+        threads = [threading.Thread(target=run, args=job) for job in jobs]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        for what, r in out:
+            assert r.status in ((204, 422) if what == "delete" else (200, 422)), (what, r)
