@@ -29,27 +29,89 @@ enum rd_err api2_collections_list(struct rd_req *req)
  * Nests the flat node array (each node an object with an empty "children" array, ordered by id) under
  * their parents; a node whose parent is not in the array (invisible, or filtered out) is a top node.
  * Returns a new array of the top nodes, children in id order.
+ *
+ * Every node is placed exactly once and never under itself: nodes are placed from the top nodes downwards,
+ * and what that leaves (a parent_id cycle in forged data, and the nodes under it) is entered at the
+ * lowest-id node of the cycle, which becomes a top node. Nesting by parent_id alone would hang the cycle's
+ * nodes under each other, out of reach of the answer, and leak them (jansson references in a loop).
  */
 static json_t *tree_nest(json_t *flat)
 {
-	json_t *by_id = json_object(), *top = json_array(), *node, *parent;
-	const char *id, *parent_id;
-	size_t i;
+	size_t n = json_array_size(flat), i, j, head, tail;
+	json_t *index = json_object(), *top = json_array(), *v;
+	const char *id;
+	long *parent = calloc(n + 1, sizeof *parent), *at = calloc(n + 1, sizeof *at);
+	size_t *first = calloc(n + 2, sizeof *first), *kids = calloc(n + 1, sizeof *kids);
+	size_t *queue = calloc(n + 1, sizeof *queue), *seen = calloc(n + 1, sizeof *seen);
 
-	json_array_foreach (flat, i, node) {
-		id = json_string_value(json_object_get(node, "id"));
+	if (index == NULL || top == NULL || parent == NULL || at == NULL || first == NULL || kids == NULL ||
+	    queue == NULL || seen == NULL)
+		abort();
+	for (i = 0; i < n; i++) {
+		id = json_string_value(json_object_get(json_array_get(flat, i), "id"));
 		if (id != NULL)
-			json_object_set(by_id, id, node);
+			json_object_set_new(index, id, json_integer((json_int_t)i));
 	}
-	json_array_foreach (flat, i, node) {
-		parent_id = json_string_value(json_object_get(node, "parent_id"));
-		parent = parent_id != NULL ? json_object_get(by_id, parent_id) : NULL;
-		if (parent != NULL && parent != node)
-			json_array_append(json_object_get(parent, "children"), node);
-		else
+	/* parent[i]: the index of i's parent in the array, -1 for a top node; kids of p: kids[first[p] ..] */
+	for (i = 0; i < n; i++) {
+		id = json_string_value(json_object_get(json_array_get(flat, i), "parent_id"));
+		v = id != NULL ? json_object_get(index, id) : NULL;
+		parent[i] = v != NULL && (size_t)json_integer_value(v) != i ? (long)json_integer_value(v) : -1;
+		if (parent[i] >= 0)
+			first[parent[i] + 1]++;
+	}
+	for (i = 0; i < n; i++)
+		first[i + 1] += first[i];
+	for (i = 0; i < n; i++)
+		if (parent[i] >= 0)
+			kids[first[parent[i]] + at[parent[i]]++] = i;
+	/* place breadth-first from the top nodes; at[i] becomes 1 + the index i is placed under (0: top) */
+	memset(at, 0xff, (n + 1) * sizeof *at);
+	head = tail = 0;
+	for (i = 0; i < n; i++)
+		if (parent[i] < 0) {
+			at[i] = 0;
+			queue[tail++] = i;
+		}
+	for (i = 0;; i++) {
+		while (head < tail) {
+			size_t p = queue[head++];
+			for (j = first[p]; j < first[p + 1]; j++)
+				if (at[kids[j]] < 0) {
+					at[kids[j]] = (long)p + 1;
+					queue[tail++] = kids[j];
+				}
+		}
+		while (i < n && at[i] >= 0)
+			i++;
+		if (i >= n)
+			break;
+		/* i is on or under a cycle: walk up to the cycle, enter it at its lowest index */
+		for (j = i; seen[j] != i + 1; j = (size_t)parent[j])
+			seen[j] = i + 1;
+		{
+			size_t low = j, k;
+			for (k = (size_t)parent[j]; k != j; k = (size_t)parent[k])
+				if (k < low)
+					low = k;
+			at[low] = 0;
+			queue[tail++] = low;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		json_t *node = json_array_get(flat, i);
+		if (at[i] == 0)
 			json_array_append(top, node);
+		else
+			json_array_append(json_object_get(json_array_get(flat, (size_t)(at[i] - 1)), "children"), node);
 	}
-	json_decref(by_id);
+	json_decref(index);
+	free(parent);
+	free(at);
+	free(first);
+	free(kids);
+	free(queue);
+	free(seen);
 	return top;
 }
 

@@ -234,33 +234,30 @@ BEGIN
     END IF;
 END $$;
 
--- HTML to plain text: tags removed, the common named entities and numeric references decoded.
+-- HTML to plain text: tags removed, the common named entities and numeric references decoded in one pass
+-- over the text, so what one reference decodes to is never read as another (&#38;lt; is "&lt;", not "<").
+-- A reference that names no character (&#0;, a surrogate, past U+10FFFF) or an unknown name stays as it is.
 CREATE OR REPLACE FUNCTION rd_api2_plain(p_html text) RETURNS text
-    LANGUAGE plpgsql IMMUTABLE
+    LANGUAGE sql IMMUTABLE
     AS $$
-DECLARE
-    s text := regexp_replace(p_html, '<[^>]*>', '', 'g');
-    m text[];
-BEGIN
-    IF s IS NULL THEN
-        RETURN NULL;
-    END IF;
-    FOR m IN SELECT DISTINCT regexp_matches(s, '&#([0-9]{1,7});', 'g') LOOP
-        IF m[1]::int BETWEEN 1 AND 1114111 AND NOT m[1]::int BETWEEN 55296 AND 57343 THEN
-            s := replace(s, '&#' || m[1] || ';', chr(m[1]::int));
-        END IF;
-    END LOOP;
-    FOR m IN SELECT DISTINCT regexp_matches(s, '&#[xX]([0-9a-fA-F]{1,6});', 'g') LOOP
-        IF ('x' || lpad(m[1], 8, '0'))::bit(32)::int BETWEEN 1 AND 1114111
-           AND NOT ('x' || lpad(m[1], 8, '0'))::bit(32)::int BETWEEN 55296 AND 57343 THEN
-            s := regexp_replace(s, '&#[xX]' || m[1] || ';', chr(('x' || lpad(m[1], 8, '0'))::bit(32)::int), 'g');
-        END IF;
-    END LOOP;
-    s := replace(replace(replace(replace(replace(s, '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', ''''),
-                 '&nbsp;', chr(160));
-    s := replace(s, '&apos;', '''');
-    RETURN replace(s, '&amp;', '&');
-END $$;
+    SELECT CASE WHEN p_html IS NOT NULL THEN coalesce((
+        SELECT string_agg(CASE
+                   WHEN t.m[2] IS NOT NULL AND t.m[2]::int BETWEEN 1 AND 1114111
+                        AND NOT t.m[2]::int BETWEEN 55296 AND 57343 THEN chr(t.m[2]::int)
+                   WHEN t.m[3] IS NOT NULL AND ('x' || lpad(t.m[3], 8, '0'))::bit(32)::int BETWEEN 1 AND 1114111
+                        AND NOT ('x' || lpad(t.m[3], 8, '0'))::bit(32)::int BETWEEN 55296 AND 57343
+                        THEN chr(('x' || lpad(t.m[3], 8, '0'))::bit(32)::int)
+                   WHEN t.m[4] = 'amp' THEN '&'
+                   WHEN t.m[4] = 'lt' THEN '<'
+                   WHEN t.m[4] = 'gt' THEN '>'
+                   WHEN t.m[4] = 'quot' THEN '"'
+                   WHEN t.m[4] = 'apos' THEN ''''
+                   WHEN t.m[4] = 'nbsp' THEN chr(160)
+                   ELSE t.m[1] END, '' ORDER BY t.n)
+          FROM regexp_matches(regexp_replace(p_html, '<[^>]*>', '', 'g'),
+                              '(&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]+));|[^&]+|&)', 'g')
+               WITH ORDINALITY AS t (m, n)), '') END
+    $$;
 
 -- A slug made from a display name: lower-case ASCII letters and digits, other runs as one '-'.
 CREATE OR REPLACE FUNCTION rd_api2_slugify(p_name text) RETURNS text
@@ -285,6 +282,16 @@ BEGIN
     END LOOP;
     RETURN s;
 END $$;
+
+-- {"id": "<id>", "display_name": <name>} as compact text: the collection, role, user and group references
+-- of a membership and of explain. NULL when p_id is NULL.
+CREATE OR REPLACE FUNCTION rd_api2_ref_json(p_id bigint, p_name text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT CASE WHEN p_id IS NOT NULL
+                THEN '{"id":' || to_json(p_id::text)::text || ',"display_name":' || coalesce(to_json(p_name)::text, 'null')
+                     || '}' END
+    $$;
 
 -- The Collection object (api2-collections.md §1) as compact JSON text, keys in the documented order.
 CREATE OR REPLACE FUNCTION rd_api2_collection_json(c api2_collections) RETURNS text
@@ -357,6 +364,22 @@ BEGIN
         perms := NULL;
     END IF;
 END $$;
+
+-- The 422 entry for a foreign key a write failed on: what the request named was deleted by a concurrent
+-- request after it was checked (the write waited for that request's lock, then found it gone). Same field and
+-- message as the check gives for an unknown id.
+CREATE OR REPLACE FUNCTION rd_api2_gone(p_constraint text) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT CASE
+               WHEN p_constraint LIKE '%\_parent\_id\_fkey' THEN rd_api2_error('parent_id', 'collection not found')
+               WHEN p_constraint LIKE '%\_collection\_id\_fkey' THEN rd_api2_error('collection_id', 'collection not found')
+               WHEN p_constraint LIKE '%\_role\_id\_fkey' THEN rd_api2_error('role_id', 'role not found')
+               WHEN p_constraint LIKE '%\_user\_id\_fkey' THEN rd_api2_error('user_id', 'user not found')
+               WHEN p_constraint LIKE '%\_group\_id\_fkey' THEN rd_api2_error('group_id', 'group not found')
+               ELSE rd_api2_error('id', 'not found')
+           END
+    $$;
 
 -- Serialises tree changes (moves, creates under a parent, deletes) of one tenant until commit, so that two
 -- concurrent moves cannot together make a cycle.
@@ -489,6 +512,10 @@ BEGIN
                  ORDER BY c.id OFFSET off LIMIT p_per_page + 1) x) y;
     END IF;
     total := off + n;
+    IF total = off AND off > 0 THEN
+        -- an empty page past the end: count the set (the first `off` rows) so that prev is the last page
+        SELECT l.total INTO total FROM rd_api2_collections_list(p_params, 1, least(off, 2147483646)::int) l;
+    END IF;
     RETURN NEXT;
 END $$;
 
@@ -569,6 +596,7 @@ CREATE OR REPLACE FUNCTION rd_api2_collections_create(p_params jsonb) RETURNS TA
     LANGUAGE plpgsql
     AS $$
 DECLARE
+    con text;
     ret record;
     errs jsonb := '[]';
     parent api2_collections;
@@ -585,11 +613,20 @@ BEGIN
     errs := ret.p_errors; r := ret.r;
     PERFORM rd_api2_raise_invalid(errs);
     PERFORM rd_api2_tree_lock();
-    INSERT INTO api2_collections (tenant_id, parent_id, slug, display_name, description, description_plain,
-                                  inherit_memberships, is_podcast)
-    VALUES (rd_tenant(), parent.id, coalesce(r.slug, rd_api2_free_slug(rd_api2_slugify(r.display_name), NULL)),
-            r.display_name, r.description, r.description_plain, r.inherit_memberships, r.is_podcast)
-    RETURNING * INTO r;
+    BEGIN
+        INSERT INTO api2_collections (tenant_id, parent_id, slug, display_name, description, description_plain,
+                                      inherit_memberships, is_podcast)
+        VALUES (rd_tenant(), parent.id, coalesce(r.slug, rd_api2_free_slug(rd_api2_slugify(r.display_name), NULL)),
+                r.display_name, r.description, r.description_plain, r.inherit_memberships, r.is_podcast)
+        RETURNING * INTO r;
+    EXCEPTION WHEN unique_violation THEN
+        -- a concurrent write took the given slug between the check and the insert (a PATCH of a slug does
+        -- not take the tree lock)
+        PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_error('slug', 'has already been taken')));
+    WHEN foreign_key_violation THEN
+        GET STACKED DIAGNOSTICS con = CONSTRAINT_NAME;
+        PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_gone(con)));
+    END;
     id := r.id;
     body := rd_api2_collection_json(r);
     RETURN NEXT;
@@ -612,6 +649,11 @@ DECLARE
     moving boolean := false;
 BEGIN
     PERFORM rd_api2_require_writable();
+    -- a possible move takes the tree lock before the collection's row lock, in the order every tree change
+    -- (delete, move) takes them: a move onto a parent being deleted then waits instead of deadlocking
+    IF p_params ? 'parent_id' THEN
+        PERFORM rd_api2_tree_lock();
+    END IF;
     ret := rd_api2_collection_find(p_id, true);
     cur := ret.c; perms := ret.perms;
     IF NOT 'collection-update' = ANY (perms) THEN
@@ -650,12 +692,17 @@ BEGIN
     IF (r.parent_id, r.slug, r.display_name, r.description, r.inherit_memberships, r.is_podcast)
        IS DISTINCT FROM (cur.parent_id, cur.slug, cur.display_name, cur.description, cur.inherit_memberships,
                          cur.is_podcast) THEN
-        UPDATE api2_collections x
-           SET parent_id = r.parent_id, slug = r.slug, display_name = r.display_name, description = r.description,
-               description_plain = r.description_plain, inherit_memberships = r.inherit_memberships,
-               is_podcast = r.is_podcast, modified_on = now()
-         WHERE x.tenant_id = cur.tenant_id AND x.id = cur.id
-        RETURNING * INTO r;
+        BEGIN
+            UPDATE api2_collections x
+               SET parent_id = r.parent_id, slug = r.slug, display_name = r.display_name, description = r.description,
+                   description_plain = r.description_plain, inherit_memberships = r.inherit_memberships,
+                   is_podcast = r.is_podcast, modified_on = now()
+             WHERE x.tenant_id = cur.tenant_id AND x.id = cur.id
+            RETURNING * INTO r;
+        EXCEPTION WHEN unique_violation THEN
+            -- a concurrent write took the given slug between the check and the update
+            PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_error('slug', 'has already been taken')));
+        END;
     END IF;
     RETURN rd_api2_collection_json(r);
 END $$;
@@ -671,6 +718,8 @@ DECLARE
     perms text[];
 BEGIN
     PERFORM rd_api2_require_writable();
+    -- the tree lock before the row lock, as a move takes them (see rd_api2_collections_update)
+    PERFORM rd_api2_tree_lock();
     BEGIN
         ret := rd_api2_collection_find(p_id, true);
     cur := ret.c; perms := ret.perms;
@@ -683,7 +732,6 @@ BEGIN
     IF cur.parent_id IS NULL THEN
         PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_error('id', 'My Site cannot be deleted')));
     END IF;
-    PERFORM rd_api2_tree_lock();
     IF EXISTS (SELECT 1 FROM api2_collections c WHERE c.tenant_id = cur.tenant_id AND c.parent_id = cur.id) THEN
         PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_error('id', 'collection has sub-collections')));
     END IF;
@@ -738,7 +786,8 @@ BEGIN
     IF subject IS DISTINCT FROM rd_user() THEN
         perms := coalesce((SELECT p.permissions FROM rd_api2_perms(subject, ARRAY[cur.id]) p), '{}');
     END IF;
-    RETURN json_build_object('collection_id', cur.id::text, 'user_id', subject::text, 'permissions', perms)::text;
+    RETURN '{"collection_id":' || to_json(cur.id::text)::text || ',"user_id":' || coalesce(to_json(subject::text)::text, 'null')
+        || ',"permissions":' || array_to_json(coalesce(perms, '{}'))::text || '}';
 END $$;
 
 -- GET /api2/collections/:id/permissions/:permission/explain[?user_id=]: why the user holds the permission
@@ -752,20 +801,23 @@ DECLARE
     perms text[];
     subject bigint;
     groups bigint[];
-    chain jsonb;
-    ms jsonb;
+    chain text;
+    ms text;
+    would text;
     admin boolean;
     held text[];
 BEGIN
     ret := rd_api2_collection_find(p_id, false);
     cur := ret.c; perms := ret.perms;
-    subject := rd_api2_check_subject(p_user, cur.id, perms);
+    -- the permission is part of the path: unknown is a 404, before the access rule on ?user_id= (403 / 422)
     IF NOT EXISTS (SELECT 1 FROM api2_permissions p WHERE p.name = p_permission) THEN
         RAISE EXCEPTION 'The specified resource does not exist.' USING ERRCODE = 'RD404';
     END IF;
+    subject := rd_api2_check_subject(p_user, cur.id, perms);
     admin := rd_api2_is_admin(subject);
     groups := rd_api2_user_groups(subject);
     held := (SELECT p.permissions FROM rd_api2_perms(subject, ARRAY[cur.id]) p);
+    -- compact text with keys in the documented order, as every api2 object (jsonb would sort the keys)
     WITH RECURSIVE up (id, parent_id, inherit, depth) AS (
         SELECT c.id, c.parent_id, c.inherit_memberships, 0
           FROM api2_collections c WHERE c.tenant_id = rd_tenant() AND c.id = cur.id
@@ -781,38 +833,37 @@ BEGIN
           FROM ch JOIN api2_memberships x ON x.tenant_id = rd_tenant() AND x.collection_id = ch.id
          WHERE x.user_id = subject OR x.group_id = ANY (groups)
     )
-    SELECT (SELECT coalesce(jsonb_agg(jsonb_build_object('id', ch.id::text, 'display_name', ch.display_name,
-                                                         'inherit_memberships', ch.inherit) ORDER BY ch.depth), '[]')
+    SELECT (SELECT coalesce(string_agg('{"id":' || to_json(ch.id::text)::text
+                                       || ',"display_name":' || to_json(ch.display_name)::text
+                                       || ',"inherit_memberships":' || ch.inherit::text || '}', ',' ORDER BY ch.depth),
+                            '')
               FROM ch),
-           (SELECT coalesce(jsonb_agg(jsonb_build_object(
-                       'id', m.id::text,
-                       'collection', jsonb_build_object('id', m.collection_id::text, 'display_name', m.collection_name),
-                       'direct', m.depth = 0,
-                       'via', CASE WHEN m.user_id IS NOT NULL THEN 'user' ELSE 'group' END,
-                       'group', CASE WHEN m.group_id IS NULL THEN NULL
-                                     ELSE jsonb_build_object('id', g.id::text, 'display_name', g.display_name) END,
-                       'role', jsonb_build_object('id', r.id::text, 'display_name', r.display_name),
-                       'grants', EXISTS (SELECT 1 FROM api2_role_permissions rp WHERE rp.tenant_id = rd_tenant()
-                                            AND rp.role_id = r.id AND rp.permission = p_permission))
-                       ORDER BY m.depth, m.id), '[]')
+           (SELECT coalesce(string_agg('{"id":' || to_json(m.id::text)::text
+                       || ',"collection":' || rd_api2_ref_json(m.collection_id, m.collection_name)
+                       || ',"direct":' || (m.depth = 0)::text
+                       || ',"via":' || CASE WHEN m.user_id IS NOT NULL THEN '"user"' ELSE '"group"' END
+                       || ',"group":' || coalesce(rd_api2_ref_json(g.id, g.display_name), 'null')
+                       || ',"role":' || rd_api2_ref_json(r.id, r.display_name)
+                       || ',"grants":' || EXISTS (SELECT 1 FROM api2_role_permissions rp WHERE rp.tenant_id = rd_tenant()
+                                                     AND rp.role_id = r.id AND rp.permission = p_permission)::text
+                       || '}', ',' ORDER BY m.depth, m.id), '')
               FROM m JOIN api2_roles r ON r.tenant_id = rd_tenant() AND r.id = m.role_id
-              LEFT JOIN api2_groups g ON g.tenant_id = rd_tenant() AND g.id = m.group_id)
-      INTO chain, ms;
-    RETURN jsonb_build_object(
-        'collection_id', cur.id::text, 'user_id', subject::text, 'permission', p_permission,
-        'granted', admin OR p_permission = ANY (coalesce(held, '{}')),
-        'is_admin', admin,
-        'chain', chain,
-        'memberships', ms,
-        'would_grant', jsonb_build_object(
-            'roles', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', r.id::text, 'display_name', r.display_name)
-                                                ORDER BY r.id), '[]')
-                        FROM api2_roles r WHERE r.tenant_id = rd_tenant()
-                         AND EXISTS (SELECT 1 FROM api2_role_permissions rp WHERE rp.tenant_id = r.tenant_id
-                                        AND rp.role_id = r.id AND rp.permission = p_permission)),
-            'collections', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', e ->> 'id', 'display_name',
-                                                                         e ->> 'display_name')), '[]')
-                              FROM jsonb_array_elements(chain) e)))::text;
+              LEFT JOIN api2_groups g ON g.tenant_id = rd_tenant() AND g.id = m.group_id),
+           (SELECT coalesce(string_agg(rd_api2_ref_json(ch.id, ch.display_name), ',' ORDER BY ch.depth), '') FROM ch)
+      INTO chain, ms, would;
+    RETURN '{"collection_id":' || to_json(cur.id::text)::text
+        || ',"user_id":' || coalesce(to_json(subject::text)::text, 'null')
+        || ',"permission":' || to_json(p_permission)::text
+        || ',"granted":' || (admin OR p_permission = ANY (coalesce(held, '{}')))::text
+        || ',"is_admin":' || admin::text
+        || ',"chain":[' || chain || ']'
+        || ',"memberships":[' || ms || ']'
+        || ',"would_grant":{"roles":['
+        || coalesce((SELECT string_agg(rd_api2_ref_json(r.id, r.display_name), ',' ORDER BY r.id)
+                       FROM api2_roles r WHERE r.tenant_id = rd_tenant()
+                        AND EXISTS (SELECT 1 FROM api2_role_permissions rp WHERE rp.tenant_id = r.tenant_id
+                                       AND rp.role_id = r.id AND rp.permission = p_permission)), '')
+        || '],"collections":[' || would || ']}}';
 END $$;
 
 -- ---------------------------------------------------------------------------------------------------------
@@ -867,7 +918,6 @@ BEGIN
             PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_error('user_id', 'user not found')));
         END IF;
     END IF;
-    RETURN QUERY
     WITH f AS (
         SELECT g FROM api2_groups g
          WHERE g.tenant_id = rd_tenant()
@@ -878,7 +928,13 @@ BEGIN
     ), n AS (SELECT f.g, row_number() OVER (ORDER BY (f.g).id) AS k FROM f)
     SELECT off + (SELECT count(*) FROM n),
            '[' || coalesce((SELECT string_agg(rd_api2_group_json(n.g), ',' ORDER BY (n.g).id) FROM n
-                             WHERE n.k <= p_per_page), '') || ']';
+                             WHERE n.k <= p_per_page), '') || ']'
+      INTO total, items;
+    IF total = off AND off > 0 THEN
+        -- an empty page past the end: count the set (the first `off` rows) so that prev is the last page
+        SELECT l.total INTO total FROM rd_api2_groups_list(p_params, 1, least(off, 2147483646)::int) l;
+    END IF;
+    RETURN NEXT;
 END $$;
 
 -- GET /api2/groups/:id: any signed-in user.
@@ -1023,7 +1079,6 @@ BEGIN
         END IF;
     END IF;
     PERFORM rd_api2_raise_invalid(errs);
-    RETURN QUERY
     WITH f AS (
         SELECT u FROM users u
          WHERE u.tenant_id = rd_tenant() AND u.workflow_state = 'active'
@@ -1037,7 +1092,13 @@ BEGIN
     ), n AS (SELECT f.u, row_number() OVER (ORDER BY (f.u).id) AS k FROM f)
     SELECT off + (SELECT count(*) FROM n),
            '[' || coalesce((SELECT string_agg(rd_api2_user_json(n.u), ',' ORDER BY (n.u).id) FROM n
-                             WHERE n.k <= p_per_page), '') || ']';
+                             WHERE n.k <= p_per_page), '') || ']'
+      INTO total, items;
+    IF total = off AND off > 0 THEN
+        -- an empty page past the end: count the set (the first `off` rows) so that prev is the last page
+        SELECT l.total INTO total FROM rd_api2_users_page(p_params, p_group, 1, least(off, 2147483646)::int) l;
+    END IF;
+    RETURN NEXT;
 END $$;
 
 -- GET /api2/users: Administrator users.
@@ -1127,17 +1188,19 @@ END $$;
 -- Memberships
 -- ---------------------------------------------------------------------------------------------------------
 
+-- The Membership object (api2-collections.md §1) as compact JSON text, keys in the documented order, like
+-- every other api2 object (json_build_object's text puts spaces around each colon).
 CREATE OR REPLACE FUNCTION rd_api2_membership_json(m api2_memberships) RETURNS text
     LANGUAGE sql STABLE
     AS $$
     SELECT '{"id":' || to_json(m.id::text)::text
-        || ',"collection":' || (SELECT json_build_object('id', c.id::text, 'display_name', c.display_name)::text
+        || ',"collection":' || (SELECT rd_api2_ref_json(c.id, c.display_name)
                                   FROM api2_collections c WHERE c.tenant_id = m.tenant_id AND c.id = m.collection_id)
-        || ',"role":' || (SELECT json_build_object('id', r.id::text, 'display_name', r.display_name)::text
+        || ',"role":' || (SELECT rd_api2_ref_json(r.id, r.display_name)
                             FROM api2_roles r WHERE r.tenant_id = m.tenant_id AND r.id = m.role_id)
-        || ',"user":' || coalesce((SELECT json_build_object('id', u.id::text, 'display_name', u.name)::text
+        || ',"user":' || coalesce((SELECT rd_api2_ref_json(u.id, u.name)
                                      FROM users u WHERE u.tenant_id = m.tenant_id AND u.id = m.user_id), 'null')
-        || ',"group":' || coalesce((SELECT json_build_object('id', g.id::text, 'display_name', g.display_name)::text
+        || ',"group":' || coalesce((SELECT rd_api2_ref_json(g.id, g.display_name)
                                       FROM api2_groups g WHERE g.tenant_id = m.tenant_id AND g.id = m.group_id), 'null')
         || ',"created_on":' || to_json(rd_iso(m.created_on))::text
         || ',"modified_on":' || to_json(rd_iso(m.modified_on))::text
@@ -1192,7 +1255,6 @@ BEGIN
         END IF;
     END LOOP;
     PERFORM rd_api2_raise_invalid(errs);
-    RETURN QUERY
     WITH f AS (
         SELECT m FROM api2_memberships m
          WHERE m.tenant_id = rd_tenant()
@@ -1205,7 +1267,13 @@ BEGIN
     ), n AS (SELECT f.m, row_number() OVER (ORDER BY (f.m).id) AS k FROM f)
     SELECT off + (SELECT count(*) FROM n),
            '[' || coalesce((SELECT string_agg(rd_api2_membership_json(n.m), ',' ORDER BY (n.m).id) FROM n
-                             WHERE n.k <= p_per_page), '') || ']';
+                             WHERE n.k <= p_per_page), '') || ']'
+      INTO total, items;
+    IF total = off AND off > 0 THEN
+        -- an empty page past the end: count the set (the first `off` rows) so that prev is the last page
+        SELECT l.total INTO total FROM rd_api2_memberships_list(p_params, 1, least(off, 2147483646)::int) l;
+    END IF;
+    RETURN NEXT;
 END $$;
 
 -- GET /api2/memberships/:id
@@ -1266,6 +1334,7 @@ CREATE OR REPLACE FUNCTION rd_api2_memberships_create(p_params jsonb) RETURNS TA
     LANGUAGE plpgsql
     AS $$
 DECLARE
+    con text;
     ret record;
     errs jsonb := '[]';
     c api2_collections;
@@ -1315,6 +1384,9 @@ BEGIN
         PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_error(
             CASE WHEN v_user IS NOT NULL THEN 'user_id' ELSE 'group_id' END,
             'already has a membership in this collection')));
+    WHEN foreign_key_violation THEN
+        GET STACKED DIAGNOSTICS con = CONSTRAINT_NAME;
+        PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_gone(con)));
     END;
     id := m.id;
     body := rd_api2_membership_json(m);
@@ -1326,6 +1398,7 @@ CREATE OR REPLACE FUNCTION rd_api2_memberships_update(p_id text, p_params jsonb)
     LANGUAGE plpgsql
     AS $$
 DECLARE
+    con text;
     ret record;
     errs jsonb := '[]';
     m api2_memberships;
@@ -1343,8 +1416,13 @@ BEGIN
     PERFORM rd_api2_raise_invalid(errs);
     PERFORM rd_api2_no_escalation(r.id, m.collection_id, perms);
     IF r.id <> m.role_id THEN
-        UPDATE api2_memberships x SET role_id = r.id, modified_on = now()
-         WHERE x.tenant_id = m.tenant_id AND x.id = m.id RETURNING * INTO m;
+        BEGIN
+            UPDATE api2_memberships x SET role_id = r.id, modified_on = now()
+             WHERE x.tenant_id = m.tenant_id AND x.id = m.id RETURNING * INTO m;
+        EXCEPTION WHEN foreign_key_violation THEN
+            GET STACKED DIAGNOSTICS con = CONSTRAINT_NAME;
+            PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_gone(con)));
+        END;
     END IF;
     RETURN rd_api2_membership_json(m);
 END $$;

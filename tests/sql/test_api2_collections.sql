@@ -188,4 +188,15 @@ SELECT throws_ok(format($$SELECT rd_api2_collections_get('%s')$$, (SELECT id FRO
 SELECT is((SELECT count(*) FROM api2_memberships), 0::bigint, 'RLS: tenant B sees none of A''s memberships');
 RESET ROLE;
 
+-- description_plain: tags removed, references decoded once (what one decodes to is not decoded again)
+SELECT is(rd_api2_plain('<p>Lectures &amp; labs</p>'), 'Lectures & labs', 'plain: tags and &amp;');
+SELECT is(rd_api2_plain('&lt;b&gt; &quot;x&quot; &apos;&#39;&#65;&#x42;&nbsp;.'), '<b> "x" ''''AB' || chr(160) || '.',
+          'plain: named and numeric references');
+SELECT is(rd_api2_plain('&#38;lt;i&#38;gt; &amp;amp; &#x26;quot;'), '&lt;i&gt; &amp; &quot;',
+          'plain: a decoded & does not start another reference');
+SELECT is(rd_api2_plain('&unknown; & &#0; &#xD800; &#1114112;'), '&unknown; & &#0; &#xD800; &#1114112;',
+          'plain: unknown names and references to no character stay');
+SELECT is(rd_api2_plain('<p></p>'), '', 'plain: only tags is empty');
+SELECT is(rd_api2_plain(NULL), NULL, 'plain: NULL stays NULL');
+
 SELECT * FROM finish();
