@@ -99,6 +99,16 @@ SELECT a.tenant_id, 'Sub2', a.id, a.root_account_id FROM accounts a WHERE a.name
 UPDATE accounts SET parent_account_id = (SELECT id FROM accounts WHERE name = 'Sub2') WHERE name = 'Sub';
 SELECT is((SELECT count(*) FROM rd_account_chain((SELECT id FROM accounts WHERE name = 'Sub'))), 2::bigint,
           'a cycle in parent links stops the chain instead of looping');
+-- a role's base type and state are kept to their known values (0030: foreign keys, not checks)
+SELECT throws_ok($$INSERT INTO roles (tenant_id, root_account_id, account_id, name, base_role_type, workflow_state)
+                   SELECT tenant_id, root_account_id, root_account_id, 'Odd', 'SiteAdmin', 'active' FROM t LIMIT 1$$,
+                 '23503', NULL, 'an unknown base role type is refused');
+INSERT INTO roles (tenant_id, root_account_id, account_id, name, base_role_type, workflow_state)
+SELECT tenant_id, root_account_id, root_account_id, 'Even', 'AccountMembership', 'active' FROM t
+ WHERE tenant_id = rd_tenant();
+SELECT throws_ok($$UPDATE roles SET workflow_state = 'archived' WHERE name = 'Even'$$,
+                 '23503', NULL, 'an unknown state is refused');
+SELECT lives_ok($$UPDATE roles SET updated_at = now() WHERE name = 'AccountAdmin'$$, 'a touch needs no check');
 RESET ROLE;
 
 SELECT * FROM finish();
