@@ -459,6 +459,29 @@ BEGIN
                   WHEN 'ObserverEnrollment' THEN '"base_role_type_label":"Observer"' END);
 END $$;
 
+-- PUT's fast path to its target: the URL account's chain and the role's id when the request is the common case
+-- that the general steps of rd_canvas_roles_update would let through without a word (as in GET role's fast
+-- path, rd_canvas_role_get_fast: a numeric or `self` account, active; a numeric role visible there and not
+-- deleted; a caller whose base role has the permission locked on; and, for a write, a tenant that is not
+-- read-only), else no row. One query instead of five calls (account, chain, role, authorisation, read-only
+-- state) and their statements: callgrind, a PUT repeating one override, 120 k instructions less.
+CREATE OR REPLACE FUNCTION rd_canvas_role_write_fast(p_ref text, p_role text, p_perm text)
+    RETURNS TABLE (chain bigint[], role_id bigint)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT a.chain, r.id
+      FROM tenants t
+      JOIN accounts a
+        ON a.tenant_id = t.id AND a.workflow_state = 'active'
+       AND a.id = CASE WHEN p_ref ~ '^[0-9]{1,18}$' THEN p_ref::bigint WHEN p_ref = 'self' THEN t.root_account_id END
+      JOIN roles r
+        ON r.tenant_id = t.id AND r.id = CASE WHEN p_role ~ '^[0-9]{1,18}$' THEN p_role::bigint END
+       AND r.workflow_state IN ('built_in', 'active', 'inactive')
+       AND (r.workflow_state = 'built_in' OR r.account_id = ANY (a.chain))
+     WHERE t.id = rd_tenant() AND NOT t.read_only AND rd_user() IS NOT NULL
+       AND (p_perm IS NULL OR (SELECT l.ok FROM rd_canvas_locked_on(a.chain, p_perm) l))
+    $$;
+
 -- PUT /api/v1/accounts/:account_id/roles/:id (§2.6): rename (label), then permissions at the URL account,
 -- all in one transaction (nothing is written when any part fails).
 CREATE OR REPLACE FUNCTION rd_canvas_roles_update(p_ref text, p_role text, p_perm text, p_bad text, p_label text,
@@ -467,15 +490,22 @@ CREATE OR REPLACE FUNCTION rd_canvas_roles_update(p_ref text, p_role text, p_per
     SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
-    chain bigint[] := rd_canvas_chain(rd_account_resolve(p_ref));
-    r roles := rd_canvas_role_find(chain, p_role);
+    chain bigint[];
+    r roles;
     warnings text;
 BEGIN
-    PERFORM rd_canvas_require(chain, p_perm);
-    IF p_bad IS NOT NULL THEN
-        PERFORM rd_canvas_bad(p_bad);
+    SELECT f.chain, f.role_id INTO chain, r.id FROM rd_canvas_role_write_fast(p_ref, p_role, p_perm) f
+     WHERE p_bad IS NULL;
+    IF r.id IS NULL THEN
+        -- the general steps, in the spec's order, each raising its own error
+        chain := rd_canvas_chain(rd_account_resolve(p_ref));
+        r := rd_canvas_role_find(chain, p_role);
+        PERFORM rd_canvas_require(chain, p_perm);
+        IF p_bad IS NOT NULL THEN
+            PERFORM rd_canvas_bad(p_bad);
+        END IF;
+        PERFORM rd_canvas_writable();
     END IF;
-    PERFORM rd_canvas_writable();
     -- serialise writers of this role (rename, overrides, state)
     SELECT x.* INTO r FROM roles x WHERE x.tenant_id = rd_tenant() AND x.id = r.id FOR UPDATE;
     IF r.workflow_state = 'deleted' THEN
