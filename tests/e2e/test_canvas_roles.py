@@ -694,6 +694,32 @@ def test_activate_name_clash_on_ancestor_is_a_validation_error(stack):
 
 
 # ---------------------------------------------------------------------------------------------------------
+# GET /api/v1/accounts/:account_id/permissions/:permission (§2.7, Canvas' check_account_permission)
+# ---------------------------------------------------------------------------------------------------------
+
+def test_check_account_permission_manage_catalog_only(stack):
+    t = stack.new_tenant()
+    s = sub(t, t.root_account_id, "S")
+    r = t.admin.get("/api/v1/accounts/self/permissions/manage_catalog")
+    assert r.status == 200 and r.json() == {"permission": "manage_catalog", "granted": False}, \
+        "hidden while the catalog_enabled setting is off"
+    assert t.admin.put("/api/v1/accounts/self", form={"account[settings][catalog_enabled]": "true"}).status == 200
+    r = t.admin.get("/api/v1/accounts/%d/permissions/manage_catalog" % s)
+    assert r.status == 200 and r.text == '{"permission":"manage_catalog","granted":true}', r
+    assert list(r.json()) == ["permission", "granted"]
+    assert t.admin.get("/api/v1/accounts/self/permissions/manage_catalog.json").json()["granted"] is True
+    # no manage_role_overrides check: a plain user is told false, not 403
+    u = t.new_user("Plain")
+    r = u.client.get("/api/v1/accounts/self/permissions/manage_catalog")
+    assert r.status == 200 and r.json() == {"permission": "manage_catalog", "granted": False}, r
+    for name in ("read_roster", "manage_role_overrides", "nope"):
+        r = t.admin.get("/api/v1/accounts/self/permissions/%s" % name)
+        assert r.status == 400 and r.json() == {"message": "Permission not found"}, r
+    r = t.admin.get("/api/v1/accounts/999999/permissions/manage_catalog")
+    assert r.status == 404 and r.json() == NOT_FOUND, "the account is resolved first"
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Bad input: a clear 400 and nothing written
 # ---------------------------------------------------------------------------------------------------------
 
