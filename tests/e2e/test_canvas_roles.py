@@ -396,6 +396,20 @@ def test_create_validation_errors(stack):
     assert count_roles(t, "Good Name") == 0
 
 
+def test_validation_error_body_in_canvas_order(stack):
+    """§2.10: InstructureHashReporter writes each error as {attribute, type, message}, and the attributes come
+    in the order Role's validations add them (base_role_type's inclusion before name's exclusion)."""
+    t = stack.new_tenant()
+    r = t.admin.post("/api/v1/accounts/self/roles", form={"label": "student", "base_role_type": "bad"})
+    assert r.status == 400
+    assert r.text == ('{"errors":{"base_role_type":[{"attribute":"base_role_type","type":"inclusion",'
+                      '"message":"is invalid"}],"name":[{"attribute":"name","type":"exclusion",'
+                      '"message":"is reserved"}]}}'), r
+    r = t.admin.post("/api/v1/accounts/self/roles", form={"label": "Teacher"})
+    dup = "A role with this name already exists"
+    assert r.text == '{"errors":{"label":[{"attribute":"label","type":"%s","message":"%s"}]}}' % (dup, dup), r
+
+
 def test_create_name_reuse_rules(stack):
     t = stack.new_tenant()
     s1 = sub(t, t.root_account_id, "S1")
