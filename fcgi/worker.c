@@ -336,6 +336,20 @@ static void finish_idempotent(struct rd_req *req)
 	rd_errors_render(req, e);
 }
 
+/*
+ * Canvas' throttling contract (canvas-conventions.md): every API answer carries X-Request-Cost, a float, what
+ * the request cost. Canvas counts CPU and database seconds; here it is the seconds the worker spent on the
+ * request, which holds both. rolesd keeps no per-token bucket, so there is no X-Rate-Limit-Remaining (README,
+ * "Deliberate differences").
+ */
+static void request_cost(struct rd_req *req, double t0)
+{
+	char v[32];
+
+	snprintf(v, sizeof v, "%.6f", (now_ms() - t0) / 1e3);
+	rd_req_header(req, "X-Request-Cost", v);
+}
+
 static void serve_one(struct rd_req *req, FCGX_Request *fr, const struct rd_config *cfg, int slot)
 {
 	const char *method = FCGX_GetParam("REQUEST_METHOD", fr->envp);
@@ -379,6 +393,8 @@ static void serve_one(struct rd_req *req, FCGX_Request *fr, const struct rd_conf
 		rd_errors_render(req, e);
 	if (req->idem_active)
 		finish_idempotent(req);
+	if (req->surface == RD_SURFACE_CANVAS)
+		request_cost(req, t0);
 	req->method = method ? method : "GET";
 	respond(req, fr);
 	rd_metrics_observe(req->route ? (int)(req->route - rd_routes) : -1, req->status ? req->status : 200,

@@ -184,6 +184,18 @@ def test_anonymous_401_after_role_lookup(stack):
         assert r.header("WWW-Authenticate") == 'Bearer realm="canvas-lms"'
 
 
+def test_every_canvas_answer_carries_x_request_cost(stack):
+    """canvas-conventions.md, Throttling: every API answer carries X-Request-Cost (a float), errors too."""
+    t = stack.new_tenant()
+    for r in (t.admin.get("/api/v1/accounts/self/roles"), t.admin.get("/api/v1/accounts/self/roles/TeacherEnrollment"),
+              t.admin.post("/api/v1/accounts/self/roles", form={"label": "Costly"}),
+              t.anon.get("/api/v1/accounts/self/roles"), t.admin.get("/api/v1/accounts/self/roles/nope"),
+              t.admin.get("/api/v1/accounts/self/roles", token="f" * 64)):
+        cost = r.header("X-Request-Cost")
+        assert cost is not None and float(cost) >= 0.0, r
+        assert r.header("X-Rate-Limit-Remaining") is None, "rolesd does not throttle"
+
+
 def test_bad_token_401(stack):
     t = stack.new_tenant()
     r = t.admin.get("/api/v1/accounts/self/roles", token="f" * 64)
