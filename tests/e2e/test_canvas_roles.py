@@ -863,3 +863,25 @@ def test_role_head_is_written_exactly(stack):
     helper = create(t, acct, "Helper")
     assert helper["label"] == "Helper" and helper["base_role_type"] == "AccountMembership", helper
     assert helper["is_account_role"] is True and helper["workflow_state"] == "active"
+
+
+def test_canvas_string_ids_on_request(stack):
+    """§5.5: ids are integers, unless the client sends Accept: application/json+canvas-string-ids, when every
+    "id" / "..._id" integer (nested ones too) is a string; other numbers and null ids stay as they are."""
+    t = stack.new_tenant()
+    acct = sub(t, t.root_account_id, "Strings")
+    role = create(t, acct, "Stringy")
+    plain = t.admin.get("/api/v1/accounts/%d/roles/%d" % (acct, role["id"])).json()
+    assert plain["id"] == role["id"] and plain["account"]["id"] == acct and plain["account"]["parent_account_id"] == \
+        t.root_account_id
+    hdr = {"Accept": "application/json+canvas-string-ids"}
+    got = t.admin.get("/api/v1/accounts/%d/roles/%d" % (acct, role["id"]), headers=hdr).json()
+    assert got["id"] == str(role["id"]), got
+    assert got["account"]["id"] == str(acct) and got["account"]["parent_account_id"] == str(t.root_account_id)
+    assert got["account"]["root_account_id"] == str(t.root_account_id) and got["account"]["sis_account_id"] is None
+    assert got["account"]["default_storage_quota_mb"] == 500, "only ids change"
+    assert got["permissions"] == plain["permissions"]
+    listed = t.admin.get("/api/v1/accounts/self/roles", headers=hdr).json()
+    assert all(isinstance(x["id"], str) for x in listed), listed
+    r = t.admin.get("/api/v1/accounts/self/roles/nope", headers=hdr)
+    assert r.status == 404 and r.json() == ROLE_NOT_FOUND
