@@ -354,9 +354,14 @@ def test_conditions_are_per_tenant(stack):
 
 def test_create_requires_role(stack):
     t = stack.new_tenant()
-    for form in ({}, {"label": ""}, {"label": "   "}, {"role": " "}, {"label": " ", "role": ""}):
+    for form in ({}, {"label": ""}, {"label": "   "}, {"role": " "}, {"label": " ", "role": ""},
+                 {"label": "\u00a0"}, {"label": "\u3000\u2003\t"}):
         r = t.admin.post("/api/v1/accounts/self/roles", form=form)
         assert r.status == 400 and r.json() == {"message": "missing required parameter 'role'"}, (form, r)
+    # Rails' blank? is Unicode whitespace: a no-break-space label falls back to `role`
+    r = t.admin.post("/api/v1/accounts/self/roles", form={"label": "\u00a0", "role": "Fallback"})
+    assert r.status == 200 and r.json()["role"] == "Fallback", r
+    assert create(t, "self", "\u200b")["role"] == "\u200b", "a zero-width space is not whitespace"
 
 
 def test_create_label_role_and_defaults(stack):
