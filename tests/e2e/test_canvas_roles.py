@@ -890,3 +890,18 @@ def test_canvas_string_ids_on_request(stack):
     assert all(isinstance(x["id"], str) for x in listed), listed
     r = t.admin.get("/api/v1/accounts/self/roles/nope", headers=hdr)
     assert r.status == 404 and r.json() == ROLE_NOT_FOUND
+
+
+def test_trailing_and_repeated_slashes_as_rails(stack):
+    """Rails' router drops a trailing slash and squeezes repeated ones, so Canvas answers these paths."""
+    t = stack.new_tenant()
+    role = create(t, "self", "Slashed")
+    r = t.admin.get("/api/v1/accounts/self/roles/")
+    assert r.status == 200 and "Slashed" in [x["role"] for x in r.json()], r
+    assert "/roles?page=1&per_page=10>" in r.header("Link"), r.header("Link")
+    r = t.admin.get("/api/v1//accounts/self/roles//%d/" % role["id"])
+    assert r.status == 200 and r.json()["id"] == role["id"], r
+    r = t.admin.put("/api/v1/accounts/self/roles/%d/" % role["id"], form={"label": "Slashed Too"})
+    assert r.status == 200 and r.json()["role"] == "Slashed Too", r
+    assert t.admin.post("/api/v1/accounts/self/roles/%d/activate/" % role["id"]).status == 400
+    assert t.admin.get("/api/v1/accounts//roles").status == 404
