@@ -434,3 +434,51 @@ enum rd_err rd_canvas_json_expand(const char *in, size_t len, struct rd_buf *out
 	rd_buf_append(out, p, (size_t)(end - p));
 	return RD_OK;
 }
+
+/* Whether key is "<x>" or ends in "_<x>" (Canvas' /(^|_)id$/ and /(^|_)ids$/). */
+static int key_is(const char *key, const char *x)
+{
+	size_t n = strlen(key), m = strlen(x);
+
+	return n >= m && strcmp(key + n - m, x) == 0 && (n == m || key[n - m - 1] == '_');
+}
+
+static json_t *id_string(json_t *v)
+{
+	char digits[24];
+
+	snprintf(digits, sizeof digits, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	return json_string(digits);
+}
+
+void rd_canvas_json_stringify_ids(json_t *v)
+{
+	const char *key;
+	json_t *x, *y;
+	size_t i;
+
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, x)
+			rd_canvas_json_stringify_ids(x);
+		return;
+	}
+	if (!json_is_object(v))
+		return;
+	json_object_foreach(v, key, x) {
+		if (json_is_integer(x) && key_is(key, "id")) {
+			json_object_set_new(v, key, id_string(x));
+		} else if (json_is_array(x) && key_is(key, "ids")) {
+			json_array_foreach(x, i, y) {
+				if (json_is_integer(y))
+					json_array_set_new(x, i, id_string(y));
+			}
+		} else {
+			rd_canvas_json_stringify_ids(x);
+		}
+	}
+}
+
+int rd_canvas_json_wants_string_ids(const char *accept)
+{
+	return accept != NULL && strstr(accept, "application/json+canvas-string-ids") != NULL;
+}

@@ -9,6 +9,7 @@
 #ifndef RD_CANVAS_JSON_H
 #define RD_CANVAS_JSON_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -25,5 +26,16 @@ enum rd_err rd_canvas_json_load(struct rd_db *db) __attribute__((warn_unused_res
  */
 enum rd_err rd_canvas_json_expand(const char *in, size_t len, struct rd_buf *out)
 	__attribute__((warn_unused_result));
+
+/*
+ * Canvas' string ids (Api.recursively_stringify_json_ids, asked for with
+ * "Accept: application/json+canvas-string-ids"): in every object of v, an integer under a key that is "id" or
+ * ends in "_id" becomes its decimal string, and so do the integers of an array under "ids" or "..._ids".
+ * Changes v in place.
+ */
+void rd_canvas_json_stringify_ids(json_t *v);
+
+/* Whether an Accept header asks for string ids (Canvas: it includes "application/json+canvas-string-ids"). */
+int rd_canvas_json_wants_string_ids(const char *accept);
 
 #endif

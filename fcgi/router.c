@@ -77,12 +77,36 @@ static int has_json_suffix(const char *path, size_t len)
 	return len > 5 && memcmp(path + len - 5, ".json", 5) == 0;
 }
 
+/*
+ * Rails' Journey::Router::Utils.normalize_path, for Canvas paths: runs of '/' become one and a trailing '/'
+ * is dropped, so that /api/v1/accounts/1/roles/ and /api/v1/accounts//1/roles are the routes Canvas answers
+ * for them. In place (the path only shrinks); an encoded slash (%2F) is part of its segment and stays.
+ */
+static void normalize_canvas_path(char *path)
+{
+	char *in = path, *out = path;
+
+	if (strncmp(path, "/api/", 5) != 0)
+		return;
+	for (; *in != '\0'; in++) {
+		if (*in == '/' && out > path && out[-1] == '/')
+			continue;
+		*out++ = *in;
+	}
+	if (out - path > 1 && out[-1] == '/')
+		out--;
+	*out = '\0';
+}
+
 enum rd_err rd_router_match(const struct rd_route *table, struct rd_req *req)
 {
 	const struct rd_route *r, *path_hit = NULL;
-	size_t len = strlen(req->path);
+	size_t len;
 	char allow[128] = "";
 	int ncaps, pass;
+
+	normalize_canvas_path(req->path);
+	len = strlen(req->path);
 
 	/* pass 0: the path as given; pass 1: without a trailing .json (Canvas routes only) */
 	for (pass = 0; pass < 2; pass++) {

@@ -48,6 +48,8 @@ const struct rd_route rd_routes[] = {
 	{"DELETE", "/api/v1/accounts/:account_id/admins/:user_id", RD_SURFACE_CANVAS, admins_delete,
 	 "manage_account_memberships"},
 	{"GET", "/api/v1/accounts/:account_id/permissions", RD_SURFACE_CANVAS, permissions_check, NULL},
+	{"GET", "/api/v1/accounts/:account_id/permissions/:permission", RD_SURFACE_CANVAS, permissions_check_one,
+	 NULL},
 	{"GET", "/api/v1/accounts/:account_id/permissions/:permission/explain", RD_SURFACE_CANVAS,
 	 permissions_explain, "manage_role_overrides"},
 	/* the audit trail of the account and its sub-accounts (issue 16; 95_audit.sql) */

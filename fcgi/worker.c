@@ -18,6 +18,7 @@
 #include "../db/system.h"
 #include "auth.h"
 #include "buf.h"
+#include "canvas_json.h"
 #include "host.h"
 #include "idempotency.h"
 #include "params.h"
@@ -336,6 +337,42 @@ static void finish_idempotent(struct rd_req *req)
 	rd_errors_render(req, e);
 }
 
+/*
+ * Canvas' throttling contract (canvas-conventions.md): every API answer carries X-Request-Cost, a float, what
+ * the request cost. Canvas counts CPU and database seconds; here it is the seconds the worker spent on the
+ * request, which holds both. rolesd keeps no per-token bucket, so there is no X-Rate-Limit-Remaining (README,
+ * "Deliberate differences").
+ */
+static void request_cost(struct rd_req *req, double t0)
+{
+	char v[32];
+
+	snprintf(v, sizeof v, "%.6f", (now_ms() - t0) / 1e3);
+	rd_req_header(req, "X-Request-Cost", v);
+}
+
+/* The answer with Canvas' string ids (rd_canvas_json_stringify_ids); a body that is not JSON is left alone. */
+static void string_ids(struct rd_req *req)
+{
+	json_t *doc = req->body;
+	char *text;
+
+	if (req->body_text != NULL)
+		doc = json_loadb(req->body_text, req->body_len, JSON_DECODE_ANY, NULL);
+	else if (doc != NULL)
+		json_incref(doc);
+	if (doc == NULL)
+		return;
+	rd_canvas_json_stringify_ids(doc);
+	text = json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(doc);
+	if (text == NULL)
+		abort();
+	free(req->body_text);
+	req->body_text = text;
+	req->body_len = strlen(text);
+}
+
 static void serve_one(struct rd_req *req, FCGX_Request *fr, const struct rd_config *cfg, int slot)
 {
 	const char *method = FCGX_GetParam("REQUEST_METHOD", fr->envp);
@@ -379,6 +416,11 @@ static void serve_one(struct rd_req *req, FCGX_Request *fr, const struct rd_conf
 		rd_errors_render(req, e);
 	if (req->idem_active)
 		finish_idempotent(req);
+	if (req->surface == RD_SURFACE_CANVAS &&
+	    rd_canvas_json_wants_string_ids(FCGX_GetParam("HTTP_ACCEPT", fr->envp)))
+		string_ids(req);
+	if (req->surface == RD_SURFACE_CANVAS)
+		request_cost(req, t0);
 	req->method = method ? method : "GET";
 	respond(req, fr);
 	rd_metrics_observe(req->route ? (int)(req->route - rd_routes) : -1, req->status ? req->status : 200,

@@ -4,6 +4,7 @@
 #include "permissions.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "../../db/permissions.h"
 #include "../request.h"
@@ -24,6 +25,20 @@ enum rd_err permissions_check(struct rd_req *req)
 	e = rd_req_db_json(req, &rd_dbpermissions_check, params);
 	free(names);
 	return e;
+}
+
+/* A trailing ".json" on :permission is the format (Rails routes it with (.:format)), not the name. */
+enum rd_err permissions_check_one(struct rd_req *req)
+{
+	const char *params[2];
+	char *name = req->pathv[1];
+	size_t n = strlen(name);
+
+	if (n > 5 && strcmp(name + n - 5, ".json") == 0)
+		name[n - 5] = '\0';
+	params[0] = req->pathv[0];
+	params[1] = name;
+	return rd_req_db_json(req, &rd_dbpermissions_check_one, params);
 }
 
 enum rd_err permissions_explain(struct rd_req *req)

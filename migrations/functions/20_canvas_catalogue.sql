@@ -96,10 +96,12 @@ CREATE OR REPLACE FUNCTION rd_canvas_iso(ts timestamptz) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') $$;
 
--- Rails' String#blank?: NULL, empty or whitespace only.
+-- Rails' String#blank?: NULL, empty or whitespace only. Ruby's [[:space:]] is Unicode's White_Space (no-break
+-- and ideographic spaces too); PostgreSQL's follows the database's ctype, which may not know them, so they are
+-- named.
 CREATE OR REPLACE FUNCTION rd_canvas_blank(p text) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT p IS NULL OR p ~ '^[[:space:]]*$' $$;
+    AS $$ SELECT p IS NULL OR p ~ '^[[:space:]\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$' $$;
 
 -- Writes are refused while the tenant is in read-only mode (503, Retry-After).
 CREATE OR REPLACE FUNCTION rd_canvas_writable() RETURNS void

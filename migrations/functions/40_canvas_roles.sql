@@ -47,42 +47,52 @@ END $$;
 
 -- Role model validations (§1.2, §2.10) for a custom role named p_name with base p_base on p_account (p_self:
 -- the role being renamed, NULL on create; p_active: whether the uniqueness rule applies). Raises RD422 with
--- every failing attribute in Canvas' model-error body; nothing is written.
+-- every failing attribute in Canvas' model-error body; nothing is written. The body is written in Canvas'
+-- order: attributes in the order Role's validations add them (ensure_unique_name_for_account, then
+-- base_role_type's inclusion, name's exclusion, ensure_non_built_in_name), each error's keys as
+-- InstructureHashReporter writes them (attribute, type, message). (jsonb would sort both by key length.)
 CREATE OR REPLACE FUNCTION rd_canvas_role_validate(p_account bigint, p_self bigint, p_name text, p_base text,
                                         p_active boolean) RETURNS void
     LANGUAGE plpgsql STABLE
     AS $$
 DECLARE
-    errs jsonb := '{}';
     dup text := 'A role with this name already exists';
+    errs text[] := '{}'; -- [attribute, type, message] triples, in the order Canvas adds them
+    body text;
 BEGIN
+    IF p_active AND EXISTS (SELECT 1 FROM roles x
+                             WHERE x.tenant_id = rd_tenant() AND x.account_id = p_account
+                               AND x.name = p_name AND x.workflow_state = 'active'
+                               AND x.id IS DISTINCT FROM p_self) THEN
+        errs := errs || ARRAY['label', dup, dup];
+    END IF;
     IF p_base IS NULL OR p_base NOT IN ('AccountAdmin', 'AccountMembership', 'StudentEnrollment',
             'TeacherEnrollment', 'TaEnrollment', 'DesignerEnrollment', 'ObserverEnrollment', 'NoPermissions') THEN
-        errs := errs || jsonb_build_object('base_role_type', jsonb_build_array(jsonb_build_object(
-                    'attribute', 'base_role_type', 'type', 'inclusion', 'message', 'is invalid')));
+        errs := errs || ARRAY['base_role_type', 'inclusion', 'is invalid'];
     END IF;
     IF length(p_name) > 255 THEN
-        errs := errs || jsonb_build_object('name', jsonb_build_array(jsonb_build_object(
-                    'attribute', 'name', 'type', 'too_long', 'message', 'is too long (maximum is 255 characters)')));
+        errs := errs || ARRAY['name', 'too_long', 'is too long (maximum is 255 characters)'];
     ELSIF p_name IN ('AccountAdmin', 'AccountMembership', 'StudentEnrollment', 'TeacherEnrollment',
                      'TaEnrollment', 'DesignerEnrollment', 'ObserverEnrollment', 'NoPermissions',
                      'StudentViewEnrollment', 'NilEnrollment', 'teacher', 'ta', 'designer', 'student', 'observer') THEN
-        errs := errs || jsonb_build_object('name', jsonb_build_array(jsonb_build_object(
-                    'attribute', 'name', 'type', 'exclusion', 'message', 'is reserved')));
+        errs := errs || ARRAY['name', 'exclusion', 'is reserved'];
     END IF;
     IF p_name IN ('Student', 'Teacher', 'TA', 'Designer', 'Observer', 'Account Admin', 'AccountMembership',
-                  'NoPermissions')
-       OR (p_active AND EXISTS (SELECT 1 FROM roles x
-                                 WHERE x.tenant_id = rd_tenant() AND x.account_id = p_account
-                                   AND x.name = p_name AND x.workflow_state = 'active'
-                                   AND x.id IS DISTINCT FROM p_self)) THEN
-        errs := errs || jsonb_build_object('label', jsonb_build_array(jsonb_build_object(
-                    'attribute', 'label', 'type', dup, 'message', dup)));
+                  'NoPermissions') THEN
+        errs := errs || ARRAY['label', dup, dup];
     END IF;
-    IF errs <> '{}' THEN
-        RAISE EXCEPTION 'Invalid role' USING ERRCODE = 'RD422',
-            DETAIL = jsonb_build_object('errors', errs)::text;
+    IF cardinality(errs) = 0 THEN
+        RETURN;
     END IF;
+    SELECT '{"errors":{' || string_agg(to_json(g.attr)::text || ':[' || g.items || ']', ',' ORDER BY g.first) || '}}'
+      INTO body
+      FROM (SELECT e.attr, min(e.n) AS first,
+                   string_agg('{"attribute":' || to_json(e.attr)::text || ',"type":' || to_json(e.typ)::text
+                              || ',"message":' || to_json(e.msg)::text || '}', ',' ORDER BY e.n) AS items
+              FROM (SELECT i AS n, errs[3 * i - 2] AS attr, errs[3 * i - 1] AS typ, errs[3 * i] AS msg
+                      FROM generate_series(1, cardinality(errs) / 3) i) e
+             GROUP BY e.attr) g;
+    RAISE EXCEPTION 'Invalid role' USING ERRCODE = 'RD422', DETAIL = body;
 END $$;
 
 -- The duplicate-name error as a model error (a concurrent insert lost the race on roles_active_name).

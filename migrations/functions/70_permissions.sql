@@ -304,3 +304,24 @@ CREATE OR REPLACE FUNCTION rd_permissions_check_fast(p_ref text, p_perm text, p_
             AND a.id = CASE WHEN p_ref ~ '^[0-9]{1,18}$' THEN p_ref::bigint
                             WHEN p_ref = 'self' THEN (SELECT t.root_account_id FROM tenants t WHERE t.id = rd_tenant()) END
     $$;
+
+-- GET /api/v1/accounts/:account_id/permissions/:permission (canvas-roles.md §2.7, Canvas'
+-- check_account_permission): only manage_catalog may be asked, and the answer is whether the caller holds it
+-- on the account; any other name is 400 "Permission not found" (after the account is resolved, as Canvas'
+-- require_context runs first). There is no manage_role_overrides check, and no sign-in check either: Canvas
+-- asks grants_right? of the current user, which is false for nobody.
+CREATE OR REPLACE FUNCTION rd_permissions_check_one(p_ref text, p_permission text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    chain bigint[] := rd_canvas_chain(rd_account_resolve(p_ref));
+    granted boolean := false;
+BEGIN
+    IF p_permission IS DISTINCT FROM 'manage_catalog' THEN
+        PERFORM rd_canvas_bad('Permission not found');
+    END IF;
+    IF rd_user() IS NOT NULL THEN
+        granted := coalesce((SELECT h.ok FROM rd_canvas_user_holds(rd_user(), chain, p_permission) h), false);
+    END IF;
+    RETURN '{"permission":' || to_json(p_permission)::text || ',"granted":' || granted::text || '}';
+END $$;

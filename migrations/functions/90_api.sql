@@ -702,6 +702,37 @@ BEGIN
     RETURN NEXT;
 END $$;
 
+-- The one permission Canvas answers for (check_account_permission): no route permission, so no caller is
+-- required; the function decides what an anonymous caller gets.
+CREATE OR REPLACE FUNCTION api.permissions_check_one(p_host text, p_token_hash text, a1 text, a2 text, p_request_id text DEFAULT NULL)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    c record;
+    v_err text; v_msg text; v_detail text;
+BEGIN
+    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg;
+    IF v_err IS NULL THEN
+        BEGIN
+            o1 := rd_permissions_check_one(a1, a2);
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+        IF v_err IS NULL THEN
+            RETURN NEXT;
+        END IF;
+        o1 := NULL;
+    END IF;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := c.tenant_id;
+    ctx_user_id := c.user_id;
+    RETURN NEXT;
+END $$;
+
 CREATE OR REPLACE FUNCTION api.permissions_explain(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan

@@ -184,6 +184,18 @@ def test_anonymous_401_after_role_lookup(stack):
         assert r.header("WWW-Authenticate") == 'Bearer realm="canvas-lms"'
 
 
+def test_every_canvas_answer_carries_x_request_cost(stack):
+    """canvas-conventions.md, Throttling: every API answer carries X-Request-Cost (a float), errors too."""
+    t = stack.new_tenant()
+    for r in (t.admin.get("/api/v1/accounts/self/roles"), t.admin.get("/api/v1/accounts/self/roles/TeacherEnrollment"),
+              t.admin.post("/api/v1/accounts/self/roles", form={"label": "Costly"}),
+              t.anon.get("/api/v1/accounts/self/roles"), t.admin.get("/api/v1/accounts/self/roles/nope"),
+              t.admin.get("/api/v1/accounts/self/roles", token="f" * 64)):
+        cost = r.header("X-Request-Cost")
+        assert cost is not None and float(cost) >= 0.0, r
+        assert r.header("X-Rate-Limit-Remaining") is None, "rolesd does not throttle"
+
+
 def test_bad_token_401(stack):
     t = stack.new_tenant()
     r = t.admin.get("/api/v1/accounts/self/roles", token="f" * 64)
@@ -342,9 +354,14 @@ def test_conditions_are_per_tenant(stack):
 
 def test_create_requires_role(stack):
     t = stack.new_tenant()
-    for form in ({}, {"label": ""}, {"label": "   "}, {"role": " "}, {"label": " ", "role": ""}):
+    for form in ({}, {"label": ""}, {"label": "   "}, {"role": " "}, {"label": " ", "role": ""},
+                 {"label": "\u00a0"}, {"label": "\u3000\u2003\t"}):
         r = t.admin.post("/api/v1/accounts/self/roles", form=form)
         assert r.status == 400 and r.json() == {"message": "missing required parameter 'role'"}, (form, r)
+    # Rails' blank? is Unicode whitespace: a no-break-space label falls back to `role`
+    r = t.admin.post("/api/v1/accounts/self/roles", form={"label": "\u00a0", "role": "Fallback"})
+    assert r.status == 200 and r.json()["role"] == "Fallback", r
+    assert create(t, "self", "\u200b")["role"] == "\u200b", "a zero-width space is not whitespace"
 
 
 def test_create_label_role_and_defaults(stack):
@@ -394,6 +411,20 @@ def test_create_validation_errors(stack):
     assert err({"label": "Taken"})["label"][0]["message"] == "A role with this name already exists"
     assert err({"label": "x" * 256})["name"][0]["message"].startswith("is too long")
     assert count_roles(t, "Good Name") == 0
+
+
+def test_validation_error_body_in_canvas_order(stack):
+    """§2.10: InstructureHashReporter writes each error as {attribute, type, message}, and the attributes come
+    in the order Role's validations add them (base_role_type's inclusion before name's exclusion)."""
+    t = stack.new_tenant()
+    r = t.admin.post("/api/v1/accounts/self/roles", form={"label": "student", "base_role_type": "bad"})
+    assert r.status == 400
+    assert r.text == ('{"errors":{"base_role_type":[{"attribute":"base_role_type","type":"inclusion",'
+                      '"message":"is invalid"}],"name":[{"attribute":"name","type":"exclusion",'
+                      '"message":"is reserved"}]}}'), r
+    r = t.admin.post("/api/v1/accounts/self/roles", form={"label": "Teacher"})
+    dup = "A role with this name already exists"
+    assert r.text == '{"errors":{"label":[{"attribute":"label","type":"%s","message":"%s"}]}}' % (dup, dup), r
 
 
 def test_create_name_reuse_rules(stack):
@@ -694,6 +725,32 @@ def test_activate_name_clash_on_ancestor_is_a_validation_error(stack):
 
 
 # ---------------------------------------------------------------------------------------------------------
+# GET /api/v1/accounts/:account_id/permissions/:permission (§2.7, Canvas' check_account_permission)
+# ---------------------------------------------------------------------------------------------------------
+
+def test_check_account_permission_manage_catalog_only(stack):
+    t = stack.new_tenant()
+    s = sub(t, t.root_account_id, "S")
+    r = t.admin.get("/api/v1/accounts/self/permissions/manage_catalog")
+    assert r.status == 200 and r.json() == {"permission": "manage_catalog", "granted": False}, \
+        "hidden while the catalog_enabled setting is off"
+    assert t.admin.put("/api/v1/accounts/self", form={"account[settings][catalog_enabled]": "true"}).status == 200
+    r = t.admin.get("/api/v1/accounts/%d/permissions/manage_catalog" % s)
+    assert r.status == 200 and r.text == '{"permission":"manage_catalog","granted":true}', r
+    assert list(r.json()) == ["permission", "granted"]
+    assert t.admin.get("/api/v1/accounts/self/permissions/manage_catalog.json").json()["granted"] is True
+    # no manage_role_overrides check: a plain user is told false, not 403
+    u = t.new_user("Plain")
+    r = u.client.get("/api/v1/accounts/self/permissions/manage_catalog")
+    assert r.status == 200 and r.json() == {"permission": "manage_catalog", "granted": False}, r
+    for name in ("read_roster", "manage_role_overrides", "nope"):
+        r = t.admin.get("/api/v1/accounts/self/permissions/%s" % name)
+        assert r.status == 400 and r.json() == {"message": "Permission not found"}, r
+    r = t.admin.get("/api/v1/accounts/999999/permissions/manage_catalog")
+    assert r.status == 404 and r.json() == NOT_FOUND, "the account is resolved first"
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Bad input: a clear 400 and nothing written
 # ---------------------------------------------------------------------------------------------------------
 
@@ -811,3 +868,40 @@ def test_role_head_is_written_exactly(stack):
     helper = create(t, acct, "Helper")
     assert helper["label"] == "Helper" and helper["base_role_type"] == "AccountMembership", helper
     assert helper["is_account_role"] is True and helper["workflow_state"] == "active"
+
+
+def test_canvas_string_ids_on_request(stack):
+    """§5.5: ids are integers, unless the client sends Accept: application/json+canvas-string-ids, when every
+    "id" / "..._id" integer (nested ones too) is a string; other numbers and null ids stay as they are."""
+    t = stack.new_tenant()
+    acct = sub(t, t.root_account_id, "Strings")
+    role = create(t, acct, "Stringy")
+    plain = t.admin.get("/api/v1/accounts/%d/roles/%d" % (acct, role["id"])).json()
+    assert plain["id"] == role["id"] and plain["account"]["id"] == acct and plain["account"]["parent_account_id"] == \
+        t.root_account_id
+    hdr = {"Accept": "application/json+canvas-string-ids"}
+    got = t.admin.get("/api/v1/accounts/%d/roles/%d" % (acct, role["id"]), headers=hdr).json()
+    assert got["id"] == str(role["id"]), got
+    assert got["account"]["id"] == str(acct) and got["account"]["parent_account_id"] == str(t.root_account_id)
+    assert got["account"]["root_account_id"] == str(t.root_account_id) and got["account"]["sis_account_id"] is None
+    assert got["account"]["default_storage_quota_mb"] == 500, "only ids change"
+    assert got["permissions"] == plain["permissions"]
+    listed = t.admin.get("/api/v1/accounts/self/roles", headers=hdr).json()
+    assert all(isinstance(x["id"], str) for x in listed), listed
+    r = t.admin.get("/api/v1/accounts/self/roles/nope", headers=hdr)
+    assert r.status == 404 and r.json() == ROLE_NOT_FOUND
+
+
+def test_trailing_and_repeated_slashes_as_rails(stack):
+    """Rails' router drops a trailing slash and squeezes repeated ones, so Canvas answers these paths."""
+    t = stack.new_tenant()
+    role = create(t, "self", "Slashed")
+    r = t.admin.get("/api/v1/accounts/self/roles/")
+    assert r.status == 200 and "Slashed" in [x["role"] for x in r.json()], r
+    assert "/roles?page=1&per_page=10>" in r.header("Link"), r.header("Link")
+    r = t.admin.get("/api/v1//accounts/self/roles//%d/" % role["id"])
+    assert r.status == 200 and r.json()["id"] == role["id"], r
+    r = t.admin.put("/api/v1/accounts/self/roles/%d/" % role["id"], form={"label": "Slashed Too"})
+    assert r.status == 200 and r.json()["role"] == "Slashed Too", r
+    assert t.admin.post("/api/v1/accounts/self/roles/%d/activate/" % role["id"]).status == 400
+    assert t.admin.get("/api/v1/accounts//roles").status == 404

@@ -111,4 +111,10 @@ SELECT throws_ok($$UPDATE roles SET workflow_state = 'archived' WHERE name = 'Ev
 SELECT lives_ok($$UPDATE roles SET updated_at = now() WHERE name = 'AccountAdmin'$$, 'a touch needs no check');
 RESET ROLE;
 
+-- Rails' blank? (create's label/role fallback, update's label): Unicode White_Space is blank, whatever the
+-- database's ctype knows.
+SELECT ok(rd_canvas_blank(NULL) AND rd_canvas_blank('') AND rd_canvas_blank(E' \t\r\n'), 'ASCII whitespace is blank');
+SELECT ok(rd_canvas_blank(U&'\00A0\3000\2003\202F\0085'), 'no-break, ideographic and other Unicode spaces are blank');
+SELECT ok(NOT rd_canvas_blank(U&'\200B') AND NOT rd_canvas_blank(U&' x\00A0'), 'a zero-width space or any text is not');
+
 SELECT * FROM finish();

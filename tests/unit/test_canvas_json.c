@@ -159,6 +159,30 @@ static void test_head(void **state)
 	cat.loaded = 1;
 }
 
+/* Canvas' string ids: id / *_id integers and *_ids arrays become strings, at any depth; nothing else does. */
+static void test_string_ids(void **state)
+{
+	json_t *doc = json_loads("[{\"id\":7,\"role_id\":9,\"paid\":3,\"ids\":[1,\"x\"],\"role_ids\":[2],"
+				 "\"sis_account_id\":null,\"squid\":4,\"account\":{\"id\":1,\"parent_account_id\":null,"
+				 "\"root_account_id\":1234567890123,\"quota_mb\":500},\"permissions\":{\"a_id\":{\"id\":5}}}]",
+				 0, NULL);
+	char *text;
+
+	(void)state;
+	assert_non_null(doc);
+	rd_canvas_json_stringify_ids(doc);
+	text = json_dumps(doc, JSON_COMPACT);
+	assert_string_equal(text, "[{\"id\":\"7\",\"role_id\":\"9\",\"paid\":3,\"ids\":[\"1\",\"x\"],"
+				  "\"role_ids\":[\"2\"],\"sis_account_id\":null,\"squid\":4,\"account\":{\"id\":\"1\","
+				  "\"parent_account_id\":null,\"root_account_id\":\"1234567890123\",\"quota_mb\":500},"
+				  "\"permissions\":{\"a_id\":{\"id\":\"5\"}}}]");
+	free(text);
+	json_decref(doc);
+	assert_true(rd_canvas_json_wants_string_ids("application/json+canvas-string-ids, */*"));
+	assert_false(rd_canvas_json_wants_string_ids("application/json"));
+	assert_false(rd_canvas_json_wants_string_ids(NULL));
+}
+
 static void test_catalog_rows(void **state)
 {
 	(void)state;
@@ -182,6 +206,7 @@ int main(void)
 		cmocka_unit_test_setup(test_text_around_markers, setup),
 		cmocka_unit_test_setup(test_malformed, setup),
 		cmocka_unit_test_setup(test_head, setup),
+		cmocka_unit_test(test_string_ids),
 		cmocka_unit_test_setup(test_catalog_rows, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);

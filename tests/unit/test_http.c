@@ -76,6 +76,34 @@ static void test_json_suffix_canvas_only(void **state)
 	rd_req_reset(&req);
 }
 
+/* Rails' normalize_path: repeated and trailing slashes do not change a Canvas route; %2F stays in its segment. */
+static void test_canvas_slashes_normalised(void **state)
+{
+	struct rd_req req;
+
+	req_init(&req, "GET", "/api/v1/accounts/1/roles/");
+	assert_int_equal(rd_router_match(table, &req), RD_OK);
+	assert_ptr_equal(req.route->handler, h_list);
+	assert_string_equal(req.path, "/api/v1/accounts/1/roles");
+	rd_req_reset(&req);
+
+	req_init(&req, "GET", "/api/v1//accounts//1/roles///A%2FB//");
+	assert_int_equal(rd_router_match(table, &req), RD_OK);
+	assert_ptr_equal(req.route->handler, h_show);
+	assert_string_equal(req.pathv[0], "1");
+	assert_string_equal(req.pathv[1], "A/B");
+	rd_req_reset(&req);
+
+	req_init(&req, "GET", "/api/v1/accounts/1/roles.json/");
+	assert_int_equal(rd_router_match(table, &req), RD_OK);
+	assert_ptr_equal(req.route->handler, h_list);
+	rd_req_reset(&req);
+
+	req_init(&req, "GET", "/api2/roles/5/");
+	assert_int_equal(rd_router_match(table, &req), RD_ERR_NO_ROUTE); /* api2 paths are taken as they are */
+	rd_req_reset(&req);
+}
+
 static void test_405_allow(void **state)
 {
 	struct rd_req req;
@@ -276,6 +304,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_route_captures),
 		cmocka_unit_test(test_json_suffix_canvas_only),
+		cmocka_unit_test(test_canvas_slashes_normalised),
 		cmocka_unit_test(test_405_allow),
 		cmocka_unit_test(test_404_shapes),
 		cmocka_unit_test(test_bad_capture_encoding),
