@@ -325,7 +325,7 @@ static void finish_idempotent(struct rd_req *req)
 		json_decref(req->body);
 		req->body = NULL;
 	}
-	e = rd_idem_end(req, req->body_text);
+	e = rd_idem_end(req, req->idem_body != NULL && req->status < 300 ? req->idem_body : req->body_text);
 	if (e == RD_OK)
 		return;
 	for (i = 0; i < req->nheaders; i++) {

@@ -53,3 +53,21 @@ def test_access_token_of_another_shape_is_a_bad_token(stack):
     # the string form still works, in the query and in a body
     assert anon.get("/api/v1/users/self?access_token=" + t.token).status == 200
     assert anon.post("/api2/groups", json_body={"access_token": t.token, "display_name": "Y"}).status == 200
+
+
+def test_token_create_with_idempotency_key_stores_no_token(stack):
+    # the stored answer of an Idempotency-Key held the new token in clear (tokens are kept as SHA-256 only)
+    t = stack.new_tenant()
+    k = {"Idempotency-Key": "tok-" + t.host}
+    a = t.admin.post("/api/v1/users/self/tokens", form={"token[purpose]": "sync"}, headers=k)
+    assert a.status == 200 and len(a.json()["token"]) == 64, a
+    secret = a.json()["token"]
+    stored = t.sql("SELECT body, headers FROM idempotency_keys WHERE tenant_id = %d" % t.id)[1:]
+    assert stored and secret not in "".join(stored[0]), stored
+    # the token works; a retry answers the same token object, without the secret, and mints nothing
+    assert stack.client(t.host, secret).get("/api/v1/users/self").status == 200
+    b = t.admin.post("/api/v1/users/self/tokens", form={"token[purpose]": "sync"}, headers=k)
+    assert b.status == 200 and b.header("Idempotent-Replayed") == "true", b
+    assert b.json()["id"] == a.json()["id"] and "token" not in b.json() and "visible_token" not in b.json(), b
+    assert b.header("Cache-Control") == "no-store", b.headers
+    assert t.sql("SELECT count(*) FROM access_tokens WHERE tenant_id = %d AND purpose = 'sync'" % t.id)[-1] == ["1"]
