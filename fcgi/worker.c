@@ -170,6 +170,15 @@ static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd
 		}
 		free(body);
 	}
+	if (st == RD_PARAMS_OK && strcmp(req->method, "GET") != 0) {
+		/* dry_run[]=1 or {"dry_run":{...}} reads as false: the client asked for a preview and the write
+		 * would be made. A shape no boolean has is refused before anything runs. */
+		json_t *dry = json_object_get(req->params, "dry_run");
+		if (json_is_object(dry) || json_is_array(dry)) {
+			snprintf(perr.message, sizeof perr.message, "invalid parameter 'dry_run': expected a boolean");
+			st = RD_PARAMS_BAD;
+		}
+	}
 	if (st != RD_PARAMS_OK || e == RD_ERR_METHOD) {
 		enum rd_err pe = st != RD_PARAMS_OK ? params_err(req, st, &perr) : e;
 		/* an unknown host is a 404 before any other complaint */

@@ -71,3 +71,27 @@ def test_token_create_with_idempotency_key_stores_no_token(stack):
     assert b.json()["id"] == a.json()["id"] and "token" not in b.json() and "visible_token" not in b.json(), b
     assert b.header("Cache-Control") == "no-store", b.headers
     assert t.sql("SELECT count(*) FROM access_tokens WHERE tenant_id = %d AND purpose = 'sync'" % t.id)[-1] == ["1"]
+
+
+def test_dry_run_of_no_boolean_shape_is_400_and_writes_nothing(stack):
+    # dry_run[]=true or {"dry_run": {...}} read as false: the client asked for a preview, the write was made
+    from test_hostile_http import Unchanged
+    t = stack.new_tenant()
+    a = t.admin
+    uid = a.post("/api/v1/accounts/self/users", form={"user[name]": "U", "pseudonym[unique_id]": "u1"}).json()["id"]
+    with Unchanged(stack, t):
+        r = a.post("/api/v1/accounts/self/admins", form=[("user_id", uid), ("dry_run[]", "true")])
+        assert r.status == 400 and r.json() == {"message": "invalid parameter 'dry_run': expected a boolean"}, r
+        r = a.put("/api/v1/accounts/self/roles/AccountAdmin", form=[("permissions[read_roster][explicit]", "1"),
+                                                                    ("dry_run[x]", "1")])
+        assert r.status == 400, r
+        for dry in ([True], {"x": True}):
+            r = a.post("/api2/roles", json_body={"display_name": "P", "permissions": [], "dry_run": dry})
+            assert r.status == 400 and r.json() == {"message": "invalid parameter 'dry_run': expected a boolean"}, r
+        r = a.delete("/api2/roles/1?dry_run[]=1")
+        assert r.status == 400, r
+    # the boolean forms still preview
+    r = a.post("/api2/roles", json_body={"display_name": "P", "permissions": [], "dry_run": True})
+    assert r.status == 200 and r.json()["effects"] == [], r
+    assert a.post("/api/v1/accounts/self/admins", form={"user_id": uid, "dry_run": "1"}).status == 200
+    assert t.sql("SELECT count(*) FROM account_users WHERE tenant_id = %d AND user_id = %s" % (t.id, uid))[-1] == ["0"]
