@@ -95,3 +95,40 @@ def test_dry_run_of_no_boolean_shape_is_400_and_writes_nothing(stack):
     assert r.status == 200 and r.json()["effects"] == [], r
     assert a.post("/api/v1/accounts/self/admins", form={"user_id": uid, "dry_run": "1"}).status == 200
     assert t.sql("SELECT count(*) FROM account_users WHERE tenant_id = %d AND user_id = %s" % (t.id, uid))[-1] == ["0"]
+
+
+def test_token_for_a_user_with_more_api2_rights_is_refused(stack):
+    # a token acts on both surfaces: a Canvas admin who is no api2 Administrator minted a token for an
+    # Administrator user (or one holding Manager on a collection) and used the api2 rights it carried
+    from test_hostile_http import Unchanged
+    t = stack.new_tenant()
+    a = t.admin
+    canvas_admin = t.new_user("Canvas admin")
+    assert a.post("/api/v1/accounts/self/admins", form={"user_id": canvas_admin.id}).status == 200
+    c = canvas_admin.client
+    assert c.get("/api2/roles").status == 403
+    api2_admin = t.new_user("api2 admin", is_admin=True)
+    manager = t.new_user("Manager of a collection")
+    site = a.get("/api2/collections", params={"display_name": "My Site"}).json()["items"][0]["id"]
+    roles = {r["display_name"]: r["id"] for r in a.get("/api2/roles", params={"per_page": 100}).json()["items"]}
+    group = a.post("/api2/groups", json_body={"display_name": "Managers"}).json()["id"]
+    assert a.post("/api2/groups/%s/users" % group, json_body={"user_id": str(manager.id)}).status == 200
+    assert a.post("/api2/memberships", json_body={"collection_id": site, "role_id": roles["Manager"],
+                                                  "group_id": group}).status == 200
+    tok = a.post("/api/v1/users/%d/tokens" % api2_admin.id, form={"token[purpose]": "theirs"}).json()["id"]
+    with Unchanged(stack, t):
+        r = c.post("/api/v1/users/%d/tokens" % api2_admin.id, form={"token[purpose]": "mine now"})
+        assert r.status == 403, r
+        assert r.json()["errors"][0]["permission"] == "api2_administrator", r
+        assert r.json()["errors"][0]["account_id"] == t.root_account_id, r
+        for method in ("get", "delete"):
+            path = "/api/v1/users/%d/tokens" % api2_admin.id + ("/%d" % tok if method == "delete" else "")
+            assert getattr(c, method)(path).status == 403, (method, path)
+        r = c.post("/api/v1/users/%d/tokens" % manager.id, form={"token[purpose]": "mine now"})
+        assert r.status == 403 and r.json()["errors"][0]["permission"] == "admin-panel-access", r
+    # who holds the same (or is an Administrator user) still may
+    assert a.post("/api/v1/users/%d/tokens" % manager.id, form={"token[purpose]": "ok"}).status == 200
+    assert a.post("/api2/memberships", json_body={"collection_id": site, "role_id": roles["Manager"],
+                                                  "user_id": str(canvas_admin.id)}).status == 200
+    assert c.post("/api/v1/users/%d/tokens" % manager.id, form={"token[purpose]": "ok"}).status == 200
+    assert c.post("/api/v1/users/%d/tokens" % api2_admin.id, form={"token[purpose]": "x"}).status == 403
