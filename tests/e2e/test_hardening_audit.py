@@ -132,3 +132,18 @@ def test_token_for_a_user_with_more_api2_rights_is_refused(stack):
                                                   "user_id": str(canvas_admin.id)}).status == 200
     assert c.post("/api/v1/users/%d/tokens" % manager.id, form={"token[purpose]": "ok"}).status == 200
     assert c.post("/api/v1/users/%d/tokens" % api2_admin.id, form={"token[purpose]": "x"}).status == 403
+
+
+def test_audit_since_until_take_iso_8601_only(stack):
+    # PostgreSQL's timestamptz cast read 'now', 'today', 'epoch', '-infinity', Julian days and zone names:
+    # a 200 for what the endpoint documents as a 400
+    t = stack.new_tenant()
+    a = t.admin
+    for bad in ("now", "today", "epoch", "-infinity", "infinity", "J2451187", "2020-01-01 00:00:00 PST",
+                "allballs", "2020-13-01", "garbage"):
+        for key in ("since", "until"):
+            r = a.get("/api/v1/accounts/self/audit", params={key: bad})
+            assert r.status == 400 and r.json() == {"message": "since and until must be ISO 8601 times"}, (bad, r)
+    for good in ("2020-01-01", "2020-01-01T00:00:00Z", "2020-01-01T00:00:00.5+02:00", "2020-01-01 00:00", ""):
+        r = a.get("/api/v1/accounts/self/audit", params={"since": good, "until": good})
+        assert r.status == 200, (good, r)
