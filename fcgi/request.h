@@ -30,6 +30,7 @@ struct rd_req {
 	char *query;         /* raw query string ("" if none) */
 	char *host_header;   /* host as sent (with port), for absolute Link URLs */
 	int host_mismatch;   /* Host header and request line name different hosts (fcgi/host.h): 400 */
+	int host_malformed;  /* Host header with a port that is not a number (fcgi/host.h): 400 */
 	char *request_id;
 	json_t *params;      /* query + body, one tree (rd_params_*) */
 	char *pathv[RD_MAX_PATH_PARAMS]; /* :captures of the route pattern, percent-decoded */

@@ -145,6 +145,8 @@ static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd
 	req->query = dup_or_empty(q ? q + 1 : "");
 
 	e = rd_router_match(rd_routes, req);
+	if (req->host_malformed)
+		return rd_req_fail(req, RD_ERR_BAD_REQUEST, "malformed Host header");
 	if (req->host_mismatch)
 		return rd_req_fail(req, RD_ERR_BAD_REQUEST, "Host header does not match the request target");
 	if (e != RD_OK && e != RD_ERR_METHOD)
@@ -363,6 +365,7 @@ static void serve_one(struct rd_req *req, FCGX_Request *fr, const struct rd_conf
 	req->host = host.host; /* the request owns both strings now */
 	req->host_header = host.header;
 	req->host_mismatch = host.mismatch;
+	req->host_malformed = host.malformed;
 	req->ctx.host = req->host;
 	req->ctx.request_id = req->request_id[0] != '\0' ? req->request_id : NULL;
 

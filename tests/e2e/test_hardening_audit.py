@@ -1,5 +1,6 @@
 """Findings of the hardening audit (bad input gets a clear 4xx and changes nothing; no secret in storage or
 any log; nobody hands out more than they hold), one test per finding, each failing before its fix."""
+import json
 import os
 import time
 
@@ -147,3 +148,22 @@ def test_audit_since_until_take_iso_8601_only(stack):
     for good in ("2020-01-01", "2020-01-01T00:00:00Z", "2020-01-01T00:00:00.5+02:00", "2020-01-01 00:00", ""):
         r = a.get("/api/v1/accounts/self/audit", params={"since": good, "until": good})
         assert r.status == 200, (good, r)
+
+
+def test_host_header_with_a_port_that_is_no_number_is_400(stack):
+    # nginx accepts anything but '/' after a Host header's colon, and the header went into the Link URLs
+    # as sent: "Host: a.test:1>; rel=next" was a 200 whose Link header the client had written
+    from test_hostile_http import raw
+    t = stack.new_tenant()
+    for host in (t.host + ":1>;rel=next", t.host + ":abc", t.host + ':1"x', t.host + ":1,<x>"):
+        req = ("GET /api/v1/accounts/self/sub_accounts?per_page=1 HTTP/1.1\r\nHost: %s\r\n"
+               "Authorization: Bearer %s\r\nConnection: close\r\n\r\n" % (host, t.token)).encode()
+        status, head, body = raw(stack, req)
+        assert status == 400 and "link:" not in head.lower(), (host, status, head)
+        assert json.loads(body) == {"message": "malformed Host header"}, body
+        req = req.replace(b"/api/v1/accounts/self/sub_accounts", b"/api2/collections")
+        status, head, body = raw(stack, req)
+        assert status == 400 and json.loads(body) == {"message": "malformed Host header"}, (host, status, body)
+    port = stack.url.rsplit(":", 1)[1]
+    r = stack.client(t.host + ":" + port, t.token).get("/api/v1/accounts/self/sub_accounts")
+    assert r.status == 200 and r.header("Link").startswith("<http://%s:%s/" % (t.host, port)), r.headers
