@@ -167,3 +167,22 @@ def test_host_header_with_a_port_that_is_no_number_is_400(stack):
     port = stack.url.rsplit(":", 1)[1]
     r = stack.client(t.host + ":" + port, t.token).get("/api/v1/accounts/self/sub_accounts")
     assert r.status == 200 and r.header("Link").startswith("<http://%s:%s/" % (t.host, port)), r.headers
+
+
+def test_undecodable_path_id_is_404_on_every_method(stack):
+    # an id segment that is no text (%FF, an overlong or surrogate, an encoded NUL) matched the routes of
+    # the other methods only: a 405 whose Allow left out the method that does exist
+    t = stack.new_tenant()
+    for seg in ("%FF", "%C0%AF", "%ED%A0%80", "%E2%82"):
+        for method, path in (("GET", "/api2/roles/" + seg), ("DELETE", "/api2/roles/" + seg),
+                             ("GET", "/api2/collections/" + seg), ("GET", "/api/v1/accounts/" + seg),
+                             ("GET", "/api/v1/accounts/%s/roles" % seg), ("PUT", "/api/v1/accounts/self/roles/" + seg)):
+            r = t.admin.request(method, path)
+            assert r.status == 404 and r.header("Allow") is None, (method, path, r)
+            if path.startswith("/api2/"):
+                assert r.json() == {"message": "The specified resource does not exist."}, r
+            else:
+                assert r.json() == {"errors": [{"message": "The specified resource does not exist."}]}, r
+    # a known path with another method is still a 405 with Allow
+    r = t.admin.request("PATCH", "/api2/roles/1")
+    assert r.status == 405 and r.header("Allow") == "GET, POST, DELETE", r
