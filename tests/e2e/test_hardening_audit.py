@@ -186,3 +186,31 @@ def test_undecodable_path_id_is_404_on_every_method(stack):
     # a known path with another method is still a 405 with Allow
     r = t.admin.request("PATCH", "/api2/roles/1")
     assert r.status == 405 and r.header("Allow") == "GET, POST, DELETE", r
+
+
+def test_access_log_lines_stay_json_for_paths_that_are_no_text(stack):
+    # nginx's escape=json passes bytes over 0x7e, and $uri is decoded: /x/%FF wrote a byte that is not
+    # UTF-8 into the "JSON" access log (every later reader of the file failed on it)
+    from test_hostile_http import raw
+    t = stack.new_tenant()
+    path = os.path.join(stack.dir, "log", "access.log")
+    sent = {}
+    for i, target in enumerate((b"/api2/roles/%FF?access_token=" + t.token.encode(), b"/api2/roles/\xff",
+                                b"/api/v1/accounts/sis_account_id:%C3%A9%ED%A0%80")):
+        rid = "logtext-%d-%s" % (i, t.host.split(".")[0])
+        status, head, body = raw(stack, b"GET " + target + b" HTTP/1.1\r\nHost: " + t.host.encode() +
+                                 b"\r\nX-Request-Id: " + rid.encode() + b"\r\nConnection: close\r\n\r\n")
+        assert status == 404, (target, status, body)
+        sent[rid] = target
+    time.sleep(0.2)
+    with open(path, "rb") as f:
+        lines = f.read().decode("utf-8").splitlines()  # raises on a byte that is not UTF-8
+    logged = {}
+    for line in lines:
+        entry = json.loads(line)
+        if entry["request_id"] in sent:
+            logged[entry["request_id"]] = entry["uri"]
+    assert set(logged) == set(sent), (logged, sent)
+    assert logged["logtext-0-" + t.host.split(".")[0]] == "/api2/roles/%FF"  # as sent, without the query
+    assert logged["logtext-1-" + t.host.split(".")[0]] == "-"
+    assert t.token not in "".join(lines)
