@@ -214,3 +214,17 @@ def test_access_log_lines_stay_json_for_paths_that_are_no_text(stack):
     assert logged["logtext-0-" + t.host.split(".")[0]] == "/api2/roles/%FF"  # as sent, without the query
     assert logged["logtext-1-" + t.host.split(".")[0]] == "-"
     assert t.token not in "".join(lines)
+
+
+def test_effects_after_that_is_no_string_is_an_unreadable_cursor(stack):
+    # {"effects_after": 5} or ["x"] was read as no cursor: the first page, 200, for what is a 400
+    t = stack.new_tenant()
+    role = t.admin.get("/api2/roles", params={"display_name": "Viewer"}).json()["items"][0]["id"]
+    for after in (5, ["1"], {"a": "1"}, True):
+        r = t.admin.post("/api2/roles/%s" % role, json_body={"permissions": [], "dry_run": True, "effects_after": after})
+        assert r.status == 400 and r.json() == {"message": "invalid parameter 'effects_after'"}, (after, r)
+    # the order of the checks is the write's: a caller who may not write hears that first
+    r = stack.client(t.host).post("/api2/roles/%s" % role, json_body={"dry_run": True, "effects_after": 5})
+    assert r.status == 401, r
+    r = t.admin.post("/api2/roles/%s" % role, json_body={"permissions": [], "dry_run": True, "effects_after": None})
+    assert r.status == 200 and r.json()["effects_next"] is None, r
