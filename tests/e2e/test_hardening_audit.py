@@ -228,3 +228,27 @@ def test_effects_after_that_is_no_string_is_an_unreadable_cursor(stack):
     assert r.status == 401, r
     r = t.admin.post("/api2/roles/%s" % role, json_body={"permissions": [], "dry_run": True, "effects_after": None})
     assert r.status == 200 and r.json()["effects_next"] is None, r
+
+
+def test_names_of_tabs_and_newlines_are_blank(stack):
+    # the blank checks trimmed spaces only: a sub-account named "\t", a token whose purpose is "\n" and a
+    # login of "\t" were 200s (Rails' blank? and the Canvas roles here count every whitespace)
+    from test_hostile_http import Unchanged
+    t = stack.new_tenant()
+    a = t.admin
+    sub = a.post("/api/v1/accounts/self/sub_accounts", form={"account[name]": "Sub"}).json()["id"]
+    with Unchanged(stack, t):
+        for blank in ("\t", "\n", " \r\n\t "):
+            r = a.post("/api/v1/accounts/self/sub_accounts", form={"account[name]": blank})
+            assert r.status == 400 and r.json()["errors"]["name"][0]["type"] == "blank", r
+            r = a.put("/api/v1/accounts/%d" % sub, form={"account[name]": blank})
+            assert r.status == 400 and r.json()["errors"]["name"][0]["type"] == "blank", r
+            r = a.post("/api/v1/users/self/tokens", form={"token[purpose]": blank})
+            assert r.status == 400 and r.json()["errors"]["purpose"][0]["type"] == "blank", r
+            r = a.post("/api/v1/accounts/self/users", form={"pseudonym[unique_id]": blank})
+            assert r.status == 400 and r.json()["errors"]["pseudonym"]["unique_id"][0]["type"] == "blank", r
+    # a blank name, short or sortable name defaults as an absent one does
+    r = a.post("/api/v1/accounts/self/users", form={"pseudonym[unique_id]": "sam", "user[name]": "\t",
+                                                    "user[short_name]": "\n", "user[sortable_name]": "\t"})
+    assert r.status == 200, r
+    assert (r.json()["name"], r.json()["short_name"], r.json()["sortable_name"]) == ("sam", "sam", "sam"), r
