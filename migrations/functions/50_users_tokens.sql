@@ -154,7 +154,7 @@ CREATE OR REPLACE FUNCTION rd_users_create(p_ref text, p_perm text, p_name text,
     AS $$
 DECLARE
     acct bigint := rd_account_resolve(p_ref);
-    login text := btrim(coalesce(p_unique_id, ''));
+    login text := btrim(coalesce(p_unique_id, ''), E' \t\n\r\f\x0b'); -- Ruby's strip: "admin\t" is "admin"
     full_name text := CASE WHEN NOT rd_canvas_blank(p_name) THEN btrim(p_name) END;
     body text;
 BEGIN

@@ -252,3 +252,15 @@ def test_names_of_tabs_and_newlines_are_blank(stack):
                                                     "user[short_name]": "\n", "user[sortable_name]": "\t"})
     assert r.status == 200, r
     assert (r.json()["name"], r.json()["short_name"], r.json()["sortable_name"]) == ("sam", "sam", "sam"), r
+
+
+def test_login_is_stripped_of_every_whitespace(stack):
+    # only spaces were stripped: "admin\t" was a second login beside "admin" (Canvas strips unique_id)
+    t = stack.new_tenant()
+    a = t.admin
+    assert a.post("/api/v1/accounts/self/users", form={"pseudonym[unique_id]": "sam"}).status == 200
+    for login in ("sam\t", "\nsam", " sam\r\n", "SAM\x0b"):
+        r = a.post("/api/v1/accounts/self/users", form={"pseudonym[unique_id]": login})
+        assert r.status == 400 and r.json()["errors"]["pseudonym"]["unique_id"][0]["type"] == "taken", (login, r)
+    r = a.post("/api/v1/accounts/self/users", form={"pseudonym[unique_id]": "\tvivian\n"})
+    assert r.status == 200 and r.json()["login_id"] == "vivian", r
