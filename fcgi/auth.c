@@ -28,8 +28,10 @@ void rd_auth_sha256_hex(const void *data, size_t len, char out[65])
 
 int rd_auth_from_request(struct rd_req *req, const char *authorization)
 {
+	json_t *param = json_object_get(req->params, "access_token");
 	const char *tok = NULL;
 	size_t len = 0;
+	int rc = 0;
 
 	req->token_hash[0] = '\0';
 	if (authorization != NULL && strncmp(authorization, "Bearer ", 7) == 0) {
@@ -39,19 +41,23 @@ int rd_auth_from_request(struct rd_req *req, const char *authorization)
 		len = strlen(tok);
 		while (len > 0 && (tok[len - 1] == ' ' || tok[len - 1] == '\t'))
 			len--;
-	} else {
-		tok = rd_params_str(json_object_get(req->params, "access_token"));
-		len = tok ? strlen(tok) : 0;
+	} else if (param != NULL) {
+		/* access_token[]=... or a JSON number is a token sent wrongly, not an anonymous request */
+		tok = json_is_string(param) ? json_string_value(param) : "";
+		len = strlen(tok);
 	}
-	if (tok == NULL)
-		return 0;
-	if (len == 0 || len > RD_TOKEN_MAX) {
+	if (tok != NULL && (len == 0 || len > RD_TOKEN_MAX)) {
 		/* a present but unusable token is still a bad token: hash something no token hashes to */
 		rd_auth_sha256_hex("", 0, req->token_hash);
-		return -1;
+		rc = -1;
+	} else if (tok != NULL) {
+		rd_auth_sha256_hex(tok, len, req->token_hash);
 	}
-	rd_auth_sha256_hex(tok, len, req->token_hash);
-	return 0;
+	/* The credential goes no further than its hash: handlers pass whole parameter trees to SQL (api2),
+	 * where a statement log (log_min_duration_statement, auto_explain) would record it. */
+	if (param != NULL)
+		json_object_del(req->params, "access_token");
+	return rc;
 }
 
 int rd_auth_token_new(char token[RD_TOKEN_LEN + 1], char hash[65], char hint[RD_TOKEN_HINT_LEN + 1])

@@ -21,7 +21,8 @@ void rd_auth_sha256_hex(const void *data, size_t len, char out[65]);
 /*
  * Finds the presented token: "Authorization: Bearer <t>" (scheme compared case-sensitively), else the
  * access_token parameter. Writes its hash into req->token_hash ("" when none). Returns 0, or -1 when a
- * token is present but empty/oversized (answered as an invalid token).
+ * token is present but empty/oversized, or an access_token parameter is not a string (answered as an
+ * invalid token). Removes access_token from req->params: nothing after this sees the credential itself.
  */
 int rd_auth_from_request(struct rd_req *req, const char *authorization);
 

@@ -53,11 +53,30 @@ char *rd_host_normalise(const char *h, size_t n)
 	return out;
 }
 
+/* Whether h is a host with at most a numeric port after it: "a.test", "a.test:8080", "[::1]:80", "a.test:". */
+static int port_ok(const char *h)
+{
+	const char *p = h[0] == '[' ? strchr(h, ']') : strchr(h, ':');
+	size_t digits;
+
+	if (p == NULL)
+		return h[0] != '[';
+	if (h[0] == '[')
+		p++;
+	if (*p == '\0')
+		return 1;
+	if (*p != ':')
+		return 0;
+	digits = strspn(p + 1, "0123456789");
+	return digits <= 5 && p[1 + digits] == '\0';
+}
+
 void rd_host_decide(struct rd_host *out, const char *request_host, const char *http_host)
 {
 	const char *hh = http_host != NULL ? http_host : "";
 
 	memset(out, 0, sizeof *out);
+	out->malformed = hh[0] != '\0' && !port_ok(hh);
 	if (request_host == NULL || request_host[0] == '\0') {
 		/* an nginx without REQUEST_HOST: the Host header alone decides */
 		out->host = rd_host_normalise(hh, strlen(hh));

@@ -24,9 +24,14 @@ struct rd_host {
 	char *host;   /* normalised, for the tenant (new string) */
 	char *header; /* for absolute URLs: the Host header as sent, else host (new string) */
 	int mismatch; /* the Host header names another host than the request line */
+	int malformed; /* the Host header is not host[:port] with a numeric port (Link URLs repeat it) */
 };
 
-/* Decides the request's host from REQUEST_HOST and HTTP_HOST (either may be NULL). */
+/*
+ * Decides the request's host from REQUEST_HOST and HTTP_HOST (either may be NULL). nginx accepts anything
+ * but '/' after the colon of a Host header ("a.test:1>; rel=x"), and the header goes into absolute Link
+ * URLs as sent, so one whose port is not 0-5 digits is malformed (400).
+ */
 void rd_host_decide(struct rd_host *out, const char *request_host, const char *http_host);
 
 void rd_host_free(struct rd_host *h);

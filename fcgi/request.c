@@ -122,6 +122,7 @@ void rd_req_reset(struct rd_req *req)
 	}
 	json_decref(req->err_detail);
 	free(req->idem_key);
+	free(req->idem_body);
 	memset(req, 0, sizeof *req);
 	req->db = db;
 }

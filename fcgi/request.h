@@ -30,6 +30,7 @@ struct rd_req {
 	char *query;         /* raw query string ("" if none) */
 	char *host_header;   /* host as sent (with port), for absolute Link URLs */
 	int host_mismatch;   /* Host header and request line name different hosts (fcgi/host.h): 400 */
+	int host_malformed;  /* Host header with a port that is not a number (fcgi/host.h): 400 */
 	char *request_id;
 	json_t *params;      /* query + body, one tree (rd_params_*) */
 	char *pathv[RD_MAX_PATH_PARAMS]; /* :captures of the route pattern, percent-decoded */
@@ -40,6 +41,7 @@ struct rd_req {
 	char *idem_key;      /* Idempotency-Key of a write taking part (fcgi/idempotency.h), else NULL */
 	char idem_fp[65];    /* SHA-256 of method, path, query and body */
 	int idem_active;     /* 1 between rd_idem_start (key claimed) and rd_idem_end */
+	char *idem_body;     /* the answer to store with the key when the one sent holds a secret, else NULL */
 
 	/* database */
 	struct rd_db *db;

@@ -28,7 +28,10 @@ static char *decode_segment(const char *s, size_t len)
 	return out;
 }
 
-/* Matches path against pattern; on success stores up to RD_MAX_PATH_PARAMS captures (new strings). */
+/*
+ * Matches path against pattern; on success stores up to RD_MAX_PATH_PARAMS captures (new strings) when caps
+ * is not NULL. A capture that does not decode (bad escape, NUL, invalid UTF-8) never matches.
+ */
 static int match(const char *pattern, const char *path, size_t pathlen, char **caps, int *ncaps)
 {
 	const char *p = pattern, *s = path, *end = path + pathlen;
@@ -45,13 +48,19 @@ static int match(const char *pattern, const char *path, size_t pathlen, char **c
 		size_t slen = sseg_end ? (size_t)(sseg_end - s) : (size_t)(end - s);
 
 		if (*p == ':') {
+			char *cap;
+
 			if (slen == 0 || n >= RD_MAX_PATH_PARAMS)
 				goto fail;
-			if (caps != NULL) {
-				caps[n] = decode_segment(s, slen);
-				if (caps[n] == NULL)
-					goto fail;
-			}
+			/* decoded also when only asked whether the path matches: an undecodable segment is a 404 on
+			 * every route, not a 405 from a row of another method whose Allow omits this one */
+			cap = decode_segment(s, slen);
+			if (cap == NULL)
+				goto fail;
+			if (caps != NULL)
+				caps[n] = cap;
+			else
+				free(cap);
 			n++;
 		} else if (plen != slen || memcmp(p, s, plen) != 0) {
 			goto fail;

@@ -146,6 +146,8 @@ static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd
 	req->query = dup_or_empty(q ? q + 1 : "");
 
 	e = rd_router_match(rd_routes, req);
+	if (req->host_malformed)
+		return rd_req_fail(req, RD_ERR_BAD_REQUEST, "malformed Host header");
 	if (req->host_mismatch)
 		return rd_req_fail(req, RD_ERR_BAD_REQUEST, "Host header does not match the request target");
 	if (e != RD_OK && e != RD_ERR_METHOD)
@@ -170,6 +172,15 @@ static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd
 			rd_buf_free(&fp);
 		}
 		free(body);
+	}
+	if (st == RD_PARAMS_OK && strcmp(req->method, "GET") != 0) {
+		/* dry_run[]=1 or {"dry_run":{...}} reads as false: the client asked for a preview and the write
+		 * would be made. A shape no boolean has is refused before anything runs. */
+		json_t *dry = json_object_get(req->params, "dry_run");
+		if (json_is_object(dry) || json_is_array(dry)) {
+			snprintf(perr.message, sizeof perr.message, "invalid parameter 'dry_run': expected a boolean");
+			st = RD_PARAMS_BAD;
+		}
 	}
 	if (st != RD_PARAMS_OK || e == RD_ERR_METHOD) {
 		enum rd_err pe = st != RD_PARAMS_OK ? params_err(req, st, &perr) : e;
@@ -326,7 +337,7 @@ static void finish_idempotent(struct rd_req *req)
 		json_decref(req->body);
 		req->body = NULL;
 	}
-	e = rd_idem_end(req, req->body_text);
+	e = rd_idem_end(req, req->idem_body != NULL && req->status < 300 ? req->idem_body : req->body_text);
 	if (e == RD_OK)
 		return;
 	for (i = 0; i < req->nheaders; i++) {
@@ -391,6 +402,7 @@ static void serve_one(struct rd_req *req, FCGX_Request *fr, const struct rd_conf
 	req->host = host.host; /* the request owns both strings now */
 	req->host_header = host.header;
 	req->host_mismatch = host.mismatch;
+	req->host_malformed = host.malformed;
 	req->ctx.host = req->host;
 	req->ctx.request_id = req->request_id[0] != '\0' ? req->request_id : NULL;
 

@@ -100,11 +100,20 @@ enum rd_err api2_roles_get(struct rd_req *req)
  */
 static enum rd_err dry_run(struct rd_req *req, const char *op)
 {
-	char *name = param_json(req, "display_name"), *perms = param_json(req, "permissions");
-	const char *params[5] = {op, req->npathv > 0 ? req->pathv[0] : NULL, name, perms,
-				 rd_req_str(req, "effects_after")};
+	json_t *after = json_object_get(req->params, "effects_after");
+	char *name, *perms;
+	const char *params[5];
 	enum rd_err e;
 
+	name = param_json(req, "display_name");
+	perms = param_json(req, "permissions");
+	params[0] = op;
+	params[1] = req->npathv > 0 ? req->pathv[0] : NULL;
+	params[2] = name;
+	params[3] = perms;
+	/* A cursor is the string an answer gave; any other JSON is an unreadable cursor (SQL's 400, after
+	 * the checks that come first), not the first page. */
+	params[4] = after != NULL && !json_is_null(after) && !json_is_string(after) ? "-" : rd_req_str(req, "effects_after");
 	e = rd_req_db_json(req, &rd_dbapi2_roles_dry_run, params);
 	free(name);
 	free(perms);

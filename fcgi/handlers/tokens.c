@@ -46,6 +46,13 @@ enum rd_err tokens_create(struct rd_req *req)
 		e = RD_ERR_INTERNAL;
 		goto out;
 	}
+	if (req->idem_active) {
+		/* An Idempotency-Key stores the answer: store it without the token, which is shown once and kept
+		 * nowhere (a replay answers the token's object; a client that lost the secret revokes it). */
+		req->idem_body = json_dumps(body, JSON_COMPACT);
+		if (req->idem_body == NULL)
+			abort();
+	}
 	json_object_set_new(body, "token", json_string(token));
 	json_object_set_new(body, "visible_token", json_string(token));
 	req->body = body;

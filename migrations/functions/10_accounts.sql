@@ -234,7 +234,7 @@ CREATE OR REPLACE FUNCTION rd_accounts_validate(p_self bigint, p_name text, p_si
     AS $$
 BEGIN
     IF p_name IS NOT NULL THEN
-        IF btrim(p_name) = '' THEN
+        IF rd_canvas_blank(p_name) THEN -- tabs and newlines too, as Rails' blank?
             PERFORM rd_acct_invalid('name', 'blank', 'can''t be blank');
         ELSIF length(p_name) > 255 THEN
             PERFORM rd_acct_invalid('name', 'too_long', 'is too long (maximum is 255 characters)');

@@ -154,13 +154,13 @@ CREATE OR REPLACE FUNCTION rd_users_create(p_ref text, p_perm text, p_name text,
     AS $$
 DECLARE
     acct bigint := rd_account_resolve(p_ref);
-    login text := btrim(coalesce(p_unique_id, ''));
-    full_name text := nullif(btrim(coalesce(p_name, '')), '');
+    login text := btrim(coalesce(p_unique_id, ''), E' \t\n\r\f\x0b'); -- Ruby's strip: "admin\t" is "admin"
+    full_name text := CASE WHEN NOT rd_canvas_blank(p_name) THEN btrim(p_name) END;
     body text;
 BEGIN
     PERFORM rd_require_permission(acct, p_perm);
     PERFORM rd_canvas_writable();
-    IF login = '' THEN
+    IF rd_canvas_blank(login) THEN -- tabs and newlines too, as Rails' blank?
         PERFORM rd_acct_invalid('unique_id', 'blank', 'can''t be blank', 'pseudonym');
     ELSIF length(login) > 100 THEN
         PERFORM rd_acct_invalid('unique_id', 'too_long', 'is too long (maximum is 100 characters)', 'pseudonym');
@@ -181,8 +181,8 @@ BEGIN
         PERFORM rd_acct_invalid('name', 'too_long', 'is too long (maximum is 255 characters)', 'user');
     END IF;
     INSERT INTO users AS u (tenant_id, name, short_name, sortable_name, login_id, sis_user_id, account_id)
-    VALUES (rd_tenant(), full_name, coalesce(nullif(btrim(p_short_name), ''), full_name),
-            coalesce(nullif(btrim(p_sortable_name), ''), rd_sortable_name(full_name)),
+    VALUES (rd_tenant(), full_name, CASE WHEN rd_canvas_blank(p_short_name) THEN full_name ELSE btrim(p_short_name) END,
+            CASE WHEN rd_canvas_blank(p_sortable_name) THEN rd_sortable_name(full_name) ELSE btrim(p_sortable_name) END,
             login, nullif(p_sis_user_id, ''), acct)
     RETURNING rd_user_json(u)::text INTO body;
     RETURN body;
@@ -268,7 +268,7 @@ DECLARE
 BEGIN
     PERFORM rd_require_manage_user(uid, p_perm);
     PERFORM rd_canvas_writable();
-    IF p_purpose IS NULL OR btrim(p_purpose) = '' THEN
+    IF rd_canvas_blank(p_purpose) THEN
         PERFORM rd_acct_invalid('purpose', 'blank', 'can''t be blank');
     ELSIF length(p_purpose) > 255 THEN
         PERFORM rd_acct_invalid('purpose', 'too_long', 'is too long (maximum is 255 characters)');

@@ -304,8 +304,44 @@ BEGIN
     END LOOP;
 END $$;
 
+-- A token of p_user acts on the api2 surface too, so handing one out needs p_user's api2 rights as well:
+-- an Administrator user's only to an Administrator user (403 naming the pseudo-permission
+-- api2_administrator), and otherwise p_user's permissions on every collection where a membership of p_user or
+-- of one of its explicit groups is stored, held by the caller there (Public and Registered Users apply to
+-- the caller as well). Below those collections both inherit alike, so nothing else can differ. The 403 names
+-- the first permission missing, with p_user's home account (where the token permission was checked).
+CREATE OR REPLACE FUNCTION rd_require_api2_superset_of_user(p_user bigint) RETURNS void
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    ids bigint[];
+    lack text;
+BEGIN
+    IF rd_api2_is_admin(rd_user()) THEN
+        RETURN;
+    END IF;
+    IF rd_api2_is_admin(p_user) THEN
+        PERFORM rd_forbidden('api2_administrator', rd_user_home_account(p_user));
+    END IF;
+    ids := ARRAY(SELECT DISTINCT m.collection_id FROM api2_memberships m
+                  WHERE m.tenant_id = rd_tenant()
+                    AND (m.user_id = p_user
+                         OR m.group_id IN (SELECT gu.group_id FROM api2_group_users gu
+                                            WHERE gu.tenant_id = rd_tenant() AND gu.user_id = p_user)));
+    IF cardinality(ids) = 0 THEN
+        RETURN;
+    END IF;
+    SELECT min(x.permission) INTO lack
+      FROM (SELECT t.collection_id, unnest(t.permissions) AS permission FROM rd_api2_perms(p_user, ids) t
+            EXCEPT
+            SELECT c.collection_id, unnest(c.permissions) FROM rd_api2_perms(rd_user(), ids) c) x;
+    IF lack IS NOT NULL THEN
+        PERFORM rd_forbidden(lack, rd_user_home_account(p_user));
+    END IF;
+END $$;
+
 -- The caller may act on p_user's behalf (tokens): themselves, or p_permission on p_user's home account and
--- a superset of p_user's admin permissions.
+-- a superset of p_user's admin permissions and api2 rights.
 CREATE OR REPLACE FUNCTION rd_require_manage_user(p_user bigint, p_permission text) RETURNS void
     LANGUAGE plpgsql STABLE
     AS $$
@@ -318,6 +354,7 @@ BEGIN
     END IF;
     PERFORM rd_require_permission(rd_user_home_account(p_user), p_permission);
     PERFORM rd_require_superset_of_user(p_user);
+    PERFORM rd_require_api2_superset_of_user(p_user);
 END $$;
 
 -- ---------------------------------------------------------------------------------------------------------

@@ -170,6 +170,11 @@ DECLARE
     ids bigint[];
 BEGIN
     PERFORM rd_require_permission(acct, p_perm);
+    -- the cast alone also reads 'now', 'today', 'epoch', 'infinity', Julian days and zone names
+    IF btrim(p_since) !~ '^(\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$'
+       OR btrim(p_until) !~ '^(\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$' THEN
+        PERFORM rd_canvas_bad('since and until must be ISO 8601 times');
+    END IF;
     BEGIN
         since_ts := NULLIF(btrim(p_since), '')::timestamptz;
         until_ts := NULLIF(btrim(p_until), '')::timestamptz;

@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for the token header (fcgi/auth.c). Input: "AUTHORIZATION\nQUERY" (C strings, as
  * FastCGI hands them over). Properties: the hash is "" or 64 hex digits; a Bearer token hashes to the
- * SHA-256 of the token without surrounding blanks; the same token as access_token hashes the same.
+ * SHA-256 of the token without surrounding blanks; the same token as access_token hashes the same; an
+ * access_token of any shape counts as a token and is gone from the parameters afterwards.
  */
 #define _GNU_SOURCE
 #include <string.h>
@@ -25,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *s = strndup((const char *)data, size), *nl, want[65];
 	struct rd_params_error perr;
 	struct rd_req req;
-	int rc;
+	int rc, has_param;
 
 	if (s == NULL)
 		abort();
@@ -37,9 +38,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (nl && rd_params_parse_query(req.params, nl + 1, strlen(nl + 1), &rd_params_default_limits, &perr) !=
 		      RD_PARAMS_OK)
 		json_object_clear(req.params);
+	has_param = json_object_get(req.params, "access_token") != NULL;
 	rc = rd_auth_from_request(&req, s);
 	check_hash(req.token_hash);
 	FUZZ_ASSERT(rc == 0 || rc == -1);
+	/* the credential itself goes no further than its hash */
+	FUZZ_ASSERT(json_object_get(req.params, "access_token") == NULL);
+	/* an access_token of any shape is a token presented (unless a Bearer header came first) */
+	if (has_param && strncmp(s, "Bearer ", 7) != 0)
+		FUZZ_ASSERT(req.token_hash[0] != '\0');
 	if (strncmp(s, "Bearer ", 7) == 0) {
 		const char *t = s + 7;
 		size_t n;

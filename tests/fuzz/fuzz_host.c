@@ -1,8 +1,8 @@
 /*
  * libFuzzer target for host normalisation and the host decision (fcgi/host.c). Input:
  * "REQUEST_HOST\nHTTP_HOST" (C strings). Properties: a normalised host is at most 255 bytes of lower-case
- * host characters without a port, normalising is idempotent, and a Host header never disagrees with the
- * host it normalises to.
+ * host characters without a port, normalising is idempotent, a Host header never disagrees with the
+ * host it normalises to, and a Host header that is served holds only host characters and a numeric port.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -41,6 +41,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rd_host_decide(&h, s, nl ? nl + 1 : NULL);
 	check_normal(h.host);
 	FUZZ_ASSERT(h.header != NULL);
+	/* a header that is served (Link URLs repeat it) holds host characters and a numeric port only */
+	if (!h.malformed && !h.mismatch && h.host[0] != '\0') {
+		const char *p;
+		for (p = h.header; *p; p++)
+			FUZZ_ASSERT(isalnum((unsigned char)*p) || strchr(".-_[]:", *p) != NULL);
+	}
 	rd_host_free(&h);
 
 	/* nginx's $host for a Host header is that header normalised: never a mismatch */

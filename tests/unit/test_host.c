@@ -61,11 +61,38 @@ static void test_decide(void **state)
 	decide("", "a.test", "a.test", "a.test", 0);
 }
 
+static void malformed(const char *http_host, int want)
+{
+	struct rd_host h;
+
+	rd_host_decide(&h, "a.test", http_host);
+	assert_int_equal(h.malformed, want);
+	rd_host_free(&h);
+}
+
+/* nginx passes anything but '/' after a Host header's colon; Link URLs would repeat it as sent */
+static void test_malformed_port(void **state)
+{
+	malformed("a.test", 0);
+	malformed("a.test:8080", 0);
+	malformed("a.test:", 0);
+	malformed("[::1]:80", 0);
+	malformed("[::1]", 0);
+	malformed(NULL, 0);
+	malformed("a.test:1>; rel=x", 1);
+	malformed("a.test:abc", 1);
+	malformed("a.test:123456", 1);
+	malformed("a.test:1:2", 1);
+	malformed("[::1]x", 1);
+	malformed("[::1", 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normalise),
 		cmocka_unit_test(test_decide),
+		cmocka_unit_test(test_malformed_port),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
