@@ -30,14 +30,15 @@ fi
 check "compose has no tabs" "! grep -q \$'\\t' '$here/docker-compose.yml'"
 tmp=$(mktemp -d)
 sed -e 's/server rolesd:9000;/server 127.0.0.1:9;/' -e "s|/etc/nginx/rolesd_fastcgi_params|$root/nginx/fastcgi_params|" \
-    -e 's/listen 80 default_server;/listen 127.0.0.1:1 default_server;/' -e 's/listen 9145;/listen 127.0.0.1:2;/' -e "s|/dev/stdout|$tmp/access.log|" \
+    -e "s|/etc/nginx/rolesd_errors.conf|$root/nginx/errors.conf|" -e 's/listen 80 default_server;/listen 127.0.0.1:1 default_server;/' -e 's/listen 9145;/listen 127.0.0.1:2;/' -e "s|/dev/stdout|$tmp/access.log|" \
     "$here/nginx.conf" > "$tmp/nginx.conf"
 check "docker nginx.conf passes nginx -t" "nginx -t -q -p '$tmp' -c '$tmp/nginx.conf' -e '$tmp/error.log' 2>/dev/null"
 # the production config, with a throwaway certificate and local paths
 openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 -keyout "$tmp/key.pem" -out "$tmp/cert.pem" \
     >/dev/null 2>&1
 sed -e "s|/etc/ssl/rolesd/fullchain.pem|$tmp/cert.pem|" -e "s|/etc/ssl/rolesd/privkey.pem|$tmp/key.pem|" \
-    -e "s|/etc/nginx/rolesd_fastcgi_params|$root/nginx/fastcgi_params|" -e "s|/var/log/nginx|$tmp|g" \
+    -e "s|/etc/nginx/rolesd_fastcgi_params|$root/nginx/fastcgi_params|" -e "s|/etc/nginx/rolesd_errors.conf|$root/nginx/errors.conf|" \
+    -e "s|/var/log/nginx|$tmp|g" \
     -e "s|^pid .*|pid $tmp/nginx.pid;|" -e "s|^user .*||" -e '/listen \[::\]/d' -e 's/listen 80 /listen 127.0.0.1:1 /' -e 's/listen 443 /listen 127.0.0.1:2 /' \
     -e 's/listen 10.0.0.10:/listen 127.0.0.1:/' \
     "$root/nginx/production.conf" > "$tmp/production.conf"

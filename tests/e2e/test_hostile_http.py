@@ -208,7 +208,9 @@ def test_longest_query_on_canvas_lists(stack):
         uri = request_line_of(b"/api2/roles?per_page=1&x=", MAX_REQUEST_LINE, "é".encode())
         status, head, body = get_raw(stack, t, uri)
         assert status == 200, (status, head[:300])
-        assert get_raw(stack, t, request_line_of(b"/api2/roles?x=", MAX_REQUEST_LINE + 1, b"a"))[0] == 414
+        status, _, body = get_raw(stack, t, request_line_of(b"/api2/roles?x=", MAX_REQUEST_LINE + 1, b"a"))
+        assert status == 414, status
+        assert_json_message(status, body)
 
 
 def log_lines_with(path, request_id):
@@ -285,6 +287,45 @@ def test_broken_multipart(stack):
             assert r.status == 400 and set(r.json()) == {"message"}, (ctype, body, r)
 
 
+def assert_json_message(status, body):
+    """nginx's own errors are JSON like rolesd's 4xx (nginx/errors.conf), not HTML pages."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        raise AssertionError("not JSON: %d %r" % (status, body[:200]))
+    assert isinstance(doc.get("message"), str) and doc["message"], (status, doc)
+
+
+def test_body_over_1_mib_is_413_json(stack):
+    t = stack.new_tenant()
+    body = b'{"display_name":"' + b"x" * (1 << 20) + b'","permissions":[]}'
+    req = ("POST /api2/roles HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json"
+           "\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % (t.host, t.token, len(body))).encode() + body
+    with Unchanged(stack, t):
+        status, head, answer = raw(stack, req)
+        assert status == 413, (status, answer[:200])
+        assert re.search(r"(?im)^content-type: application/json", head), head
+        assert_json_message(status, answer)
+
+
+def test_requests_nginx_refuses_are_answered_in_json(stack):
+    t = stack.new_tenant()
+    cases = [
+        (b"GARBAGE\r\n\r\n", 400),                                                    # no request line
+        (b"GET /api2/roles%00x HTTP/1.1\r\nHost: " + t.host.encode() + b"\r\n\r\n", 400),  # NUL in the path
+        (b"GET /api2/roles HTTP/1.1\r\nHost: " + t.host.encode() + b"\r\nAuthorization: Bearer a\r\n"
+         b"Authorization: Bearer b\r\n\r\n", 400),                                      # two Authorization headers
+        (b"TRACE /api2/roles HTTP/1.1\r\nHost: " + t.host.encode() + b"\r\n\r\n", 405),
+        (b"GET /metrics HTTP/1.1\r\nHost: " + t.host.encode() + b"\r\n\r\n", 404),          # the scraper's only
+        (b"GET /rd_error_400 HTTP/1.1\r\nHost: " + t.host.encode() + b"\r\n\r\n", 404),     # the pages are internal
+    ]
+    with Unchanged(stack, t):
+        for req, want in cases:
+            status, _, body = raw(stack, req[:-2] + b"Connection: close\r\n\r\n" if req.count(b"\r\n") > 2 else req)
+            assert status == want, (req[:60], status, body[:200])
+            assert_json_message(status, body)
+
+
 def test_content_length_transfer_encoding_conflicts(stack):
     t = stack.new_tenant()
     smuggled = ('{"display_name":"Smuggled","permissions":[]}')
@@ -312,6 +353,7 @@ def test_content_length_transfer_encoding_conflicts(stack):
         for req in cases:
             status, head_text, body = raw(stack, req.encode())
             assert 400 <= status < 500 or status == 501, (req[:160], status, body[:200])
+            assert_json_message(status, body)
             assert b"Smuggled" not in body, body[:200]
     assert not [r for r in t.sql("SELECT display_name FROM api2_roles WHERE display_name = 'Smuggled'")[1:]]
 
@@ -330,6 +372,7 @@ def test_huge_headers(stack):
         for req in cases:
             status, _, body = raw(stack, req.encode())
             assert status in (400, 414, 431, 494), (req[:100], status, body[:200])
+            assert_json_message(status, body)
         # a large header that fits is still served
         status, _, body = raw(stack, (base + "X-Ok: " + "e" * 8000 + "\r\nConnection: close\r\n\r\n").encode())
         assert status == 200, (status, body[:200])
