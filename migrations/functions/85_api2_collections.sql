@@ -1354,6 +1354,10 @@ BEGIN
     END IF;
     ret := rd_api2_membership_role(p_params -> 'role_id', errs);
     errs := ret.p_errors; r := ret.r;
+    -- a role the caller may not give is a 403 before anything else is wrong with the body (422)
+    IF c.id IS NOT NULL AND r.id IS NOT NULL THEN
+        PERFORM rd_api2_no_escalation(r.id, c.id, perms);
+    END IF;
     IF has_user = has_group THEN
         errs := errs || rd_api2_error('user_id', 'exactly one of user_id and group_id must be given');
     ELSIF has_user THEN
@@ -1376,7 +1380,6 @@ BEGIN
                                       'already has a membership in this collection');
     END IF;
     PERFORM rd_api2_raise_invalid(errs);
-    PERFORM rd_api2_no_escalation(r.id, c.id, perms);
     BEGIN
         INSERT INTO api2_memberships (tenant_id, collection_id, role_id, user_id, group_id)
         VALUES (rd_tenant(), c.id, r.id, v_user, v_group) RETURNING * INTO m;

@@ -267,6 +267,9 @@ def test_memberships(stack):
     r = u.client.post("/api2/memberships", json_body={"collection_id": a["id"], "role_id": manager,
                                                       "group_id": group_id(t, "Public")})
     assert r.status == 403, r
+    # a role the sharer may not give is a 403 before the body's other faults (the friend already has one)
+    r = u.client.post("/api2/memberships", json_body={"collection_id": a["id"], "role_id": manager, "user_id": v.id})
+    assert r.status == 403 and r.json()["collection_id"] == a["id"], r
     assert ok(t.admin.put("/api2/memberships/" + mv["id"], json_body={"role_id": contributor}))["role"]["id"] == \
         contributor
     # the friend (no collection-share) sees no memberships; the sharer sees A's
