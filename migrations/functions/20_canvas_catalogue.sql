@@ -96,6 +96,14 @@ CREATE OR REPLACE FUNCTION rd_canvas_iso(ts timestamptz) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') $$;
 
+-- p without surrounding whitespace, Unicode's White_Space as rd_canvas_blank names it: what Python's
+-- str.strip() (MediaCore, api2 display names) removes.
+CREATE OR REPLACE FUNCTION rd_strip_space(p text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT regexp_replace(p, '^[[:space:]\u001c-\u001f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[[:space:]\u001c-\u001f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$', '', 'g')
+    $$;
+
 -- Rails' String#blank?: NULL, empty or whitespace only. Ruby's [[:space:]] is Unicode's White_Space (no-break
 -- and ideographic spaces too); PostgreSQL's follows the database's ctype, which may not know them, so they are
 -- named.

@@ -216,7 +216,7 @@ BEGIN
         p_errors := p_errors || rd_api2_error('display_name', 'must be a string');
         RETURN;
     END IF;
-    name := btrim(p_value #>> '{}', E' \t\r\n\f\x0B');
+    name := rd_strip_space(p_value #>> '{}');
     IF name = '' THEN
         p_errors := p_errors || rd_api2_error('display_name', 'can''t be blank');
         name := NULL;

@@ -223,7 +223,7 @@ BEGIN
     ELSIF jsonb_typeof(p_value) <> 'string' THEN
         p_errors := p_errors || rd_api2_error('display_name', 'must be a string');
     ELSE
-        name := btrim(p_value #>> '{}', E' \t\r\n\f\x0B');
+        name := rd_strip_space(p_value #>> '{}');
         IF name = '' THEN
             p_errors := p_errors || rd_api2_error('display_name', 'can''t be blank');
             name := NULL;

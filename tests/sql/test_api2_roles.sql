@@ -94,6 +94,13 @@ SELECT is((SELECT body::jsonb ->> 'display_name' FROM rd_api2_roles_create(E'"\\
 SELECT throws_ok($$SELECT * FROM rd_api2_roles_create('"new role"', '[]')$$, 'RD422', NULL,
                  'display_name taken (case-insensitive)');
 SELECT throws_ok($$SELECT * FROM rd_api2_roles_create('"  "', '[]')$$, 'RD422', NULL, 'blank display_name');
+CREATE TEMP TABLE ws AS SELECT * FROM rd_api2_roles_create(E'"\\u3000ww \\u00a0\\u2003"', '[]');
+SELECT is((SELECT body::jsonb ->> 'display_name' FROM ws), 'ww',
+          'Unicode whitespace is trimmed as Python''s strip() trims it (ideographic, no-break, em spaces)');
+SELECT rd_api2_roles_delete((SELECT id FROM ws)::text);
+SELECT throws_ok($$SELECT * FROM rd_api2_roles_create(E'"\\u00a0\\u202f"', '[]')$$, 'RD422', NULL,
+                 'a display_name of no-break spaces is blank');
+SELECT is(rd_strip_space(E'\u2028 a\u00a0b \u205f'), E'a\u00a0b', 'inner spaces are kept');
 SELECT throws_ok($$SELECT * FROM rd_api2_roles_create(NULL, '[]')$$, 'RD422', NULL, 'missing display_name');
 SELECT throws_ok($$SELECT * FROM rd_api2_roles_create('"Z"', NULL)$$, 'RD422', NULL, 'missing permissions');
 SELECT throws_ok($$SELECT * FROM rd_api2_roles_create('"Z"', '["media-read","nope"]')$$, 'RD422', NULL,
