@@ -27,3 +27,8 @@ int rd_shm_draining(void)
 {
 	return rd_shm != NULL && rd_shm->draining;
 }
+
+int rd_shm_closing(void)
+{
+	return rd_shm != NULL && rd_shm->closing;
+}

@@ -165,6 +165,7 @@ static void drain(struct slot *slots, int n, int fd, const struct rd_config *cfg
 
 	if (strncmp(cfg->listen, "unix:", 5) == 0)
 		unlink(cfg->listen + 5);
+	rd_shm->closing = 1; /* before the signal: a worker forked just now sees it without one */
 	for (i = 0; i < n; i++)
 		if (slots[i].pid > 0)
 			kill(slots[i].pid, SIGTERM);

@@ -421,17 +421,19 @@ int rd_worker_run(int listen_fd, const struct rd_config *cfg, int slot)
 	rd_metrics_worker_state(slot, pid, 0, 0);
 	/*
 	 * SIGTERM alone (SIGHUP recycle): stop after the request in hand; a new worker already shares the
-	 * socket. SIGTERM while the server drains: also answer every connection still queued, until the queue
-	 * has stayed empty for DRAIN_QUIET_MS (the supervisor has removed a unix socket's path, so none come).
+	 * socket. While the server drains, a SIGTERM (the process group's, e.g. systemd's or Ctrl-C) changes
+	 * nothing: for the drain delay new connections still arrive, and the host keeps serving them. Once the
+	 * supervisor closes the socket to new connections (closing), answer every connection still queued,
+	 * until the queue has stayed empty for DRAIN_QUIET_MS, and leave.
 	 */
 	for (;;) {
-		int draining = rd_shm_draining();
-		if (draining) /* also when the SIGTERM came before this process had its handler */
+		int closing = rd_shm_closing();
+		if (closing) /* also when the SIGTERM came before this process had its handler */
 			stop_requested = 1;
-		if (stop_requested && !draining)
+		if (stop_requested && !closing && !rd_shm_draining())
 			break;
-		if (!next_request(&fr, listen_fd, stop_requested ? DRAIN_QUIET_MS : POLL_MS)) {
-			if (stop_requested && draining && !queued(listen_fd))
+		if (!next_request(&fr, listen_fd, closing ? DRAIN_QUIET_MS : POLL_MS)) {
+			if (closing && !queued(listen_fd))
 				break;
 			continue;
 		}

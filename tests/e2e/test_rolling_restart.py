@@ -172,6 +172,28 @@ def test_draining_server_fails_readiness_and_keeps_serving(stack):
         s.kill()
 
 
+def test_idle_draining_server_keeps_serving_for_the_whole_delay(stack):
+    """A quiet spell during the drain delay must not end the workers early: the socket is still there, so
+    whatever arrives after it would wait in a queue nobody reads and be reset when the host exits."""
+    s = Server(stack, "idle-drain", ROLESD_DRAIN_DELAY_MS=2000)
+    try:
+        s.start()
+        s.proc.send_signal(signal.SIGTERM)
+        assert wait_until(lambda: fcgi_request(s.addr, "GET", "/readyz")[0] == 503, 1.0)
+        time.sleep(0.8)  # idle far longer than a worker's quiet period
+        assert len(children(s.proc.pid)) == 2
+        assert fcgi_request(s.addr, "GET", "/healthz")[0] == 200
+        # also when the whole process group got the SIGTERM (systemd's default, Ctrl-C)
+        for pid in children(s.proc.pid):
+            os.kill(pid, signal.SIGTERM)
+        time.sleep(0.4)
+        assert fcgi_request(s.addr, "GET", "/healthz")[0] == 200
+        assert s.proc.wait(10) == 0
+        assert not os.path.exists(s.sock)
+    finally:
+        s.kill()
+
+
 def test_queued_requests_are_answered_on_sigterm(stack):
     """With one worker busy on a slow request, requests queued behind it are answered after SIGTERM."""
     s = Server(stack, "queue", workers=1)
