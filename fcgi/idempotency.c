@@ -19,7 +19,7 @@ int rd_idem_wanted(struct rd_req *req, const char *key, enum rd_err *e)
 	if (key == NULL || key[0] == '\0' || req->route == NULL ||
 	    (req->surface != RD_SURFACE_CANVAS && req->surface != RD_SURFACE_API2) ||
 	    (strcmp(req->method, "POST") != 0 && strcmp(req->method, "PUT") != 0 &&
-	     strcmp(req->method, "DELETE") != 0) ||
+	     strcmp(req->method, "PATCH") != 0 && strcmp(req->method, "DELETE") != 0) ||
 	    rd_req_dry_run(req)) /* a preview writes nothing: nothing to replay */
 		return 0;
 	n = strlen(key);

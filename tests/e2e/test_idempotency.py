@@ -37,6 +37,27 @@ def test_retry_gets_the_first_answer_and_writes_nothing(stack):
     assert count_named(t, "Once") == 1
 
 
+def test_patch_is_a_write_too(stack):
+    """api2's PATCH (collections, groups, memberships) is a write like POST, PUT and DELETE: a retry is a
+    replay, and the key with another body a 422."""
+    t = stack.new_tenant()
+    site = t.admin.get("/api2/collections").json()["items"][0]["id"]
+    k = key()
+
+    def patch(name):
+        return t.admin.request("PATCH", "/api2/collections/%s" % site, json_body={"display_name": name},
+                               headers={"Idempotency-Key": k})
+
+    a = patch("Renamed once")
+    assert a.status == 200 and a.header("Idempotent-Replayed") is None, a
+    t.admin.request("PATCH", "/api2/collections/%s" % site, json_body={"display_name": "Changed since"})
+    b = patch("Renamed once")
+    assert b.status == 200 and b.header("Idempotent-Replayed") == "true" and b.body == a.body, b
+    assert t.admin.get("/api2/collections/%s" % site).json()["display_name"] == "Changed since", "written again"
+    c = patch("Another name")
+    assert c.status == 422, c
+
+
 def test_same_key_other_body_is_422(stack):
     t = stack.new_tenant()
     k = key()
