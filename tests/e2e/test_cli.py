@@ -49,3 +49,23 @@ def test_health_probe_over_fastcgi(stack):
         assert p.returncode == 1, p  # nobody listening
     finally:
         s.kill()
+
+
+def test_health_probe_of_a_server_listening_on_every_address(stack):
+    """The container's configuration: ROLESD_LISTEN=0.0.0.0:9000 and HEALTHCHECK `rolesd health` with
+    no --listen. The probe asks the loopback address on the same port (it used to ask port 1)."""
+    port = subprocess.run([os.path.join(os.path.dirname(__file__), "..", "stack.sh"), "port"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    s = Server(stack, "health-tcp")
+    s.addr = "0.0.0.0:" + port
+    s.env["ROLESD_LISTEN"] = s.addr
+    try:
+        with open(s.log, "a") as log:
+            s.proc = subprocess.Popen([stack.rolesd, "serve"], env=s.env, stderr=log)
+        assert wait_until(lambda: run(stack, "health", "--listen", "127.0.0.1:" + port).returncode == 0, 10)
+        for listen in (None, "0.0.0.0:" + port, ":" + port):
+            args = ["health"] if listen is None else ["health", "--listen", listen]
+            p = run(stack, *args, env=s.env)
+            assert p.returncode == 0 and ": 200" in p.stdout, (listen, p)
+    finally:
+        s.kill()
