@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netdb.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,26 +52,90 @@ static long long mono_ms(void)
 }
 
 /*
- * "unix:/path" -> "/path" (libfcgi's form for a local socket); "host:port" and ":port" stay. The socket is
- * non-blocking: workers wait in poll() and then accept, so a worker that lost the race for a connection
- * gets EAGAIN instead of sleeping in accept(), and a stop request is seen within a poll timeout.
+ * The listening socket, made here rather than by libfcgi's FCGX_OpenSocket, which prints perror text and
+ * exits with errno on any failure: a failure here is one JSON line (the caller's) and exit status 1.
+ * "unix:/path" (a stale socket from a previous run is replaced), "host:port" or ":port" (all IPv4
+ * addresses), as libfcgi reads them. Returns the socket, or -1 with errno (EAI: a host that does not
+ * resolve, *why set).
  */
-static int open_listen(const struct rd_config *cfg)
+static int listen_on(const char *addr, int backlog, const char **why)
+{
+	int fd = -1, one = 1, saved;
+	*why = NULL;
+
+	if (strncmp(addr, "unix:", 5) == 0) {
+		struct sockaddr_un un;
+		addr += 5;
+		memset(&un, 0, sizeof un);
+		un.sun_family = AF_UNIX;
+		if (strlen(addr) >= sizeof un.sun_path) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		strcpy(un.sun_path, addr);
+		unlink(addr);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (fd < 0 || bind(fd, (struct sockaddr *)&un, sizeof un) != 0 || listen(fd, backlog) != 0)
+			goto fail;
+		return fd;
+	} else {
+		const char *colon = strrchr(addr, ':');
+		struct addrinfo hints, *ai = NULL;
+		char host[256];
+		int rc;
+
+		if (colon == NULL || colon[1] == '\0' || (size_t)(colon - addr) >= sizeof host) {
+			errno = EINVAL;
+			return -1;
+		}
+		memcpy(host, addr, (size_t)(colon - addr));
+		host[colon - addr] = '\0';
+		memset(&hints, 0, sizeof hints);
+		hints.ai_family = AF_INET;
+		hints.ai_socktype = SOCK_STREAM;
+		hints.ai_flags = AI_PASSIVE;
+		rc = getaddrinfo(host[0] ? host : NULL, colon + 1, &hints, &ai);
+		if (rc != 0) {
+			*why = gai_strerror(rc);
+			return -1;
+		}
+		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+		if (fd >= 0)
+			(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, backlog) != 0) {
+			freeaddrinfo(ai);
+			goto fail;
+		}
+		freeaddrinfo(ai);
+		return fd;
+	}
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	errno = saved;
+	return -1;
+}
+
+/*
+ * The socket is non-blocking: workers wait in poll() and then accept, so a worker that lost the race for
+ * a connection gets EAGAIN instead of sleeping in accept(), and a stop request is seen within a poll
+ * timeout.
+ */
+static int open_listen(const struct rd_config *cfg, const char **why)
 {
 	const char *addr = cfg->listen;
 	int fd, fl;
 
-	if (strncmp(addr, "unix:", 5) == 0) {
-		addr += 5;
-		unlink(addr); /* a stale socket from a previous run */
-	}
-	if (FCGX_Init() != 0)
+	if (FCGX_Init() != 0) {
+		*why = "libfcgi initialisation failed";
 		return -1;
-	fd = FCGX_OpenSocket(addr, cfg->backlog);
+	}
+	fd = listen_on(addr, cfg->backlog, why);
 	if (fd < 0)
 		return -1;
-	if (addr[0] == '/' && chmod(addr, (mode_t)cfg->socket_mode) != 0)
-		rd_log("warning", "chmod %s: %s", addr, strerror(errno));
+	if (strncmp(addr, "unix:", 5) == 0 && chmod(addr + 5, (mode_t)cfg->socket_mode) != 0)
+		rd_log("warning", "chmod %s: %s", addr + 5, strerror(errno));
 	fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
 		close(fd);
@@ -199,15 +266,17 @@ int rd_supervisor_run(const struct rd_config *cfg)
 	struct sigaction sa;
 	struct slot *slots;
 	long long drain_at = 0;
+	const char *why = NULL;
 	int fd, i;
 
 	if (rd_shm_create() != 0) {
 		rd_log("error", "shared memory: %s", strerror(errno));
 		return 1;
 	}
-	fd = open_listen(cfg);
+	fd = open_listen(cfg, &why);
 	if (fd < 0) {
-		rd_log("error", "cannot listen on %s: %s", cfg->listen, strerror(errno));
+		rd_log("error", "cannot listen on %s: %s", cfg->listen, why ? why : strerror(errno));
+		rd_shm_free();
 		return 1;
 	}
 	slots = calloc((size_t)cfg->workers, sizeof *slots);
