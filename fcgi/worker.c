@@ -180,6 +180,10 @@ static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd
 		}
 		return pe;
 	}
+	/* a client asking for a preview must never get the write instead */
+	if (strcmp(req->method, "GET") != 0 && !req->route->previews && rd_req_dry_run(req))
+		return rd_req_fail(req, RD_ERR_BAD_REQUEST,
+				   "invalid parameter 'dry_run': this endpoint has no preview; nothing was written");
 	if (rd_auth_from_request(req, FCGX_GetParam("HTTP_AUTHORIZATION", fr->envp)) != 0 ||
 	    req->token_hash[0] != '\0')
 		req->ctx.token_hash = req->token_hash;
