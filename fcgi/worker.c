@@ -294,6 +294,23 @@ static int overdue(FCGX_Request *fr, const struct rd_config *cfg, double *age)
 	return age_ms > cfg->queue_timeout_ms && age_ms < 60000;
 }
 
+/* The operator's endpoints (/healthz, /readyz, /metrics: the system rows of the route table) are never
+ * shed: they cost next to nothing, and past capacity is when the scraper and the probes need an answer
+ * (a shed /healthz gets a busy host restarted; a shed /metrics hides the shedding). */
+static int never_shed(const char *uri)
+{
+	const struct rd_route *r;
+	size_t n;
+
+	if (uri == NULL)
+		return 0;
+	n = strcspn(uri, "?");
+	for (r = rd_routes; r->method != NULL; r++)
+		if (r->surface == RD_SURFACE_SYSTEM && strlen(r->pattern) == n && memcmp(r->pattern, uri, n) == 0)
+			return 1;
+	return 0;
+}
+
 /* One line a second for the whole host, however many requests are shed: the first worker to shed in a
  * new second writes it, with the count since the last line. */
 static void shed_log(double age_ms)
@@ -361,7 +378,7 @@ static void serve_one(struct rd_req *req, FCGX_Request *fr, const struct rd_conf
 	req->ctx.host = req->host;
 	req->ctx.request_id = req->request_id[0] != '\0' ? req->request_id : NULL;
 
-	if (overdue(fr, cfg, &age_ms)) {
+	if (overdue(fr, cfg, &age_ms) && !never_shed(FCGX_GetParam("REQUEST_URI", fr->envp))) {
 		const char *uri = FCGX_GetParam("REQUEST_URI", fr->envp);
 		req->path = dup_or_empty(uri);
 		req->path[strcspn(req->path, "?")] = '\0';

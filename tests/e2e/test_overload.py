@@ -43,6 +43,21 @@ def test_stale_requests_are_shed_with_retry_after_and_one_log_line(stack):
         s.kill()
 
 
+def test_health_and_metrics_are_answered_however_long_they_waited(stack):
+    """Past capacity the operator's endpoints still answer: /metrics (which counts the shedding) and the
+    liveness probe /healthz cost no database work, and a 503 there would hide the overload from the scraper
+    or get a busy but healthy host restarted."""
+    s = Server(stack, "shed-sys", ROLESD_QUEUE_TIMEOUT_MS=500)
+    try:
+        s.start()
+        stale = {"REQUEST_START": "%.3f" % (time.time() - 5)}
+        assert fcgi_request(s.addr, "GET", "/healthz", headers=stale)[0] == 200
+        st, _, body = fcgi_request(s.addr, "GET", "/metrics", headers=stale)
+        assert st == 200 and b"rolesd_shed_total" in body, (st, body[:200])
+    finally:
+        s.kill()
+
+
 def test_past_capacity_the_rest_is_shed_fast_not_502(stack):
     """One worker, a request stuck on a lock for a second, twenty more queued behind it through nginx:
     the stuck one succeeds, the queued ones that waited past the timeout get 503 + Retry-After at once."""
