@@ -82,6 +82,12 @@ def test_filters_and_pages(stack):
     assert {e["entity"] for e in audit(t, entity="role", per_page=100)} == {"role"}
     mine = audit(t, user_id=u.id, per_page=100)
     assert mine and all(e["user_id"] == u.id for e in mine), mine
+    # user_id takes the API's other forms of a user id too: self, sis_user_id:<v>
+    assert audit(t, client=u.client, user_id="self", per_page=100) == mine
+    t.sql("UPDATE users SET sis_user_id = 'other-admin' WHERE id = %d" % u.id)
+    assert audit(t, user_id="sis_user_id:other-admin", per_page=100) == mine
+    assert audit(t, user_id="sis_user_id:nobody", per_page=100) == []
+    assert t.admin.get("/api/v1/accounts/self/audit", params={"user_id": "abc"}).status == 400
     r = t.admin.get("/api/v1/accounts/self/audit", params={"entity": "role", "per_page": 2})
     first = r.json()
     assert len(first) == 2 and 'rel="next"' in r.header("link"), r.header("link")
