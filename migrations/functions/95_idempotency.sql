@@ -19,6 +19,11 @@ DECLARE
 BEGIN
     c := rd_authenticate(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
+    -- No write runs anonymously: the key is not claimed (the caller runs the request without it and answers
+    -- its 401), so a retry with a token is the first use of the key, not a 422.
+    IF v_err IS NULL AND v_user IS NULL THEN
+        v_err := 'RDU01'; v_msg := 'user authorization required';
+    END IF;
     IF v_err IS NULL THEN
         PERFORM set_config('rolesd.tenant_id', v_tenant::text, true);
         DELETE FROM idempotency_keys d

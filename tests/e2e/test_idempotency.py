@@ -87,6 +87,23 @@ def test_canvas_write_and_error_answers_are_kept(stack):
     assert e1.status == e2.status and e1.status // 100 == 4 and e1.body == e2.body, (e1, e2)
 
 
+def test_an_anonymous_attempt_does_not_use_up_the_key(stack):
+    """A write sent without a token (or with one that failed) is refused before anything runs; it must not
+    claim the key, or the client's retry with its token would be a 422 until the key expired."""
+    t = stack.new_tenant()
+    k = key()
+    anon = stack.client(t.host)
+    for _ in range(2):
+        r = anon.post("/api/v1/accounts/self/roles", form={"label": "Late"}, headers={"Idempotency-Key": k})
+        assert r.status == 401 and r.header("Idempotent-Replayed") is None, r
+    r = anon.post("/api2/roles", json_body={"display_name": "Late", "permissions": []}, headers={"Idempotency-Key": k})
+    assert r.status == 401, r
+    a = t.admin.post("/api/v1/accounts/self/roles", form={"label": "Late"}, headers={"Idempotency-Key": k})
+    assert a.status == 200 and a.header("Idempotent-Replayed") is None, a
+    b = t.admin.post("/api/v1/accounts/self/roles", form={"label": "Late"}, headers={"Idempotency-Key": k})
+    assert b.status == 200 and b.header("Idempotent-Replayed") == "true" and b.body == a.body, b
+
+
 def test_keys_are_per_tenant_and_per_user(stack):
     t1, t2 = stack.new_tenant(), stack.new_tenant()
     k = key()
