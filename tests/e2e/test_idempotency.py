@@ -104,6 +104,21 @@ def test_an_anonymous_attempt_does_not_use_up_the_key(stack):
     assert b.status == 200 and b.header("Idempotent-Replayed") == "true" and b.body == a.body, b
 
 
+def test_an_expired_key_is_a_new_key_however_many_expired(stack):
+    """Expired keys are removed as keys are used, at most 100 a call; the key in hand is never one of the
+    survivors: its stored answer is out of date and another body is no mismatch."""
+    t = stack.new_tenant()
+    k = key()
+    t.sql("INSERT INTO idempotency_keys (tenant_id, key, user_id, fingerprint, status, headers, body, expires_at)"
+          " SELECT %d, 'old-' || n, %d, 'x', 200, '', '{}', now() - interval '1 day' FROM generate_series(1, 150) n;"
+          " INSERT INTO idempotency_keys (tenant_id, key, user_id, fingerprint, status, headers, body, expires_at)"
+          " VALUES (%d, '%s', %d, 'another request', 200, '', '{\"stale\":true}', now() - interval '1 day')"
+          % (t.id, t.admin_user_id, t.id, k, t.admin_user_id))
+    r = create(t, "After expiry", k)
+    assert r.status == 200 and r.header("Idempotent-Replayed") is None and "stale" not in r.text, r
+    assert count_named(t, "After expiry") == 1
+
+
 def test_keys_are_per_tenant_and_per_user(stack):
     t1, t2 = stack.new_tenant(), stack.new_tenant()
     k = key()
