@@ -69,3 +69,17 @@ def test_health_probe_of_a_server_listening_on_every_address(stack):
             assert p.returncode == 0 and ": 200" in p.stdout, (listen, p)
     finally:
         s.kill()
+
+
+def test_workers_default_to_the_cpus_the_process_may_use(stack):
+    """Without ROLESD_WORKERS: one worker per CPU rolesd may run on (its affinity: `docker run --cpuset-cpus`,
+    taskset, systemd's CPUAffinity), not per online core of the host; the cgroup quota caps it further."""
+    env = {k: v for k, v in os.environ.items() if k != "ROLESD_WORKERS"}
+    env["ROLESD_LISTEN"] = "unix:" + os.path.join(stack.dir, "run", "affinity.sock")
+    p = subprocess.Popen(["taskset", "-c", "0", stack.rolesd, "serve"], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        line = p.stderr.readline()
+        assert "with 1 workers" in line, line
+    finally:
+        p.send_signal(signal.SIGTERM)
+        p.wait(10)
