@@ -25,6 +25,7 @@
 #define TICK_US 100000
 
 static volatile sig_atomic_t stopping;
+static struct stat sock_file; /* the unix socket's file as bound: the path is ours only while it is this */
 static volatile sig_atomic_t recycling;
 
 static void on_stop(int sig)
@@ -134,8 +135,12 @@ static int open_listen(const struct rd_config *cfg, const char **why)
 	fd = listen_on(addr, cfg->backlog, why);
 	if (fd < 0)
 		return -1;
-	if (strncmp(addr, "unix:", 5) == 0 && chmod(addr + 5, (mode_t)cfg->socket_mode) != 0)
-		rd_log("warning", "chmod %s: %s", addr + 5, strerror(errno));
+	if (strncmp(addr, "unix:", 5) == 0) {
+		if (chmod(addr + 5, (mode_t)cfg->socket_mode) != 0)
+			rd_log("warning", "chmod %s: %s", addr + 5, strerror(errno));
+		if (stat(addr + 5, &sock_file) != 0)
+			memset(&sock_file, 0, sizeof sock_file);
+	}
 	fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
 		close(fd);
@@ -230,8 +235,12 @@ static void drain(struct slot *slots, int n, int fd, const struct rd_config *cfg
 	long long deadline = mono_ms() + cfg->drain_timeout_ms;
 	int i, alive;
 
-	if (strncmp(cfg->listen, "unix:", 5) == 0)
-		unlink(cfg->listen + 5);
+	/* a new server started on the same path has replaced the file: the path is its now, leave it */
+	if (strncmp(cfg->listen, "unix:", 5) == 0) {
+		struct stat now;
+		if (stat(cfg->listen + 5, &now) == 0 && now.st_dev == sock_file.st_dev && now.st_ino == sock_file.st_ino)
+			unlink(cfg->listen + 5);
+	}
 	rd_shm->closing = 1; /* before the signal: a worker forked just now sees it without one */
 	for (i = 0; i < n; i++)
 		if (slots[i].pid > 0)

@@ -255,3 +255,22 @@ def test_sighup_replaces_workers_keeping_the_socket(stack):
         assert s.stop() == 0
     finally:
         s.kill()
+
+
+def test_a_draining_host_leaves_its_successors_socket_alone(stack):
+    """On one machine the new server may start on the same socket path before the old one has drained (it
+    replaces the path; the old one answers what it had queued). The old one's exit must not remove the
+    path, which is the new server's by then."""
+    old = Server(stack, "same-path")
+    new = Server(stack, "same-path")
+    try:
+        old.start()
+        new.start()
+        assert old.stop() == 0
+        assert os.path.exists(new.sock), "the new server's socket was removed"
+        assert fcgi_request(new.addr, "GET", "/readyz")[0] == 200
+        assert new.stop() == 0
+        assert not os.path.exists(new.sock)
+    finally:
+        old.kill()
+        new.kill()
