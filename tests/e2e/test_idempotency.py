@@ -119,6 +119,24 @@ def test_an_expired_key_is_a_new_key_however_many_expired(stack):
     assert count_named(t, "After expiry") == 1
 
 
+def test_a_new_token_is_never_kept_with_its_key(stack):
+    """Only a token's SHA-256 is stored: the answer kept for a replay leaves the token out (it was shown
+    once); the replay still names the token's id, so a client that lost it can revoke it."""
+    t = stack.new_tenant()
+    k = key()
+    a = t.admin.post("/api/v1/users/self/tokens", form={"token[purpose]": "sync"}, headers={"Idempotency-Key": k})
+    assert a.status == 200 and a.json()["token"], a
+    tok = a.json()["token"]
+    kept = t.sql("SELECT count(*) FROM idempotency_keys WHERE tenant_id = %d AND body LIKE '%%%s%%'" % (t.id, tok))
+    assert kept[-1][0] == "0", "the token is stored in idempotency_keys"
+    b = t.admin.post("/api/v1/users/self/tokens", form={"token[purpose]": "sync"}, headers={"Idempotency-Key": k})
+    assert b.status == 200 and b.header("Idempotent-Replayed") == "true", b
+    body = b.json()
+    assert body["id"] == a.json()["id"] and "token" not in body and "visible_token" not in body, body
+    assert tok not in b.text
+    assert len(t.admin.get("/api/v1/users/self/tokens").json()) == 2, "written once (and the tenant's own)"
+
+
 def test_keys_are_per_tenant_and_per_user(stack):
     t1, t2 = stack.new_tenant(), stack.new_tenant()
     k = key()
