@@ -52,11 +52,19 @@ static long long mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The path of a unix socket address ("unix:/path" or "/path"), or NULL for TCP. */
+static const char *unix_path(const char *addr)
+{
+	if (strncmp(addr, "unix:", 5) == 0)
+		return addr + 5;
+	return addr[0] == '/' ? addr : NULL;
+}
+
 /*
  * The listening socket, made here rather than by libfcgi's FCGX_OpenSocket, which prints perror text and
  * exits with errno on any failure: a failure here is one JSON line (the caller's) and exit status 1.
- * "unix:/path" (a stale socket from a previous run is replaced), "host:port" or ":port" (all IPv4
- * addresses), as libfcgi reads them. Returns the socket, or -1 with errno (EAI: a host that does not
+ * "unix:/path" or "/path" (a stale socket from a previous run is replaced), "host:port" or ":port" (all
+ * IPv4 addresses), as libfcgi reads them. Returns the socket, or -1 with errno (EAI: a host that does not
  * resolve, *why set).
  */
 static int listen_on(const char *addr, int backlog, const char **why)
@@ -64,9 +72,9 @@ static int listen_on(const char *addr, int backlog, const char **why)
 	int fd = -1, one = 1, saved;
 	*why = NULL;
 
-	if (strncmp(addr, "unix:", 5) == 0) {
+	if (unix_path(addr) != NULL) {
 		struct sockaddr_un un;
-		addr += 5;
+		addr = unix_path(addr);
 		memset(&un, 0, sizeof un);
 		un.sun_family = AF_UNIX;
 		if (strlen(addr) >= sizeof un.sun_path) {
@@ -135,10 +143,10 @@ static int open_listen(const struct rd_config *cfg, const char **why)
 	fd = listen_on(addr, cfg->backlog, why);
 	if (fd < 0)
 		return -1;
-	if (strncmp(addr, "unix:", 5) == 0) {
-		if (chmod(addr + 5, (mode_t)cfg->socket_mode) != 0)
-			rd_log("warning", "chmod %s: %s", addr + 5, strerror(errno));
-		if (stat(addr + 5, &sock_file) != 0)
+	if (unix_path(addr) != NULL) {
+		if (chmod(unix_path(addr), (mode_t)cfg->socket_mode) != 0)
+			rd_log("warning", "chmod %s: %s", unix_path(addr), strerror(errno));
+		if (stat(unix_path(addr), &sock_file) != 0)
 			memset(&sock_file, 0, sizeof sock_file);
 	}
 	fl = fcntl(fd, F_GETFL);
@@ -236,10 +244,11 @@ static void drain(struct slot *slots, int n, int fd, const struct rd_config *cfg
 	int i, alive;
 
 	/* a new server started on the same path has replaced the file: the path is its now, leave it */
-	if (strncmp(cfg->listen, "unix:", 5) == 0) {
+	if (unix_path(cfg->listen) != NULL) {
 		struct stat now;
-		if (stat(cfg->listen + 5, &now) == 0 && now.st_dev == sock_file.st_dev && now.st_ino == sock_file.st_ino)
-			unlink(cfg->listen + 5);
+		if (stat(unix_path(cfg->listen), &now) == 0 && now.st_dev == sock_file.st_dev &&
+		    now.st_ino == sock_file.st_ino)
+			unlink(unix_path(cfg->listen));
 	}
 	rd_shm->closing = 1; /* before the signal: a worker forked just now sees it without one */
 	for (i = 0; i < n; i++)
