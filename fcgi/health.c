@@ -23,13 +23,14 @@ static int connect_to(const char *listen)
 	struct addrinfo hints, *ai = NULL, *a;
 	int fd = -1;
 
-	if (strncmp(listen, "unix:", 5) == 0) {
+	if (strncmp(listen, "unix:", 5) == 0 || listen[0] == '/') { /* unix:/path or /path, as serve reads it */
+		const char *path = listen[0] == '/' ? listen : listen + 5;
 		struct sockaddr_un su;
 		memset(&su, 0, sizeof su);
 		su.sun_family = AF_UNIX;
-		if (strlen(listen + 5) >= sizeof su.sun_path)
+		if (strlen(path) >= sizeof su.sun_path)
 			return -1;
-		strcpy(su.sun_path, listen + 5);
+		strcpy(su.sun_path, path);
 		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (fd >= 0 && connect(fd, (struct sockaddr *)&su, sizeof su) != 0) {
 			close(fd);

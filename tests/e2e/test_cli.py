@@ -42,6 +42,8 @@ def test_health_probe_over_fastcgi(stack):
         s.start()
         p = run(stack, "health", env=s.env)
         assert p.returncode == 0 and ": 200" in p.stdout, p
+        p = run(stack, "health", "--listen", s.sock)  # the bare path form of ROLESD_LISTEN
+        assert p.returncode == 0 and ": 200" in p.stdout, p
         s.proc.send_signal(signal.SIGTERM)  # draining: not ready any more
         assert wait_until(lambda: run(stack, "health", env=s.env).returncode == 1, 1.5)
         assert s.proc.wait(10) == 0
