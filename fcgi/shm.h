@@ -13,6 +13,7 @@ struct rd_shm {
 	volatile sig_atomic_t draining; /* set by the supervisor on SIGTERM: /readyz answers 503 from then on */
 	volatile sig_atomic_t closing;  /* set after the drain delay, once no new connection can arrive: the
 					   workers answer what is queued and exit */
+	int supervisor;                    /* its pid: a worker whose parent is another has lost it */
 	long long shed_logged_at;          /* second of the last "shed" log line (rate limit) */
 	unsigned long long shed_reported;  /* shed count that line reported */
 	struct rd_metrics metrics;

@@ -213,7 +213,7 @@ static void reap(struct slot *slots, int n, long long now)
 
 /*
  * SIGHUP: a fresh set of workers takes over the listening socket, which never closes; each old worker
- * finishes the request it has and exits (its SIGTERM without the drain flag means "stop after this one").
+ * finishes the request it has and exits (SIGUSR1 without the drain flag means "stop after this one").
  */
 static void recycle(struct slot *slots, int n, int fd, const struct rd_config *cfg, long long now)
 {
@@ -226,7 +226,7 @@ static void recycle(struct slot *slots, int n, int fd, const struct rd_config *c
 		slots[i].started_ms = now;
 		slots[i].backoff_ms = 0;
 		if (old > 0)
-			kill(old, SIGTERM);
+			kill(old, SIGUSR1);
 	}
 }
 
@@ -253,7 +253,7 @@ static void drain(struct slot *slots, int n, int fd, const struct rd_config *cfg
 	rd_shm->closing = 1; /* before the signal: a worker forked just now sees it without one */
 	for (i = 0; i < n; i++)
 		if (slots[i].pid > 0)
-			kill(slots[i].pid, SIGTERM);
+			kill(slots[i].pid, SIGUSR1); /* wakes it from its poll: closing */
 	close(fd);
 	for (;;) {
 		pid_t pid;
@@ -310,6 +310,7 @@ int rd_supervisor_run(const struct rd_config *cfg)
 	sa.sa_handler = on_child;
 	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN); /* the workers' "retire": a worker ignores it until its handler is set */
 
 	rd_log("info", "listening on %s with %d workers", cfg->listen, cfg->workers);
 	for (i = 0; i < cfg->workers; i++) {

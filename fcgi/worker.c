@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -32,7 +33,8 @@
 
 static volatile sig_atomic_t stop_requested;
 
-/* Only a flag: the request in progress finishes undisturbed (SA_RESTART), the loop looks at it. */
+/* SIGUSR1, the supervisor's "retire" (and the signal a worker gets if its supervisor dies): only a flag,
+ * the request in progress finishes undisturbed (SA_RESTART), the loop looks at it. */
 static void on_term(int sig)
 {
 	(void)sig;
@@ -51,7 +53,7 @@ static int queued(int listen_fd)
 }
 
 /*
- * SIGTERM and SIGINT are blocked except inside this ppoll(): a stop request is only ever delivered while
+ * SIGUSR1 is blocked except inside this ppoll(): a stop request is only ever delivered while
  * the worker waits, never while it accepts (libfcgi closes a unix connection whose first select() is
  * interrupted, which nginx sees as a reset: a 502) or serves.
  */
@@ -416,20 +418,28 @@ int rd_worker_run(int listen_fd, const struct rd_config *cfg, int slot)
 	FCGX_Request fr;
 	struct rd_req req;
 
+	/*
+	 * Workers are the supervisor's to stop: SIGTERM, SIGINT and SIGHUP sent to the whole process group
+	 * (systemd's KillMode=control-group, Ctrl-C, a closed terminal) reach the supervisor too, which drains
+	 * or recycles; here they are ignored, or a worker would leave in the middle of the drain delay. The
+	 * supervisor says "retire" with SIGUSR1, and so does the kernel if the supervisor dies.
+	 */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_term;
 	sa.sa_flags = SA_RESTART;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	{
 		sigset_t stop;
 		sigemptyset(&stop);
-		sigaddset(&stop, SIGTERM);
-		sigaddset(&stop, SIGINT);
+		sigaddset(&stop, SIGUSR1);
 		sigprocmask(SIG_BLOCK, &stop, &wait_mask);
-		sigdelset(&wait_mask, SIGTERM);
-		sigdelset(&wait_mask, SIGINT);
+		sigdelset(&wait_mask, SIGUSR1);
 	}
+	if (prctl(PR_SET_PDEATHSIG, SIGUSR1) != 0 || (rd_shm != NULL && getppid() != rd_shm->supervisor))
+		stop_requested = 1; /* the supervisor is already gone */
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stderr, NULL, _IOLBF, 0);
 
@@ -441,15 +451,15 @@ int rd_worker_run(int listen_fd, const struct rd_config *cfg, int slot)
 		return 1;
 	rd_metrics_worker_state(slot, pid, 0, 0);
 	/*
-	 * SIGTERM alone (SIGHUP recycle): stop after the request in hand; a new worker already shares the
-	 * socket. While the server drains, a SIGTERM (the process group's, e.g. systemd's or Ctrl-C) changes
-	 * nothing: for the drain delay new connections still arrive, and the host keeps serving them. Once the
-	 * supervisor closes the socket to new connections (closing), answer every connection still queued,
-	 * until the queue has stayed empty for DRAIN_QUIET_MS, and leave.
+	 * SIGUSR1 alone (SIGHUP recycle, or the supervisor died): stop after the request in hand; a new worker
+	 * already shares the socket. While the server drains, it changes nothing: for the drain delay new
+	 * connections still arrive, and the host keeps serving them. Once the supervisor closes the socket to
+	 * new connections (closing), answer every connection still queued, until the queue has stayed empty
+	 * for DRAIN_QUIET_MS, and leave.
 	 */
 	for (;;) {
 		int closing = rd_shm_closing();
-		if (closing) /* also when the SIGTERM came before this process had its handler */
+		if (closing) /* also when the signal came before this process had its handler */
 			stop_requested = 1;
 		if (stop_requested && !closing && !rd_shm_draining())
 			break;

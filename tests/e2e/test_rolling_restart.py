@@ -274,3 +274,43 @@ def test_a_draining_host_leaves_its_successors_socket_alone(stack):
     finally:
         old.kill()
         new.kill()
+
+
+def test_sigterm_to_the_whole_process_group_still_drains(stack):
+    """systemd (KillMode=control-group) and Ctrl-C signal the supervisor and its workers at the same instant.
+    The workers are the supervisor's to stop: they keep serving for the drain delay, then empty the queue."""
+    sock = os.path.join(stack.dir, "run", "rr-group.sock")
+    env = dict(os.environ, ROLESD_LISTEN="unix:" + sock, ROLESD_WORKERS="2", ROLESD_DRAIN_DELAY_MS="1500")
+    with open(os.path.join(stack.dir, "log", "rr-group.log"), "a") as log:
+        p = subprocess.Popen([stack.rolesd, "serve"], env=env, stderr=log, start_new_session=True)
+    try:
+        assert wait_until(lambda: os.path.exists(sock) and len(children(p.pid)) == 2)
+        assert wait_until(lambda: fcgi_request("unix:" + sock, "GET", "/readyz")[0] == 200)
+        workers = children(p.pid)
+        for sig in (signal.SIGTERM, signal.SIGHUP):  # a hang-up of the session too
+            os.killpg(p.pid, sig)
+        time.sleep(0.5)
+        assert fcgi_request("unix:" + sock, "GET", "/readyz")[0] == 503  # draining
+        assert children(p.pid) == workers, "the workers left (or were replaced) before the drain delay ended"
+        assert fcgi_request("unix:" + sock, "GET", "/healthz")[0] == 200
+        assert p.wait(10) == 0
+        assert not os.path.exists(sock)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait(5)
+
+
+def test_workers_do_not_outlive_their_supervisor(stack):
+    """Workers ignore the process group's signals, so a supervisor killed outright (SIGKILL, the OOM
+    killer) must still take them along: they retire after their request."""
+    s = Server(stack, "orphans")
+    try:
+        s.start()
+        workers = children(s.proc.pid)
+        s.proc.kill()
+        s.proc.wait(5)
+        assert wait_until(lambda: not any(os.path.exists("/proc/%d" % w) and
+                                          open("/proc/%d/stat" % w).read().split()[2] != "Z" for w in workers), 5), workers
+    finally:
+        s.kill()
