@@ -6,6 +6,7 @@ A proxy between rolesd and PostgreSQL drops the connection instead of passing on
 one write: the write committed, rolesd never heard. Loopback only, bounded in time."""
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -107,3 +108,4 @@ def test_a_write_whose_answer_was_lost_is_not_run_again(stack):
         except subprocess.TimeoutExpired:
             p.kill()
         proxy.srv.close()
+        shutil.rmtree(proxy.dir, ignore_errors=True)
