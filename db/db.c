@@ -7,6 +7,7 @@
 #include "../fcgi/log.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,14 @@ void rd_db_free(struct rd_db *db)
 	free(db);
 }
 
+/* What the server says outside an answer (a WARNING or NOTICE, e.g. "terminating connection due to
+ * immediate shutdown command") goes to the log as one JSON line; libpq's default prints it raw on stderr. */
+static void on_notice(void *arg, const char *message)
+{
+	(void)arg;
+	rd_log("warning", "database: %s", message);
+}
+
 /* Makes sure there is a live connection; a failed attempt is retried on the next request. */
 static enum rd_err ensure_conn(struct rd_db *db, struct rd_dberr *err)
 {
@@ -159,6 +168,7 @@ static enum rd_err ensure_conn(struct rd_db *db, struct rd_dberr *err)
 		}
 		return RD_ERR_UNAVAILABLE;
 	}
+	PQsetNoticeProcessor(db->conn, on_notice, NULL);
 	/*
 	 * No session state: every setting a request needs is made inside its api.* function (its SET clause
 	 * pins search_path and plan_cache_mode = force_generic_plan for the plans cached inside), so the
@@ -190,6 +200,25 @@ static void drop_conn(struct rd_db *db)
 	if (db->conn != NULL)
 		PQfinish(db->conn);
 	db->conn = NULL;
+}
+
+/*
+ * An idle connection has nothing to read: the server speaks only when asked. If its socket is readable
+ * (the FATAL a server sends its clients when it shuts down, or end of file after a restart or crash), the
+ * connection is dead. Found out before a statement is sent, that is safe to act on: nothing ran. libpq is not
+ * asked to read it (it would print the server's FATAL on stderr as a notice, outside the JSON log).
+ */
+static void drop_if_dead(struct rd_db *db)
+{
+	struct pollfd p;
+
+	if (db->conn == NULL || db->in_tx || PQstatus(db->conn) != CONNECTION_OK)
+		return;
+	p.fd = PQsocket(db->conn);
+	p.events = POLLIN;
+	p.revents = 0;
+	if (p.fd < 0 || poll(&p, 1, 0) != 0)
+		drop_conn(db);
 }
 
 /* The api.* functions end every answer with a row of five columns: ctx_err, ctx_msg, ctx_detail,
@@ -293,16 +322,24 @@ static enum rd_err call(struct rd_db *db, struct rd_dbctx *ctx, struct rd_stmt *
 		*out = NULL;
 	if (err == NULL)
 		err = &local;
-	/* One retry when a connection that died while idle (server restart) is noticed on use; one when auto
-	 * mode meets a pooler. */
+	/*
+	 * A statement that was sent is never sent again when its answer is lost: it may have committed, and
+	 * running a write twice is worse than a 503 (Idempotency-Key is how a client retries safely). So a
+	 * connection that died while idle (server restart) is found before sending (drop_if_dead), and only
+	 * what did not run is retried: a PREPARE on a connection that turned out dead, once; and a statement
+	 * that a pooler refused (auto mode, below).
+	 */
 	for (attempt = 0; attempt < 3; attempt++) {
-		int was_connected = db->conn != NULL;
+		int was_connected, sent = 0;
 
+		drop_if_dead(db);
+		was_connected = db->conn != NULL;
 		e = ensure_conn(db, err);
 		if (e != RD_OK)
 			break;
 		if ((e = prepare(db, stmt, err)) != RD_OK)
 			goto check;
+		sent = 1;
 		e = exec_stmt(db, ctx, stmt, params, out, err);
 check:
 		if (pooler_symptom(db, e, err)) {
@@ -317,7 +354,7 @@ check:
 		}
 		if (db->in_tx) /* a retry on a new connection would run outside the transaction */
 			break;
-		if (e != RD_ERR_UNAVAILABLE || !was_connected || reconnected)
+		if (e != RD_ERR_UNAVAILABLE || sent || !was_connected || reconnected)
 			break;
 		if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
 			break;

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "config.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,13 +84,25 @@ int rd_config_cpu_quota(const char *root)
 	return (int)((quota + period - 1) / period);
 }
 
+/* The CPUs this process may run on (its affinity: a container's cpuset, taskset, systemd CPUAffinity), else
+ * the online ones. */
+static long usable_cpus(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+		return CPU_COUNT(&set);
+	return sysconf(_SC_NPROCESSORS_ONLN);
+}
+
 void rd_config_load(struct rd_config *cfg)
 {
 	const char *v;
 	long n;
 
 	cfg->listen = env_or("ROLESD_LISTEN", "127.0.0.1:9000");
-	n = sysconf(_SC_NPROCESSORS_ONLN);
+	n = usable_cpus();
 	cfg->workers = (int)strtol(env_or("ROLESD_WORKERS", "0"), NULL, 10);
 	if (cfg->workers <= 0) {
 		/* a container limited to 1.5 CPUs of a 64-core host gets 2 workers, not 64 */

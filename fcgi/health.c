@@ -19,17 +19,18 @@
 
 static int connect_to(const char *listen)
 {
-	char host[256], *colon;
+	char host[256], port[32], *colon;
 	struct addrinfo hints, *ai = NULL, *a;
 	int fd = -1;
 
-	if (strncmp(listen, "unix:", 5) == 0) {
+	if (strncmp(listen, "unix:", 5) == 0 || listen[0] == '/') { /* unix:/path or /path, as serve reads it */
+		const char *path = listen[0] == '/' ? listen : listen + 5;
 		struct sockaddr_un su;
 		memset(&su, 0, sizeof su);
 		su.sun_family = AF_UNIX;
-		if (strlen(listen + 5) >= sizeof su.sun_path)
+		if (strlen(path) >= sizeof su.sun_path)
 			return -1;
-		strcpy(su.sun_path, listen + 5);
+		strcpy(su.sun_path, path);
 		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (fd >= 0 && connect(fd, (struct sockaddr *)&su, sizeof su) != 0) {
 			close(fd);
@@ -42,11 +43,15 @@ static int connect_to(const char *listen)
 	if (colon == NULL)
 		return -1;
 	*colon = '\0';
+	/* the port is copied out before the host is rewritten: "127.0.0.1" is longer than "0.0.0.0" or "" and
+	 * would run over it */
+	snprintf(port, sizeof port, "%s", colon + 1);
+	/* a server listening on every address is asked on the loopback one */
 	if (host[0] == '\0' || strcmp(host, "0.0.0.0") == 0 || strcmp(host, "*") == 0)
 		strcpy(host, "127.0.0.1");
 	memset(&hints, 0, sizeof hints);
 	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(host, colon + 1, &hints, &ai) != 0)
+	if (getaddrinfo(host, port, &hints, &ai) != 0)
 		return -1;
 	for (a = ai; a != NULL && fd < 0; a = a->ai_next) {
 		fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);

@@ -14,7 +14,7 @@
 
 struct rd_req;
 
-/* Whether this request takes part: a write (POST, PUT, DELETE) of the Canvas or api2 surface with the
+/* Whether this request takes part: a write (POST, PUT, PATCH, DELETE) of the Canvas or api2 surface with the
  * header. Validates the key: RD_ERR_BAD_REQUEST (set in *e) for a malformed one. */
 int rd_idem_wanted(struct rd_req *req, const char *key, enum rd_err *e);
 

@@ -21,6 +21,7 @@ struct rd_route {
 	enum rd_surface surface;
 	rd_handler handler;
 	const char *perm;
+	int previews; /* 1: the write answers dry_run=true with a preview; any other write refuses it (400) */
 };
 
 /* The table, terminated by a row with method NULL (fcgi/routes.c). */

@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 struct rd_shm *rd_shm;
 
@@ -13,6 +14,7 @@ int rd_shm_create(void)
 	if (p == MAP_FAILED)
 		return -1;
 	rd_shm = p; /* mmap zero-fills: nothing is draining */
+	rd_shm->supervisor = (int)getpid();
 	return 0;
 }
 
@@ -26,4 +28,9 @@ void rd_shm_free(void)
 int rd_shm_draining(void)
 {
 	return rd_shm != NULL && rd_shm->draining;
+}
+
+int rd_shm_closing(void)
+{
+	return rd_shm != NULL && rd_shm->closing;
 }

@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -33,7 +34,8 @@
 
 static volatile sig_atomic_t stop_requested;
 
-/* Only a flag: the request in progress finishes undisturbed (SA_RESTART), the loop looks at it. */
+/* SIGUSR1, the supervisor's "retire" (and the signal a worker gets if its supervisor dies): only a flag,
+ * the request in progress finishes undisturbed (SA_RESTART), the loop looks at it. */
 static void on_term(int sig)
 {
 	(void)sig;
@@ -52,7 +54,7 @@ static int queued(int listen_fd)
 }
 
 /*
- * SIGTERM and SIGINT are blocked except inside this ppoll(): a stop request is only ever delivered while
+ * SIGUSR1 is blocked except inside this ppoll(): a stop request is only ever delivered while
  * the worker waits, never while it accepts (libfcgi closes a unix connection whose first select() is
  * interrupted, which nginx sees as a reset: a 502) or serves.
  */
@@ -192,6 +194,10 @@ static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd
 		}
 		return pe;
 	}
+	/* a client asking for a preview must never get the write instead */
+	if (strcmp(req->method, "GET") != 0 && !req->route->previews && rd_req_dry_run(req))
+		return rd_req_fail(req, RD_ERR_BAD_REQUEST,
+				   "invalid parameter 'dry_run': this endpoint has no preview; nothing was written");
 	if (rd_auth_from_request(req, FCGX_GetParam("HTTP_AUTHORIZATION", fr->envp)) != 0 ||
 	    req->token_hash[0] != '\0')
 		req->ctx.token_hash = req->token_hash;
@@ -302,6 +308,23 @@ static int overdue(FCGX_Request *fr, const struct rd_config *cfg, double *age)
 	return age_ms > cfg->queue_timeout_ms && age_ms < 60000;
 }
 
+/* The operator's endpoints (/healthz, /readyz, /metrics: the system rows of the route table) are never
+ * shed: they cost next to nothing, and past capacity is when the scraper and the probes need an answer
+ * (a shed /healthz gets a busy host restarted; a shed /metrics hides the shedding). */
+static int never_shed(const char *uri)
+{
+	const struct rd_route *r;
+	size_t n;
+
+	if (uri == NULL)
+		return 0;
+	n = strcspn(uri, "?");
+	for (r = rd_routes; r->method != NULL; r++)
+		if (r->surface == RD_SURFACE_SYSTEM && strlen(r->pattern) == n && memcmp(r->pattern, uri, n) == 0)
+			return 1;
+	return 0;
+}
+
 /* One line a second for the whole host, however many requests are shed: the first worker to shed in a
  * new second writes it, with the count since the last line. */
 static void shed_log(double age_ms)
@@ -406,7 +429,7 @@ static void serve_one(struct rd_req *req, FCGX_Request *fr, const struct rd_conf
 	req->ctx.host = req->host;
 	req->ctx.request_id = req->request_id[0] != '\0' ? req->request_id : NULL;
 
-	if (overdue(fr, cfg, &age_ms)) {
+	if (overdue(fr, cfg, &age_ms) && !never_shed(FCGX_GetParam("REQUEST_URI", fr->envp))) {
 		const char *uri = FCGX_GetParam("REQUEST_URI", fr->envp);
 		req->path = dup_or_empty(uri);
 		req->path[strcspn(req->path, "?")] = '\0';
@@ -449,20 +472,28 @@ int rd_worker_run(int listen_fd, const struct rd_config *cfg, int slot)
 	FCGX_Request fr;
 	struct rd_req req;
 
+	/*
+	 * Workers are the supervisor's to stop: SIGTERM, SIGINT and SIGHUP sent to the whole process group
+	 * (systemd's KillMode=control-group, Ctrl-C, a closed terminal) reach the supervisor too, which drains
+	 * or recycles; here they are ignored, or a worker would leave in the middle of the drain delay. The
+	 * supervisor says "retire" with SIGUSR1, and so does the kernel if the supervisor dies.
+	 */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_term;
 	sa.sa_flags = SA_RESTART;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	{
 		sigset_t stop;
 		sigemptyset(&stop);
-		sigaddset(&stop, SIGTERM);
-		sigaddset(&stop, SIGINT);
+		sigaddset(&stop, SIGUSR1);
 		sigprocmask(SIG_BLOCK, &stop, &wait_mask);
-		sigdelset(&wait_mask, SIGTERM);
-		sigdelset(&wait_mask, SIGINT);
+		sigdelset(&wait_mask, SIGUSR1);
 	}
+	if (prctl(PR_SET_PDEATHSIG, SIGUSR1) != 0 || (rd_shm != NULL && getppid() != rd_shm->supervisor))
+		stop_requested = 1; /* the supervisor is already gone */
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stderr, NULL, _IOLBF, 0);
 
@@ -474,18 +505,20 @@ int rd_worker_run(int listen_fd, const struct rd_config *cfg, int slot)
 		return 1;
 	rd_metrics_worker_state(slot, pid, 0, 0);
 	/*
-	 * SIGTERM alone (SIGHUP recycle): stop after the request in hand; a new worker already shares the
-	 * socket. SIGTERM while the server drains: also answer every connection still queued, until the queue
-	 * has stayed empty for DRAIN_QUIET_MS (the supervisor has removed a unix socket's path, so none come).
+	 * SIGUSR1 alone (SIGHUP recycle, or the supervisor died): stop after the request in hand; a new worker
+	 * already shares the socket. While the server drains, it changes nothing: for the drain delay new
+	 * connections still arrive, and the host keeps serving them. Once the supervisor closes the socket to
+	 * new connections (closing), answer every connection still queued, until the queue has stayed empty
+	 * for DRAIN_QUIET_MS, and leave.
 	 */
 	for (;;) {
-		int draining = rd_shm_draining();
-		if (draining) /* also when the SIGTERM came before this process had its handler */
+		int closing = rd_shm_closing();
+		if (closing) /* also when the signal came before this process had its handler */
 			stop_requested = 1;
-		if (stop_requested && !draining)
+		if (stop_requested && !closing && !rd_shm_draining())
 			break;
-		if (!next_request(&fr, listen_fd, stop_requested ? DRAIN_QUIET_MS : POLL_MS)) {
-			if (stop_requested && draining && !queued(listen_fd))
+		if (!next_request(&fr, listen_fd, closing ? DRAIN_QUIET_MS : POLL_MS)) {
+			if (closing && !queued(listen_fd))
 				break;
 			continue;
 		}

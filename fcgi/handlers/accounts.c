@@ -42,6 +42,10 @@ static enum rd_err settings_param(struct rd_req *req, char **out)
 	return RD_OK;
 }
 
+/* The members of account[...] each write reads; any other is named in the answer's warnings. */
+static const char *const update_keys[] = {"name", "sis_account_id", "parent_account_id", "settings", NULL};
+static const char *const create_keys[] = {"name", "sis_account_id", NULL};
+
 enum rd_err accounts_update(struct rd_req *req)
 {
 	struct acct_param name, sis, parent;
@@ -62,6 +66,8 @@ enum rd_err accounts_update(struct rd_req *req)
 	params[5] = settings;
 	e = rd_req_db_json(req, &rd_dbaccounts_update, params);
 	free(settings);
+	if (e == RD_OK)
+		acct_warn_ignored(req, "account", update_keys);
 	return e;
 }
 
@@ -96,7 +102,10 @@ enum rd_err accounts_sub_create(struct rd_req *req)
 	params[1] = req->route->perm;
 	params[2] = name.s;
 	params[3] = sis.s;
-	return rd_req_db_json(req, &rd_dbaccounts_sub_create, params);
+	e = rd_req_db_json(req, &rd_dbaccounts_sub_create, params);
+	if (e == RD_OK)
+		acct_warn_ignored(req, "account", create_keys);
+	return e;
 }
 
 enum rd_err accounts_sub_delete(struct rd_req *req)

@@ -132,3 +132,44 @@ out:
 	rd_res_free(res);
 	return e;
 }
+
+void acct_warn_ignored(struct rd_req *req, const char *ns, const char *const *known)
+{
+	json_t *given = json_object_get(req->params, ns), *body = NULL, *warnings, *v;
+	const char *key;
+	char name[300], msg[400];
+	size_t i;
+	int added = 0;
+
+	if (!json_is_object(given) || req->body_text == NULL || (req->status != 0 && req->status != 200))
+		return;
+	json_object_foreach(given, key, v) {
+		for (i = 0; known[i] != NULL && strcmp(known[i], key) != 0; i++)
+			;
+		if (known[i] != NULL)
+			continue;
+		if (body == NULL) {
+			body = json_loads(req->body_text, 0, NULL);
+			if (!json_is_object(body))
+				break;
+		}
+		warnings = json_object_get(body, "warnings");
+		if (!json_is_array(warnings)) {
+			warnings = json_array();
+			json_object_set_new(body, "warnings", warnings);
+		}
+		snprintf(name, sizeof name, "%s[%s]", ns, key);
+		snprintf(msg, sizeof msg, "rolesd does not keep %s; it was ignored", name);
+		json_array_append_new(warnings, json_pack("{s:s,s:b,s:s,s:s}", "setting", name, "ignored", 1,
+							  "reason", "unknown_setting", "message", msg));
+		added = 1;
+	}
+	if (added && json_is_object(body)) {
+		char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		if (text == NULL)
+			abort();
+		rd_req_body_text(req, text, strlen(text));
+		free(text);
+	}
+	json_decref(body);
+}

@@ -48,4 +48,11 @@ enum rd_err acct_answer_list(struct rd_req *req, struct rd_stmt *stmt, const cha
 			     const struct rd_page *pg, const char *token, const char *suffix)
 	__attribute__((warn_unused_result));
 
+/*
+ * After a write answered 200: each member of params[ns] that is not in known (NULL-terminated) was ignored,
+ * so the answer's `warnings` names it (issue 16, no silent no-ops): {"setting": "ns[key]", "ignored": true,
+ * "reason": "unknown_setting", "message": ...}. The answer must be a JSON object (req->body_text).
+ */
+void acct_warn_ignored(struct rd_req *req, const char *ns, const char *const *known);
+
 #endif

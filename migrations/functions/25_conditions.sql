@@ -228,7 +228,8 @@ DECLARE
     c canvas_conditions;
     v jsonb;
     on_ boolean;
-    before boolean;
+    before jsonb;
+    after jsonb;
     warns text[] := '{}';
 BEGIN
     IF p_settings IS NULL OR json_typeof(p_settings) <> 'object' THEN
@@ -260,11 +261,14 @@ BEGIN
         ELSE
             PERFORM rd_canvas_bad(format('invalid parameter ''account[settings][%s]'': expected a boolean', kv.key));
         END IF;
-        before := rd_condition_on(c.name);
+        -- audited as the setting's value the API shows (mfa_settings: disabled | optional | required), so
+        -- a change between two values of the same condition (optional -> required) is recorded too
+        before := (rd_account_settings_json(p_account) -> c.api_name)::jsonb;
         PERFORM rd_condition_set(c.name, on_, 'account_settings', c.api_name, v);
-        IF before IS DISTINCT FROM on_ THEN
+        after := (rd_account_settings_json(p_account) -> c.api_name)::jsonb;
+        IF before IS DISTINCT FROM after THEN
             PERFORM rd_audit('account_setting', p_account, c.api_name, jsonb_build_object(c.api_name, before),
-                             jsonb_build_object(c.api_name, on_));
+                             jsonb_build_object(c.api_name, after));
         END IF;
     END LOOP;
     RETURN CASE WHEN cardinality(warns) > 0 THEN '[' || array_to_string(warns, ',') || ']' END;

@@ -181,11 +181,18 @@ BEGIN
     EXCEPTION WHEN OTHERS THEN
         PERFORM rd_canvas_bad('since and until must be ISO 8601 times');
     END;
+    -- user_id: a numeric id (also of a user since deleted), or `self` / sis_user_id:<v> as everywhere else
+    -- in the API (an unknown one: nothing matches)
     IF NULLIF(btrim(p_user), '') IS NOT NULL THEN
-        IF p_user !~ '^[0-9]{1,18}$' THEN
-            PERFORM rd_canvas_bad('user_id must be a numeric user id');
+        IF p_user ~ '^[0-9]{1,18}$' THEN
+            uid := p_user::bigint;
+        ELSIF p_user = 'self' THEN
+            uid := rd_user_resolve('self');
+        ELSIF p_user LIKE 'sis_user_id:_%' THEN
+            uid := coalesce((SELECT u.id FROM users u WHERE u.tenant_id = rd_tenant() AND u.sis_user_id = substr(p_user, 13)), -1);
+        ELSE
+            PERFORM rd_canvas_bad('user_id must be a user id, self or sis_user_id:<id>');
         END IF;
-        uid := p_user::bigint;
     END IF;
     PERFORM rd_audit_purge();
     SELECT array_agg(x.id ORDER BY x.id DESC) INTO ids

@@ -5,7 +5,7 @@
 -- Claims the key or finds it. state: 'new' (claimed: run the write, then api.idem_finish), 'replay' (the
 -- stored answer follows), 'mismatch' (the key was used with another request or by another user: 422).
 -- A concurrent request with the same key waits on the unique index until the first commits, then sees
--- its answer. Expired keys of the tenant are removed on the way (at most 100 a call).
+-- its answer. Expired keys of the tenant are removed on the way (at most 100 a call, and always this one).
 CREATE OR REPLACE FUNCTION api.idem_begin(p_host text, p_token_hash text, p_key text, p_fingerprint text,
                                           p_ttl_seconds integer, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o_state text, o_status integer, o_headers text, o_body text,
@@ -19,11 +19,18 @@ DECLARE
 BEGIN
     c := rd_authenticate(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
+    -- No write runs anonymously: the key is not claimed (the caller runs the request without it and answers
+    -- its 401), so a retry with a token is the first use of the key, not a 422.
+    IF v_err IS NULL AND v_user IS NULL THEN
+        v_err := 'RDU01'; v_msg := 'user authorization required';
+    END IF;
     IF v_err IS NULL THEN
         PERFORM set_config('rolesd.tenant_id', v_tenant::text, true);
+        -- this key when it has expired (whatever else is left over), and up to 100 other expired ones
         DELETE FROM idempotency_keys d
          WHERE (d.tenant_id, d.key) IN (SELECT x.tenant_id, x.key FROM idempotency_keys x
-                                         WHERE x.tenant_id = v_tenant AND x.expires_at < now() LIMIT 100);
+                                         WHERE x.tenant_id = v_tenant AND x.expires_at < now() LIMIT 100)
+            OR (d.tenant_id = v_tenant AND d.key = p_key AND d.expires_at < now());
         INSERT INTO idempotency_keys (tenant_id, key, user_id, fingerprint, expires_at)
         VALUES (v_tenant, p_key, coalesce(v_user, 0), p_fingerprint, now() + make_interval(secs => p_ttl_seconds))
         ON CONFLICT DO NOTHING;

@@ -46,6 +46,20 @@ def test_every_kind_of_change_is_recorded(stack):
     assert acct["before"]["name"] == "Sci" and acct["after"]["name"] == "Science", acct
 
 
+def test_settings_are_recorded_with_the_values_given(stack):
+    """before/after hold the setting as the API shows it: mfa_settings is disabled | optional | required, and
+    optional -> required (the same condition, on) is a change too."""
+    t = stack.new_tenant()
+    for v in ("optional", "required"):
+        r = t.admin.put("/api/v1/accounts/self", form={"account[settings][mfa_settings]": v})
+        assert r.status == 200 and r.json()["settings"]["mfa_settings"] == v, r
+    rows = [(e["before"], e["after"]) for e in audit(t, entity="account_setting", per_page=100)]
+    assert rows == [({"mfa_settings": "optional"}, {"mfa_settings": "required"}),
+                    ({"mfa_settings": "disabled"}, {"mfa_settings": "optional"})], rows
+    t.admin.put("/api/v1/accounts/self", form={"account[settings][mfa_settings]": "required"})
+    assert len(audit(t, entity="account_setting", per_page=100)) == 2, "an unchanged value is not a change"
+
+
 def test_api2_role_changes_are_recorded(stack):
     t = stack.new_tenant()
     r = t.admin.post("/api2/roles", json_body={"display_name": "Players", "permissions": ["collection-read"]})
@@ -68,6 +82,12 @@ def test_filters_and_pages(stack):
     assert {e["entity"] for e in audit(t, entity="role", per_page=100)} == {"role"}
     mine = audit(t, user_id=u.id, per_page=100)
     assert mine and all(e["user_id"] == u.id for e in mine), mine
+    # user_id takes the API's other forms of a user id too: self, sis_user_id:<v>
+    assert audit(t, client=u.client, user_id="self", per_page=100) == mine
+    t.sql("UPDATE users SET sis_user_id = 'other-admin' WHERE id = %d" % u.id)
+    assert audit(t, user_id="sis_user_id:other-admin", per_page=100) == mine
+    assert audit(t, user_id="sis_user_id:nobody", per_page=100) == []
+    assert t.admin.get("/api/v1/accounts/self/audit", params={"user_id": "abc"}).status == 400
     r = t.admin.get("/api/v1/accounts/self/audit", params={"entity": "role", "per_page": 2})
     first = r.json()
     assert len(first) == 2 and 'rel="next"' in r.header("link"), r.header("link")

@@ -42,6 +42,8 @@ def test_health_probe_over_fastcgi(stack):
         s.start()
         p = run(stack, "health", env=s.env)
         assert p.returncode == 0 and ": 200" in p.stdout, p
+        p = run(stack, "health", "--listen", s.sock)  # the bare path form of ROLESD_LISTEN
+        assert p.returncode == 0 and ": 200" in p.stdout, p
         s.proc.send_signal(signal.SIGTERM)  # draining: not ready any more
         assert wait_until(lambda: run(stack, "health", env=s.env).returncode == 1, 1.5)
         assert s.proc.wait(10) == 0
@@ -49,3 +51,37 @@ def test_health_probe_over_fastcgi(stack):
         assert p.returncode == 1, p  # nobody listening
     finally:
         s.kill()
+
+
+def test_health_probe_of_a_server_listening_on_every_address(stack):
+    """The container's configuration: ROLESD_LISTEN=0.0.0.0:9000 and HEALTHCHECK `rolesd health` with
+    no --listen. The probe asks the loopback address on the same port (it used to ask port 1)."""
+    port = subprocess.run([os.path.join(os.path.dirname(__file__), "..", "stack.sh"), "port"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    s = Server(stack, "health-tcp")
+    s.addr = "0.0.0.0:" + port
+    s.env["ROLESD_LISTEN"] = s.addr
+    try:
+        with open(s.log, "a") as log:
+            s.proc = subprocess.Popen([stack.rolesd, "serve"], env=s.env, stderr=log)
+        assert wait_until(lambda: run(stack, "health", "--listen", "127.0.0.1:" + port).returncode == 0, 10)
+        for listen in (None, "0.0.0.0:" + port, ":" + port):
+            args = ["health"] if listen is None else ["health", "--listen", listen]
+            p = run(stack, *args, env=s.env)
+            assert p.returncode == 0 and ": 200" in p.stdout, (listen, p)
+    finally:
+        s.kill()
+
+
+def test_workers_default_to_the_cpus_the_process_may_use(stack):
+    """Without ROLESD_WORKERS: one worker per CPU rolesd may run on (its affinity: `docker run --cpuset-cpus`,
+    taskset, systemd's CPUAffinity), not per online core of the host; the cgroup quota caps it further."""
+    env = {k: v for k, v in os.environ.items() if k != "ROLESD_WORKERS"}
+    env["ROLESD_LISTEN"] = "unix:" + os.path.join(stack.dir, "run", "affinity.sock")
+    p = subprocess.Popen(["taskset", "-c", "0", stack.rolesd, "serve"], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        line = p.stderr.readline()
+        assert "with 1 workers" in line, line
+    finally:
+        p.send_signal(signal.SIGTERM)
+        p.wait(10)

@@ -205,3 +205,26 @@ def test_bad_cursor_is_a_400_even_when_nothing_could_change(stack):
     r = t.admin.post("/api2/roles", json_body={"display_name": "P", "permissions": [], "dry_run": True,
                                                "effects_after": "nope"})
     assert r.status == 400 and "effects_after" in r.json()["message"], r
+
+
+def test_dry_run_on_a_write_that_cannot_preview_writes_nothing(stack):
+    """A client that asks for a preview must never get a real write instead: the writes without a preview
+    answer 400 naming dry_run, and write nothing."""
+    t = stack.new_tenant()
+    role = make_role(t, "Clerk")
+    site = t.admin.get("/api2/collections").json()["items"][0]["id"]
+    with Unchanged(stack, t):
+        for method, path, kw in [
+                ("POST", "/api/v1/accounts/self/roles", {"form": {"label": "Preview", "dry_run": "true"}}),
+                ("DELETE", "/api/v1/accounts/self/roles/%d?dry_run=1" % role, {}),
+                ("POST", "/api/v1/accounts/self/sub_accounts", {"form": {"account[name]": "S", "dry_run": "true"}}),
+                ("PUT", "/api/v1/accounts/self", {"form": {"account[name]": "Renamed", "dry_run": "true"}}),
+                ("POST", "/api/v1/users/self/tokens", {"form": {"token[purpose]": "p", "dry_run": "true"}}),
+                ("PUT", "/api/v1/accounts/self/features/flags/analytics_hub?dry_run=true", {"form": {"state": "on"}}),
+                ("POST", "/api2/collections?dry_run=true", {"json_body": {"display_name": "C", "parent_id": site}}),
+                ("PATCH", "/api2/collections/%s?dry_run=true" % site, {"json_body": {"display_name": "C"}})]:
+            r = t.admin.request(method, path, **kw)
+            assert r.status == 400 and "dry_run" in r.text, (method, path, r)
+    # dry_run=false is no preview: the write happens
+    r = t.admin.post("/api/v1/accounts/self/roles", form={"label": "Real", "dry_run": "false"})
+    assert r.status == 200, r

@@ -37,6 +37,27 @@ def test_retry_gets_the_first_answer_and_writes_nothing(stack):
     assert count_named(t, "Once") == 1
 
 
+def test_patch_is_a_write_too(stack):
+    """api2's PATCH (collections, groups, memberships) is a write like POST, PUT and DELETE: a retry is a
+    replay, and the key with another body a 422."""
+    t = stack.new_tenant()
+    site = t.admin.get("/api2/collections").json()["items"][0]["id"]
+    k = key()
+
+    def patch(name):
+        return t.admin.request("PATCH", "/api2/collections/%s" % site, json_body={"display_name": name},
+                               headers={"Idempotency-Key": k})
+
+    a = patch("Renamed once")
+    assert a.status == 200 and a.header("Idempotent-Replayed") is None, a
+    t.admin.request("PATCH", "/api2/collections/%s" % site, json_body={"display_name": "Changed since"})
+    b = patch("Renamed once")
+    assert b.status == 200 and b.header("Idempotent-Replayed") == "true" and b.body == a.body, b
+    assert t.admin.get("/api2/collections/%s" % site).json()["display_name"] == "Changed since", "written again"
+    c = patch("Another name")
+    assert c.status == 422, c
+
+
 def test_same_key_other_body_is_422(stack):
     t = stack.new_tenant()
     k = key()
@@ -64,6 +85,56 @@ def test_canvas_write_and_error_answers_are_kept(stack):
     e1 = t.admin.post("/api/v1/accounts/self/roles", form={"label": ""}, headers={"Idempotency-Key": k2})
     e2 = t.admin.post("/api/v1/accounts/self/roles", form={"label": ""}, headers={"Idempotency-Key": k2})
     assert e1.status == e2.status and e1.status // 100 == 4 and e1.body == e2.body, (e1, e2)
+
+
+def test_an_anonymous_attempt_does_not_use_up_the_key(stack):
+    """A write sent without a token (or with one that failed) is refused before anything runs; it must not
+    claim the key, or the client's retry with its token would be a 422 until the key expired."""
+    t = stack.new_tenant()
+    k = key()
+    anon = stack.client(t.host)
+    for _ in range(2):
+        r = anon.post("/api/v1/accounts/self/roles", form={"label": "Late"}, headers={"Idempotency-Key": k})
+        assert r.status == 401 and r.header("Idempotent-Replayed") is None, r
+    r = anon.post("/api2/roles", json_body={"display_name": "Late", "permissions": []}, headers={"Idempotency-Key": k})
+    assert r.status == 401, r
+    a = t.admin.post("/api/v1/accounts/self/roles", form={"label": "Late"}, headers={"Idempotency-Key": k})
+    assert a.status == 200 and a.header("Idempotent-Replayed") is None, a
+    b = t.admin.post("/api/v1/accounts/self/roles", form={"label": "Late"}, headers={"Idempotency-Key": k})
+    assert b.status == 200 and b.header("Idempotent-Replayed") == "true" and b.body == a.body, b
+
+
+def test_an_expired_key_is_a_new_key_however_many_expired(stack):
+    """Expired keys are removed as keys are used, at most 100 a call; the key in hand is never one of the
+    survivors: its stored answer is out of date and another body is no mismatch."""
+    t = stack.new_tenant()
+    k = key()
+    t.sql("INSERT INTO idempotency_keys (tenant_id, key, user_id, fingerprint, status, headers, body, expires_at)"
+          " SELECT %d, 'old-' || n, %d, 'x', 200, '', '{}', now() - interval '1 day' FROM generate_series(1, 150) n;"
+          " INSERT INTO idempotency_keys (tenant_id, key, user_id, fingerprint, status, headers, body, expires_at)"
+          " VALUES (%d, '%s', %d, 'another request', 200, '', '{\"stale\":true}', now() - interval '1 day')"
+          % (t.id, t.admin_user_id, t.id, k, t.admin_user_id))
+    r = create(t, "After expiry", k)
+    assert r.status == 200 and r.header("Idempotent-Replayed") is None and "stale" not in r.text, r
+    assert count_named(t, "After expiry") == 1
+
+
+def test_a_new_token_is_never_kept_with_its_key(stack):
+    """Only a token's SHA-256 is stored: the answer kept for a replay leaves the token out (it was shown
+    once); the replay still names the token's id, so a client that lost it can revoke it."""
+    t = stack.new_tenant()
+    k = key()
+    a = t.admin.post("/api/v1/users/self/tokens", form={"token[purpose]": "sync"}, headers={"Idempotency-Key": k})
+    assert a.status == 200 and a.json()["token"], a
+    tok = a.json()["token"]
+    kept = t.sql("SELECT count(*) FROM idempotency_keys WHERE tenant_id = %d AND body LIKE '%%%s%%'" % (t.id, tok))
+    assert kept[-1][0] == "0", "the token is stored in idempotency_keys"
+    b = t.admin.post("/api/v1/users/self/tokens", form={"token[purpose]": "sync"}, headers={"Idempotency-Key": k})
+    assert b.status == 200 and b.header("Idempotent-Replayed") == "true", b
+    body = b.json()
+    assert body["id"] == a.json()["id"] and "token" not in body and "visible_token" not in body, body
+    assert tok not in b.text
+    assert len(t.admin.get("/api/v1/users/self/tokens").json()) == 2, "written once (and the tenant's own)"
 
 
 def test_keys_are_per_tenant_and_per_user(stack):

@@ -52,6 +52,21 @@ def test_lines_stay_whole_under_concurrent_database_errors(stack):
     assert json.loads(lines[-1]).get("msg") == "stopped", lines[-1]
 
 
+def test_start_up_failures_are_json_lines(stack):
+    """A listen address that cannot be used is reported by rolesd as a JSON line with the reason and exit
+    status 1 (libfcgi's own FCGX_OpenSocket printed perror text and exited with errno)."""
+    busy = stack.url.rsplit(":", 1)[1]  # nginx holds this port
+    for listen in ["unix:/nonexistent-dir/x.sock", "127.0.0.1:" + busy, "no-such-host.invalid:9000"]:
+        env = dict(os.environ, ROLESD_LISTEN=listen, ROLESD_WORKERS="1")
+        p = subprocess.run([stack.rolesd, "serve"], env=env, capture_output=True, text=True, timeout=30)
+        assert p.returncode == 1, (listen, p.returncode, p.stderr)
+        lines = p.stderr.splitlines()
+        assert lines, listen
+        for line in lines:
+            assert isinstance(json.loads(line), dict), (listen, line)
+        assert any("cannot listen on " + listen in json.loads(x)["msg"] for x in lines), (listen, lines)
+
+
 def test_incoming_request_id_is_kept_when_well_formed(stack):
     c = stack.demo.admin
     rid = "trace-" + uuid.uuid4().hex

@@ -172,6 +172,28 @@ def test_draining_server_fails_readiness_and_keeps_serving(stack):
         s.kill()
 
 
+def test_idle_draining_server_keeps_serving_for_the_whole_delay(stack):
+    """A quiet spell during the drain delay must not end the workers early: the socket is still there, so
+    whatever arrives after it would wait in a queue nobody reads and be reset when the host exits."""
+    s = Server(stack, "idle-drain", ROLESD_DRAIN_DELAY_MS=2000)
+    try:
+        s.start()
+        s.proc.send_signal(signal.SIGTERM)
+        assert wait_until(lambda: fcgi_request(s.addr, "GET", "/readyz")[0] == 503, 1.0)
+        time.sleep(0.8)  # idle far longer than a worker's quiet period
+        assert len(children(s.proc.pid)) == 2
+        assert fcgi_request(s.addr, "GET", "/healthz")[0] == 200
+        # also when the whole process group got the SIGTERM (systemd's default, Ctrl-C)
+        for pid in children(s.proc.pid):
+            os.kill(pid, signal.SIGTERM)
+        time.sleep(0.4)
+        assert fcgi_request(s.addr, "GET", "/healthz")[0] == 200
+        assert s.proc.wait(10) == 0
+        assert not os.path.exists(s.sock)
+    finally:
+        s.kill()
+
+
 def test_queued_requests_are_answered_on_sigterm(stack):
     """With one worker busy on a slow request, requests queued behind it are answered after SIGTERM."""
     s = Server(stack, "queue", workers=1)
@@ -231,5 +253,64 @@ def test_sighup_replaces_workers_keeping_the_socket(stack):
         assert statuses and set(statuses) == {200}, set(statuses)
         assert os.stat(s.sock).st_ino == ino
         assert s.stop() == 0
+    finally:
+        s.kill()
+
+
+def test_a_draining_host_leaves_its_successors_socket_alone(stack):
+    """On one machine the new server may start on the same socket path before the old one has drained (it
+    replaces the path; the old one answers what it had queued). The old one's exit must not remove the
+    path, which is the new server's by then."""
+    old = Server(stack, "same-path")
+    new = Server(stack, "same-path")
+    try:
+        old.start()
+        new.start()
+        assert old.stop() == 0
+        assert os.path.exists(new.sock), "the new server's socket was removed"
+        assert fcgi_request(new.addr, "GET", "/readyz")[0] == 200
+        assert new.stop() == 0
+        assert not os.path.exists(new.sock)
+    finally:
+        old.kill()
+        new.kill()
+
+
+def test_sigterm_to_the_whole_process_group_still_drains(stack):
+    """systemd (KillMode=control-group) and Ctrl-C signal the supervisor and its workers at the same instant.
+    The workers are the supervisor's to stop: they keep serving for the drain delay, then empty the queue."""
+    sock = os.path.join(stack.dir, "run", "rr-group.sock")
+    env = dict(os.environ, ROLESD_LISTEN="unix:" + sock, ROLESD_WORKERS="2", ROLESD_DRAIN_DELAY_MS="1500")
+    with open(os.path.join(stack.dir, "log", "rr-group.log"), "a") as log:
+        p = subprocess.Popen([stack.rolesd, "serve"], env=env, stderr=log, start_new_session=True)
+    try:
+        assert wait_until(lambda: os.path.exists(sock) and len(children(p.pid)) == 2)
+        assert wait_until(lambda: fcgi_request("unix:" + sock, "GET", "/readyz")[0] == 200)
+        workers = children(p.pid)
+        for sig in (signal.SIGTERM, signal.SIGHUP):  # a hang-up of the session too
+            os.killpg(p.pid, sig)
+        time.sleep(0.5)
+        assert fcgi_request("unix:" + sock, "GET", "/readyz")[0] == 503  # draining
+        assert children(p.pid) == workers, "the workers left (or were replaced) before the drain delay ended"
+        assert fcgi_request("unix:" + sock, "GET", "/healthz")[0] == 200
+        assert p.wait(10) == 0
+        assert not os.path.exists(sock)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait(5)
+
+
+def test_workers_do_not_outlive_their_supervisor(stack):
+    """Workers ignore the process group's signals, so a supervisor killed outright (SIGKILL, the OOM
+    killer) must still take them along: they retire after their request."""
+    s = Server(stack, "orphans")
+    try:
+        s.start()
+        workers = children(s.proc.pid)
+        s.proc.kill()
+        s.proc.wait(5)
+        assert wait_until(lambda: not any(os.path.exists("/proc/%d" % w) and
+                                          open("/proc/%d/stat" % w).read().split()[2] != "Z" for w in workers), 5), workers
     finally:
         s.kill()

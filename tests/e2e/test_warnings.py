@@ -64,3 +64,20 @@ def test_course_role_and_unavailable_permission(stack):
                           "permissions[manage_account_settings][enabled]": "1"})
     w = warnings_of(r)
     assert ("manage_account_settings", "not_available") in w, w
+
+
+def test_account_attributes_rolesd_does_not_keep_are_named(stack):
+    """PUT /accounts/:id and POST .../sub_accounts: an account[...] member rolesd does not keep (Canvas'
+    default_time_zone, a misspelt name) is a 200 that names it in warnings, not a silent no-op."""
+    t = stack.new_tenant()
+    r = t.admin.put("/api/v1/accounts/self", form={"account[name]": "Renamed", "account[default_time_zone]": "Europe/Paris",
+                                                    "account[nmae]": "x", "account[settings][catalog_enabled]": "true",
+                                                    "account[settings][bogus]": "1"})
+    assert r.status == 200 and r.json()["name"] == "Renamed", r
+    w = {x["setting"]: x for x in r.json()["warnings"]}
+    assert set(w) == {"account[default_time_zone]", "account[nmae]", "bogus"}, w
+    assert w["account[default_time_zone]"]["ignored"] is True and w["account[nmae]"]["reason"] == "unknown_setting"
+    r = t.admin.post("/api/v1/accounts/self/sub_accounts", form={"account[name]": "S", "account[default_time_zone]": "UTC"})
+    assert r.status == 200 and [x["setting"] for x in r.json()["warnings"]] == ["account[default_time_zone]"], r
+    r = t.admin.put("/api/v1/accounts/self", form={"account[name]": "Plain"})
+    assert r.status == 200 and "warnings" not in r.json(), r

@@ -6,6 +6,7 @@ for /readyz before it returns.
 
 Bounded: 4 writer threads, at most MAX_OPS writes each, about 10 s per test; loopback only. The PostgreSQL
 restarts are direct_db (not rerun through PgBouncer); the worker kills run in both passes."""
+import json
 import os
 import random
 import signal
@@ -255,11 +256,19 @@ def test_acknowledged_writes_survive_postgres_restarts(stack):
     # acknowledged commits in a crash; production keeps it on. Durability is the claim, so turn it on here.
     stack.sql("ALTER SYSTEM SET synchronous_commit = on")
     stack.sql("SELECT pg_reload_conf()")
+    logfile = os.path.join(stack.dir, "log", "rolesd.log")
+    start = os.path.getsize(logfile)
     try:
         run_under_faults(stack, [lambda: kill_a_worker(stack),
                                  lambda: pg_ctl(stack, "-m", "fast", "restart"),
                                  lambda: pg_ctl(stack, "-m", "immediate", "restart"),
                                  lambda: kill_a_worker(stack)])
+        # what the server said on its way down (libpq's notices: "WARNING: terminating connection due to
+        # immediate shutdown command") is logged as JSON lines like everything else (issue 14, Logs)
+        with open(logfile, "rb") as f:
+            f.seek(start)
+            for line in f.read().decode().splitlines():
+                assert isinstance(json.loads(line), dict), line
     finally:
         assert wait_until(lambda: ready(stack), 30)
         stack.sql("ALTER SYSTEM RESET synchronous_commit")
