@@ -305,6 +305,7 @@ def test_body_over_1_mib_is_413_json(stack):
         status, head, answer = raw(stack, req)
         assert status == 413, (status, answer[:200])
         assert re.search(r"(?im)^content-type: application/json", head), head
+        assert re.search(r"(?im)^x-request-id: [0-9a-f]{32}\r?$", head), "nginx's own answers name the request too"
         assert_json_message(status, answer)
 
 
