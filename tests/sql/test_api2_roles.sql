@@ -182,6 +182,16 @@ SELECT is(rd_api2_roles_count('"Viewer"', NULL, NULL, NULL), '{"count":1}', 'cou
 SELECT is(rd_api2_roles_count('"viewer"', NULL, NULL, NULL), '{"count":0}', 'display_name is an exact match');
 SELECT is(rd_api2_roles_count(NULL, NULL, NULL, '"media-update, media-publish"'), '{"count":4}',
           'permissions filter: roles having all of them');
+SELECT is((SELECT count(*)
+             FROM api2_permissions a JOIN api2_permissions b ON a.name < b.name
+            WHERE (rd_api2_roles_count(NULL, NULL, NULL, to_jsonb(a.name || ',' || b.name))::jsonb ->> 'count')::bigint
+                  <> (SELECT count(*) FROM api2_roles r
+                       WHERE r.tenant_id = rd_tenant()
+                         AND EXISTS (SELECT 1 FROM api2_role_permissions p
+                                      WHERE p.tenant_id = r.tenant_id AND p.role_id = r.id AND p.permission = a.name)
+                         AND EXISTS (SELECT 1 FROM api2_role_permissions p
+                                      WHERE p.tenant_id = r.tenant_id AND p.role_id = r.id AND p.permission = b.name))),
+          0::bigint, 'for every pair of permissions, the filter counts the roles holding both');
 SELECT is(rd_api2_roles_count(NULL, '"TRUE"', '"0"', '""'), '{"count":5}', 'booleans as 1/0/TRUE, empty list');
 SELECT throws_ok($$SELECT rd_api2_roles_count(NULL, '"maybe"', NULL, NULL)$$, 'RD422', NULL, 'bad boolean filter');
 SELECT throws_ok($$SELECT rd_api2_roles_count(NULL, NULL, NULL, '"media-read,nope"')$$, 'RD422', NULL,
