@@ -394,7 +394,7 @@ BEGIN
     PERFORM rd_acct_tree_lock();
     IF EXISTS (SELECT 1 FROM accounts a
                 WHERE a.tenant_id = rd_tenant() AND a.parent_account_id = sub AND a.workflow_state = 'active') THEN
-        RAISE EXCEPTION 'You can''t delete a sub-account that has sub-accounts' USING ERRCODE = 'RD409';
+        RAISE EXCEPTION 'You can''t delete a sub-account that has sub-accounts in it.' USING ERRCODE = 'RD409';
     END IF;
     UPDATE account_users au SET workflow_state = 'deleted', updated_at = now()
      WHERE au.tenant_id = rd_tenant() AND au.account_id = sub AND au.workflow_state = 'active';

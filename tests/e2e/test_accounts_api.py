@@ -205,7 +205,8 @@ def test_delete_sub_account(stack):
     a = sub_account(t, name="A", sis="A-SIS")
     a1 = sub_account(t, a, name="A1")
     r = t.admin.delete("/api/v1/accounts/self/sub_accounts/%d" % a)
-    assert r.status == 409 and r.json() == {"message": "You can't delete a sub-account that has sub-accounts"}, r
+    assert r.status == 409, r
+    assert r.json() == {"message": "You can't delete a sub-account that has sub-accounts in it."}, r  # Canvas' text
     r = t.admin.delete("/api/v1/accounts/self/sub_accounts/%d" % a1)
     assert r.status == 200 and r.json()["workflow_state"] == "deleted" and r.json()["id"] == a1, r
     assert_404(t.admin.get("/api/v1/accounts/%d" % a1))
