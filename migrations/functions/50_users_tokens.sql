@@ -202,8 +202,8 @@ BEGIN
 END $$;
 
 -- GET /api/v1/accounts/:account_id/users[?search_term=]: active users whose home account is the account or
--- one of its sub-accounts, by sortable name then id, keyset-paginated. search_term (2+ characters) matches
--- name, sortable name, login and SIS id case-insensitively, or the id exactly.
+-- one of its sub-accounts, by sortable name then id, keyset-paginated. search_term (2+ characters; blank is
+-- no search) matches name, sortable name, login and SIS id case-insensitively, or the id exactly.
 CREATE OR REPLACE FUNCTION rd_users_list(p_ref text, p_perm text, p_search text, p_page text, p_limit int)
     RETURNS TABLE (account_id bigint, body text, next_page text)
     LANGUAGE plpgsql STABLE
@@ -214,7 +214,8 @@ DECLARE
     after_name text;
     after_id bigint;
     n int := greatest(1, least(coalesce(p_limit, 10), 100));
-    term text := btrim(p_search);
+    -- Canvas: params[:search_term].presence (blank: no search), then at least 2 characters
+    term text := CASE WHEN NOT rd_canvas_blank(p_search) THEN btrim(p_search) END;
     pat text;
     ids bigint[];
     keys text[];
@@ -227,8 +228,10 @@ BEGIN
         after_name := bm ->> 0;
         after_id := rd_bookmark_int(bm, 1);
     END IF;
-    IF term IS NOT NULL AND length(term) < 2 THEN
-        RAISE EXCEPTION 'search_term of 2 or more characters is required' USING ERRCODE = 'RD400';
+    IF term IS NOT NULL AND length(p_search) < 2 THEN
+        -- Canvas' SearchTermTooShortError body
+        RAISE EXCEPTION '2 or more characters is required' USING ERRCODE = 'RD422',
+            DETAIL = '{"errors":[{"field":"search_term","code":"invalid","message":"2 or more characters is required"}]}';
     END IF;
     pat := '%' || replace(replace(replace(term, '\', '\\'), '%', '\%'), '_', '\_') || '%';
     SELECT array_agg(x.id ORDER BY x.k, x.id), array_agg(x.k ORDER BY x.k, x.id) INTO ids, keys
