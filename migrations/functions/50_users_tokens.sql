@@ -235,9 +235,13 @@ BEGIN
     END IF;
     pat := '%' || replace(replace(replace(term, '\', '\\'), '%', '\%'), '_', '\_') || '%';
     SELECT array_agg(x.id ORDER BY x.k, x.id), array_agg(x.k ORDER BY x.k, x.id) INTO ids, keys
-      FROM (SELECT u.id, lower(coalesce(u.sortable_name, '')) AS k FROM users u
+      FROM (SELECT u.id, lower(coalesce(u.sortable_name, '')) AS k
+              FROM users u
+              LEFT JOIN accounts home ON home.tenant_id = u.tenant_id AND home.id = u.account_id
+                                     AND home.workflow_state = 'active'
              WHERE u.tenant_id = rd_tenant() AND u.workflow_state = 'active'
-               AND coalesce(u.account_id, (SELECT t.root_account_id FROM tenants t WHERE t.id = rd_tenant()))
+               -- the home account as rd_user_home_account has it: a deleted one (or none) is the root
+               AND coalesce(home.id, (SELECT t.root_account_id FROM tenants t WHERE t.id = rd_tenant()))
                    IN (SELECT acct UNION ALL SELECT st.account_id FROM rd_account_subtree(acct, true) st)
                AND (term IS NULL OR u.name ILIKE pat OR u.sortable_name ILIKE pat OR u.login_id ILIKE pat
                     OR u.sis_user_id ILIKE pat OR u.id::text = term)
