@@ -166,6 +166,9 @@ def test_list_filter_takes_every_user_id_form(stack):
     assert r.status == 200 and [a["user"]["id"] for a in r.json()] == [t.admin_user_id], r
     r = t.admin.get("/api/v1/accounts/self/admins", params={"user_id": "sis_user_id:SIS-U"})
     assert r.status == 200 and [a["user"]["id"] for a in r.json()] == [u.id], r
+    for big in ("9223372036854775807", "9999999999999999999"):  # ids have 1-19 digits: of nobody, not a 400
+        r = t.admin.get("/api/v1/accounts/self/admins", params={"user_id[]": big})
+        assert r.status == 200 and r.json() == [], r
     assert t.admin.get("/api/v1/accounts/self/admins", params={"page": "nope"}).status == 404
 
 
