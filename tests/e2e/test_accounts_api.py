@@ -12,6 +12,10 @@ def test_show_by_every_id_form(stack):
     assert body["id"] == t.root_account_id and body["name"] == "Show School", body
     assert body["parent_account_id"] is None and body["root_account_id"] is None, body
     assert body["workflow_state"] == "active" and body["uuid"], body
+    # canvas-conventions.md: an Account has sis_account_id; the root cannot have one
+    assert "sis_account_id" in body and body["sis_account_id"] is None, body
+    r = t.admin.put("/api/v1/accounts/self", form={"account[name]": "Show School"})
+    assert r.status == 200 and r.json()["sis_account_id"] is None, r
     for ref in (str(sub), "sis_account_id:ARTS%2F1", "hex:sis_account_id:" + b"ARTS/1".hex(), " %d " % sub):
         r = t.admin.get("/api/v1/accounts/" + ref.replace(" ", "%20"))
         assert r.status == 200 and r.json()["id"] == sub, (ref, r)
