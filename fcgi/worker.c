@@ -182,6 +182,11 @@ static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd
 		if (json_is_object(dry) || json_is_array(dry)) {
 			snprintf(perr.message, sizeof perr.message, "invalid parameter 'dry_run': expected a boolean");
 			st = RD_PARAMS_BAD;
+		} else if (e == RD_OK && rd_req_dry_run(req) && !rd_route_previews(req->route)) {
+			/* likewise a preview asked of a write that has none */
+			snprintf(perr.message, sizeof perr.message,
+				 "invalid parameter 'dry_run': this endpoint cannot preview a change");
+			st = RD_PARAMS_BAD;
 		}
 	}
 	if (st != RD_PARAMS_OK || e == RD_ERR_METHOD) {

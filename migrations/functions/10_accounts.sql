@@ -216,6 +216,20 @@ END $$;
 -- Accounts
 -- ---------------------------------------------------------------------------------------------------------
 
+-- The Account of the Accounts API: the role JSON's account (rd_canvas_account_json, Canvas' account_json),
+-- with "sis_account_id" on the root too, null there (it cannot have one): canvas-conventions.md lists
+-- sis_account_id in every Account, where Canvas leaves the key out for a root account.
+-- (plpgsql: its body names functions of 30_canvas_resolution.sql, applied after this file.)
+CREATE OR REPLACE FUNCTION rd_accounts_json(a accounts) RETURNS text
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    IF a.parent_account_id IS NULL THEN
+        RETURN rd_canvas_json_extend(rd_canvas_account_json(a), '"sis_account_id":null');
+    END IF;
+    RETURN rd_canvas_account_json(a);
+END $$;
+
 -- GET /api/v1/accounts/:id
 CREATE OR REPLACE FUNCTION rd_accounts_show(p_ref text, p_perm text) RETURNS text
     LANGUAGE plpgsql STABLE
@@ -224,7 +238,7 @@ DECLARE
     acct bigint := rd_account_resolve(p_ref);
 BEGIN
     PERFORM rd_require_permission(acct, p_perm);
-    RETURN (SELECT rd_canvas_account_json(a) FROM accounts a WHERE a.tenant_id = rd_tenant() AND a.id = acct);
+    RETURN (SELECT rd_accounts_json(a) FROM accounts a WHERE a.tenant_id = rd_tenant() AND a.id = acct);
 END $$;
 
 -- Shared validation of account[name] / account[sis_account_id] for create and update. p_self: the account
@@ -297,7 +311,7 @@ BEGIN
            parent_account_id = coalesce(new_parent, a.parent_account_id),
            updated_at = now()
      WHERE a.tenant_id = rd_tenant() AND a.id = acct
-    RETURNING rd_canvas_account_json(a) INTO body;
+    RETURNING rd_accounts_json(a) INTO body;
     -- account[settings][...]: the permission conditions kept as account settings (25_conditions.sql)
     warnings := rd_account_settings_apply(acct, p_settings);
     IF p_settings IS NOT NULL AND cur.parent_account_id IS NULL THEN
@@ -346,7 +360,7 @@ BEGIN
     END IF;
     account_id := acct;
     next_page := CASE WHEN coalesce(array_length(ids, 1), 0) > n THEN rd_bookmark_encode(jsonb_build_array(ids[n])) END;
-    SELECT coalesce(json_agg(rd_canvas_account_json(a)::json ORDER BY a.id), '[]')::text INTO body
+    SELECT coalesce(json_agg(rd_accounts_json(a)::json ORDER BY a.id), '[]')::text INTO body
       FROM accounts a WHERE a.tenant_id = rd_tenant() AND a.id = ANY (ids[1:n]);
     RETURN NEXT;
 END $$;
@@ -371,7 +385,7 @@ BEGIN
     PERFORM rd_accounts_validate(NULL, coalesce(p_name, ''), p_sis);
     INSERT INTO accounts AS a (tenant_id, parent_account_id, root_account_id, name, sis_account_id)
     VALUES (rd_tenant(), acct, coalesce(parent.root_account_id, parent.id), p_name, nullif(p_sis, ''))
-    RETURNING rd_canvas_account_json(a) INTO body;
+    RETURNING rd_accounts_json(a) INTO body;
     RETURN body;
 END $$;
 
@@ -394,13 +408,13 @@ BEGIN
     PERFORM rd_acct_tree_lock();
     IF EXISTS (SELECT 1 FROM accounts a
                 WHERE a.tenant_id = rd_tenant() AND a.parent_account_id = sub AND a.workflow_state = 'active') THEN
-        RAISE EXCEPTION 'You can''t delete a sub-account that has sub-accounts' USING ERRCODE = 'RD409';
+        RAISE EXCEPTION 'You can''t delete a sub-account that has sub-accounts in it.' USING ERRCODE = 'RD409';
     END IF;
     UPDATE account_users au SET workflow_state = 'deleted', updated_at = now()
      WHERE au.tenant_id = rd_tenant() AND au.account_id = sub AND au.workflow_state = 'active';
     UPDATE accounts a SET workflow_state = 'deleted', updated_at = now()
      WHERE a.tenant_id = rd_tenant() AND a.id = sub AND a.workflow_state = 'active'
-    RETURNING rd_canvas_account_json(a) INTO body;
+    RETURNING rd_accounts_json(a) INTO body;
     IF body IS NULL THEN
         PERFORM rd_not_found();
     END IF;

@@ -202,8 +202,8 @@ BEGIN
 END $$;
 
 -- GET /api/v1/accounts/:account_id/users[?search_term=]: active users whose home account is the account or
--- one of its sub-accounts, by sortable name then id, keyset-paginated. search_term (2+ characters) matches
--- name, sortable name, login and SIS id case-insensitively, or the id exactly.
+-- one of its sub-accounts, by sortable name then id, keyset-paginated. search_term (2+ characters; blank is
+-- no search) matches name, sortable name, login and SIS id case-insensitively, or the id exactly.
 CREATE OR REPLACE FUNCTION rd_users_list(p_ref text, p_perm text, p_search text, p_page text, p_limit int)
     RETURNS TABLE (account_id bigint, body text, next_page text)
     LANGUAGE plpgsql STABLE
@@ -214,7 +214,8 @@ DECLARE
     after_name text;
     after_id bigint;
     n int := greatest(1, least(coalesce(p_limit, 10), 100));
-    term text := btrim(p_search);
+    -- Canvas: params[:search_term].presence (blank: no search), then at least 2 characters
+    term text := CASE WHEN NOT rd_canvas_blank(p_search) THEN btrim(p_search) END;
     pat text;
     ids bigint[];
     keys text[];
@@ -227,14 +228,20 @@ BEGIN
         after_name := bm ->> 0;
         after_id := rd_bookmark_int(bm, 1);
     END IF;
-    IF term IS NOT NULL AND length(term) < 2 THEN
-        RAISE EXCEPTION 'search_term of 2 or more characters is required' USING ERRCODE = 'RD400';
+    IF term IS NOT NULL AND length(p_search) < 2 THEN
+        -- Canvas' SearchTermTooShortError body
+        RAISE EXCEPTION '2 or more characters is required' USING ERRCODE = 'RD422',
+            DETAIL = '{"errors":[{"field":"search_term","code":"invalid","message":"2 or more characters is required"}]}';
     END IF;
     pat := '%' || replace(replace(replace(term, '\', '\\'), '%', '\%'), '_', '\_') || '%';
     SELECT array_agg(x.id ORDER BY x.k, x.id), array_agg(x.k ORDER BY x.k, x.id) INTO ids, keys
-      FROM (SELECT u.id, lower(coalesce(u.sortable_name, '')) AS k FROM users u
+      FROM (SELECT u.id, lower(coalesce(u.sortable_name, '')) AS k
+              FROM users u
+              LEFT JOIN accounts home ON home.tenant_id = u.tenant_id AND home.id = u.account_id
+                                     AND home.workflow_state = 'active'
              WHERE u.tenant_id = rd_tenant() AND u.workflow_state = 'active'
-               AND coalesce(u.account_id, (SELECT t.root_account_id FROM tenants t WHERE t.id = rd_tenant()))
+               -- the home account as rd_user_home_account has it: a deleted one (or none) is the root
+               AND coalesce(home.id, (SELECT t.root_account_id FROM tenants t WHERE t.id = rd_tenant()))
                    IN (SELECT acct UNION ALL SELECT st.account_id FROM rd_account_subtree(acct, true) st)
                AND (term IS NULL OR u.name ILIKE pat OR u.sortable_name ILIKE pat OR u.login_id ILIKE pat
                     OR u.sis_user_id ILIKE pat OR u.id::text = term)

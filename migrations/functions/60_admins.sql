@@ -398,10 +398,18 @@ DECLARE
 BEGIN
     PERFORM rd_require_permission(acct, p_perm);
     IF p_user_ids IS NOT NULL THEN
-        IF EXISTS (SELECT 1 FROM unnest(p_user_ids) v WHERE v IS NULL OR v !~ '^[0-9]{1,18}$') THEN
-            RAISE EXCEPTION 'user_id must be a list of numeric user ids' USING ERRCODE = 'RD400';
+        -- Canvas' api_find_all: numeric ids, self and sis_user_id:<v>; ids that match no user match nothing
+        IF EXISTS (SELECT 1 FROM unnest(p_user_ids) v
+                    WHERE v IS NULL OR NOT (btrim(v) ~ '^[0-9]{1,19}$' OR btrim(v) = 'self'
+                                            OR btrim(v) LIKE 'sis\_user\_id:_%')) THEN
+            RAISE EXCEPTION 'user_id must be a list of user ids' USING ERRCODE = 'RD400';
         END IF;
-        uids := ARRAY(SELECT v::bigint FROM unnest(p_user_ids) v);
+        uids := ARRAY(SELECT CASE WHEN btrim(v) = 'self' THEN rd_user()
+                                  WHEN btrim(v) ~ '^[0-9]+$' THEN
+                                      CASE WHEN btrim(v)::numeric <= 9223372036854775807 THEN btrim(v)::bigint END
+                                  ELSE (SELECT u.id FROM users u
+                                         WHERE u.tenant_id = rd_tenant() AND u.sis_user_id = substr(btrim(v), 13)) END
+                        FROM unnest(p_user_ids) v);
     END IF;
     RETURN QUERY SELECT * FROM rd_admins_page(acct, uids, p_page, p_limit);
 END $$;

@@ -53,6 +53,22 @@ BEGIN
     IF NOT rd_permission_exists(p_permission) THEN
         PERFORM rd_not_found();
     END IF;
+    -- the conditions hiding it, with their requests; then what would grant it once they are on (computed
+    -- first, so that the answer below is built once, as json, keeping the documented key order)
+    SELECT array_agg(c.name ORDER BY c.name),
+           json_agg(json_build_object('condition', c.name, 'kind', c.kind, 'on', false,
+                                      'request', rd_condition_fix(c.name)) ORDER BY c.name)
+      INTO conds, conds_json
+      FROM canvas_permissions p
+      JOIN canvas_conditions c ON c.name = ANY (p.conditions)
+     WHERE p.name = p_permission AND c.name = ANY (rd_canvas_conditions_off());
+    IF conds IS NOT NULL THEN
+        PERFORM set_config('rolesd.assume_conditions_on', array_to_string(conds, ','), true);
+    END IF;
+    proposals := rd_explain_proposals(uid, acct, p_permission,
+                                      coalesce((SELECT json_agg(c -> 'request') FROM json_array_elements(conds_json) c),
+                                               '[]'::json));
+    PERFORM set_config('rolesd.assume_conditions_on', '', true);
     WITH ms AS (
         SELECT m.membership_id, m.role_id, m.account_id, m.depth, r.name, r.base_role_type
           FROM rd_user_memberships(uid, acct) m
@@ -104,6 +120,7 @@ BEGIN
         'account_id', acct,
         'user_id', uid,
         'granted', rd_canvas_user_has(uid, acct, p_permission),
+        'conditions', coalesce(conds_json, '[]'::json),
         'memberships', coalesce((SELECT json_agg(json_build_object(
                 'id', pm.membership_id, 'role_id', pm.role_id, 'role', pm.name,
                 'base_role_type', pm.base_role_type, 'account_id', pm.account_id,
@@ -116,25 +133,10 @@ BEGIN
                 FROM granting g), '[]'::json),
             'overrides', coalesce((SELECT json_agg(json_build_object(
                     'role_id', c.role_id, 'role', c.name, 'change_allowed_at', c.accounts) ORDER BY c.role_id)
-                FROM changeable c), '[]'::json)))
+                FROM changeable c), '[]'::json),
+            'proposals', proposals))
       INTO result;
-    -- the conditions hiding it, with their requests; then what would grant it once they are on
-    SELECT array_agg(c.name ORDER BY c.name),
-           json_agg(json_build_object('condition', c.name, 'kind', c.kind, 'on', false,
-                                      'request', rd_condition_fix(c.name)) ORDER BY c.name)
-      INTO conds, conds_json
-      FROM canvas_permissions p
-      JOIN canvas_conditions c ON c.name = ANY (p.conditions)
-     WHERE p.name = p_permission AND c.name = ANY (rd_canvas_conditions_off());
-    IF conds IS NOT NULL THEN
-        PERFORM set_config('rolesd.assume_conditions_on', array_to_string(conds, ','), true);
-    END IF;
-    proposals := rd_explain_proposals(uid, acct, p_permission,
-                                      coalesce((SELECT json_agg(c -> 'request') FROM json_array_elements(conds_json) c),
-                                               '[]'::json));
-    PERFORM set_config('rolesd.assume_conditions_on', '', true);
-    RETURN (jsonb_set(jsonb_set(result::jsonb, '{conditions}', coalesce(conds_json, '[]')::jsonb),
-                      '{would_grant,proposals}', proposals::jsonb))::text;
+    RETURN result::text;
 END $$;
 
 -- What would grant p_permission to p_uid on p_account, as changes the API accepts, each with the exact

@@ -12,6 +12,10 @@ def test_show_by_every_id_form(stack):
     assert body["id"] == t.root_account_id and body["name"] == "Show School", body
     assert body["parent_account_id"] is None and body["root_account_id"] is None, body
     assert body["workflow_state"] == "active" and body["uuid"], body
+    # canvas-conventions.md: an Account has sis_account_id; the root cannot have one
+    assert "sis_account_id" in body and body["sis_account_id"] is None, body
+    r = t.admin.put("/api/v1/accounts/self", form={"account[name]": "Show School"})
+    assert r.status == 200 and r.json()["sis_account_id"] is None, r
     for ref in (str(sub), "sis_account_id:ARTS%2F1", "hex:sis_account_id:" + b"ARTS/1".hex(), " %d " % sub):
         r = t.admin.get("/api/v1/accounts/" + ref.replace(" ", "%20"))
         assert r.status == 200 and r.json()["id"] == sub, (ref, r)
@@ -205,7 +209,8 @@ def test_delete_sub_account(stack):
     a = sub_account(t, name="A", sis="A-SIS")
     a1 = sub_account(t, a, name="A1")
     r = t.admin.delete("/api/v1/accounts/self/sub_accounts/%d" % a)
-    assert r.status == 409 and r.json() == {"message": "You can't delete a sub-account that has sub-accounts"}, r
+    assert r.status == 409, r
+    assert r.json() == {"message": "You can't delete a sub-account that has sub-accounts in it."}, r  # Canvas' text
     r = t.admin.delete("/api/v1/accounts/self/sub_accounts/%d" % a1)
     assert r.status == 200 and r.json()["workflow_state"] == "deleted" and r.json()["id"] == a1, r
     assert_404(t.admin.get("/api/v1/accounts/%d" % a1))

@@ -107,7 +107,12 @@ def test_list_users_subtree_search_and_pages(stack):
     r = t.admin.get("/api/v1/accounts/self/users", params={"search_term": "clar"})
     assert [x["name"] for x in r.json()] == ["Bob Clark"], r
     r = t.admin.get("/api/v1/accounts/self/users", params={"search_term": "x"})
-    assert r.status == 400 and r.json() == {"message": "search_term of 2 or more characters is required"}, r
+    # Canvas' SearchTermTooShortError
+    assert r.status == 400 and r.json() == {"errors": [{"field": "search_term", "code": "invalid",
+                                                        "message": "2 or more characters is required"}]}, r
+    # a blank search_term is no search (Canvas: params[:search_term].presence)
+    r = t.admin.get("/api/v1/accounts/self/users", params={"search_term": " "})
+    assert r.status == 200 and len(r.json()) > 1, r
     seen, path = [], "/api/v1/accounts/self/users?per_page=2"
     while path:
         r = t.admin.get(path)
@@ -130,3 +135,15 @@ def test_users_cross_tenant_404(stack):
     assert_404(t.admin.post("/api/v1/accounts/%d/users" % o.root_account_id, form={"pseudonym[unique_id]": login()}))
     assert_404(t.admin.get("/api/v1/accounts/%d/users" % o.root_account_id))
     assert_404(t.admin.get("/api/v1/users/%d" % o.admin_user_id))
+
+
+def test_users_of_a_deleted_account_belong_to_the_root(stack):
+    # their home is then the root (GET /users/:id checks read_roster there), so the root's list shows them
+    t = stack.new_tenant()
+    sub = sub_account(t)
+    r = t.admin.post("/api/v1/accounts/%d/users" % sub,
+                     form={"user[name]": "Orphan Olly", "pseudonym[unique_id]": login()})
+    uid = r.json()["id"]
+    assert t.admin.delete("/api/v1/accounts/self/sub_accounts/%d" % sub).status == 200
+    r = t.admin.get("/api/v1/accounts/self/users", params={"search_term": "orphan"})
+    assert r.status == 200 and [x["id"] for x in r.json()] == [uid], r

@@ -152,6 +152,23 @@ def test_list_pages_and_filter(stack):
     assert [a["user"]["id"] for a in r.json()] == [users[1].id, users[3].id], r
     r = t.admin.get("/api/v1/accounts/self/admins", params={"user_id[]": "abc"})
     assert r.status == 400, r
+
+
+def test_list_filter_takes_every_user_id_form(stack):
+    # Canvas' api_find_all: sis_user_id:<v> and self as well as numbers; an id of nobody matches nothing
+    t = stack.new_tenant()
+    u = t.new_user("Sis admin")
+    t.sql("UPDATE users SET sis_user_id = 'SIS-U' WHERE tenant_id = %d AND id = %d" % (t.id, u.id))
+    t.admin.post("/api/v1/accounts/self/admins", form={"user_id": u.id})
+    r = t.admin.get("/api/v1/accounts/self/admins", params=[("user_id[]", "sis_user_id:SIS-U")])
+    assert r.status == 200 and [a["user"]["id"] for a in r.json()] == [u.id], r
+    r = t.admin.get("/api/v1/accounts/self/admins", params=[("user_id[]", "self"), ("user_id[]", "sis_user_id:none")])
+    assert r.status == 200 and [a["user"]["id"] for a in r.json()] == [t.admin_user_id], r
+    r = t.admin.get("/api/v1/accounts/self/admins", params={"user_id": "sis_user_id:SIS-U"})
+    assert r.status == 200 and [a["user"]["id"] for a in r.json()] == [u.id], r
+    for big in ("9223372036854775807", "9999999999999999999"):  # ids have 1-19 digits: of nobody, not a 400
+        r = t.admin.get("/api/v1/accounts/self/admins", params={"user_id[]": big})
+        assert r.status == 200 and r.json() == [], r
     assert t.admin.get("/api/v1/accounts/self/admins", params={"page": "nope"}).status == 404
 
 

@@ -109,6 +109,31 @@ def test_dry_run_is_refused_as_the_write_is(stack):
         assert r.status == 403, r
 
 
+def test_preview_of_a_write_that_has_none_is_refused(stack):
+    # dry_run=true on a write without a preview was ignored: the client asked for a preview and the write
+    # was made (a sub-account deleted, a token revoked). It is a 400 before anything runs.
+    t = stack.new_tenant()
+    s = sub_account(t, name="Keep me")
+    u = t.new_user("U")
+    tok = t.admin.post("/api/v1/users/%d/tokens" % u.id, form={"token[purpose]": "keep"}).json()["id"]
+    want = {"message": "invalid parameter 'dry_run': this endpoint cannot preview a change"}
+    with Unchanged(stack, t):
+        for method, path, form in (
+                ("DELETE", "/api/v1/accounts/self/sub_accounts/%d" % s, []),
+                ("POST", "/api/v1/accounts/self/sub_accounts", [("account[name]", "New")]),
+                ("PUT", "/api/v1/accounts/%d" % s, [("account[name]", "Renamed")]),
+                ("POST", "/api/v1/accounts/self/users", [("pseudonym[unique_id]", "new-login")]),
+                ("POST", "/api/v1/users/%d/tokens" % u.id, [("token[purpose]", "p")]),
+                ("DELETE", "/api/v1/users/%d/tokens/%d" % (u.id, tok), [])):
+            r = t.admin.request(method, path, form=form + [("dry_run", "true")])
+            assert r.status == 400 and r.json() == want, (method, path, r)
+    # dry_run=false is the write, as before
+    r = t.admin.delete("/api/v1/accounts/self/sub_accounts/%d" % s, params={"dry_run": "false"})
+    assert r.status == 200 and r.json()["workflow_state"] == "deleted", r
+    # and reads are not writes: a stray dry_run there changes nothing
+    assert t.admin.get("/api/v1/accounts/self", params={"dry_run": "true"}).status == 200
+
+
 def test_admins_create_and_delete_preview(stack):
     t = stack.new_tenant()
     s = sub_account(t, name="Science")

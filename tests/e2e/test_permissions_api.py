@@ -100,6 +100,27 @@ def test_explain_custom_role_without_read_course_content(stack):
     assert e["would_grant"]["overrides"] == [], e
 
 
+def test_explain_keys_in_the_documented_order(stack):
+    # README "Permission checks and explain": the answer's objects keep the order they are documented in
+    t = stack.new_tenant()
+    aud = make_role(t, "Auditor")
+    u = t.new_user("Auditor user")
+    member(t, t.root_account_id, u.id, aud)
+    override(t, t.root_account_id, aud, "read_course_content", enabled=False)
+    e = t.admin.get("/api/v1/accounts/self/permissions/read_course_content/explain", params={"user_id": u.id}).json()
+    assert list(e) == ["permission", "account_id", "user_id", "granted", "conditions", "memberships",
+                       "would_grant"], e
+    [m] = e["memberships"]
+    assert list(m) == ["id", "role_id", "role", "base_role_type", "account_id", "granted", "reason", "decided_at",
+                       "walk"], m
+    assert list(m["walk"][0]) == ["account_id", "membership_account", "override", "reached", "decided"], m
+    assert list(m["walk"][0]["override"]) == ["id", "enabled", "locked", "applies_to"], m
+    w = e["would_grant"]
+    assert list(w) == ["roles", "overrides", "proposals"], w
+    assert list(w["roles"][0]) == ["id", "role", "base_role_type", "workflow_state", "account_id"], w
+    assert list(w["overrides"][0]) == ["role_id", "role", "change_allowed_at"], w
+
+
 def test_explain_lock_above_limits_where_a_change_helps(stack):
     t = stack.new_tenant()
     sub = sub_account(t, name="Dept")

@@ -82,6 +82,43 @@ SELECT throws_ok($$SELECT rd_permissions_explain('self', 'manage_role_overrides'
                  'explain: unknown permission');
 SELECT throws_ok(format($$SELECT rd_permissions_explain('self', 'manage_role_overrides', 'read_roster', '%s')$$,
                         (SELECT min(admin_user_id) FROM t)), 'RD403', NULL, 'explain for someone else needs manage_role_overrides');
+SELECT is((SELECT array_agg(k ORDER BY k) FROM json_object_keys(
+               rd_permissions_explain('self', 'manage_role_overrides', 'read_course_content', NULL)::json) k),
+          ARRAY['account_id', 'conditions', 'granted', 'memberships', 'permission', 'user_id', 'would_grant'],
+          'explain: the documented keys');
+SELECT is((SELECT k FROM json_object_keys(
+               rd_permissions_explain('self', 'manage_role_overrides', 'read_course_content', NULL)::json) k LIMIT 1),
+          'permission', 'explain: permission first, as documented');
+
+-- admins list filter: numbers, self and sis_user_id:<v>, as Canvas' api_find_all; others a 400
+SELECT set_config('rolesd.user_id', (SELECT min(admin_user_id) FROM t)::text, false);
+RESET ROLE;
+UPDATE users SET sis_user_id = 'AUD-SIS' WHERE login_id = 'aud';
+SET ROLE rolesd_owner;
+SELECT set_config('rolesd.tenant_id', (SELECT min(tenant_id) FROM t)::text, false);
+SELECT is((SELECT body::json -> 0 -> 'user' ->> 'login_id'
+             FROM rd_admins_list('self', 'manage_account_memberships', ARRAY['sis_user_id:AUD-SIS'], NULL, 10)),
+          'aud', 'admins list: user_id[] takes sis_user_id:');
+SELECT is((SELECT json_array_length(body::json)
+             FROM rd_admins_list('self', 'manage_account_memberships', ARRAY['self', 'sis_user_id:nobody'], NULL, 10)),
+          1, 'admins list: self, and an id of nobody matches nothing');
+SELECT throws_ok($$SELECT * FROM rd_admins_list('self', 'manage_account_memberships', ARRAY['x'], NULL, 10)$$,
+                 'RD400', NULL, 'admins list: another form is a 400');
+
+-- users list: a user whose home account was deleted is the root's
+SELECT set_config('rolesd.user_id', (SELECT min(admin_user_id) FROM t)::text, false);
+CREATE TEMP TABLE home AS
+SELECT (rd_accounts_sub_create('self', 'manage_account_settings', 'Home', NULL)::json ->> 'id')::bigint AS id;
+SELECT lives_ok(format($$SELECT rd_users_create('%s', 'manage_user_logins', 'Orphan Olly', NULL, NULL, 'olly', NULL)$$,
+                       (SELECT id FROM home)), 'a user homed on a sub-account');
+SELECT lives_ok(format($$SELECT rd_accounts_sub_delete('self', 'manage_account_settings', '%s')$$, (SELECT id FROM home)),
+                'whose account is deleted');
+SELECT is((SELECT body::json -> 0 ->> 'login_id' FROM rd_users_list('self', 'read_roster', 'olly', NULL, 10)),
+          'olly', 'users list: still listed, under the root');
+SELECT throws_ok($$SELECT * FROM rd_users_list('self', 'read_roster', 'o', NULL, 10)$$, 'RD422', NULL,
+                 'users list: a 1-character search_term is Canvas'' 400');
+SELECT ok((SELECT json_array_length(body::json) > 1 FROM rd_users_list('self', 'read_roster', ' ', NULL, 10)),
+          'users list: a blank search_term is no search');
 RESET ROLE;
 
 SELECT * FROM finish();
