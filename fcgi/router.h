@@ -28,12 +28,6 @@ struct rd_route {
 extern const struct rd_route rd_routes[];
 
 /*
- * Whether the route's write can be previewed with dry_run=true (README, "Previewing a change"). Any other
- * write asked for a preview is refused before it runs: the client expects nothing to be written.
- */
-int rd_route_previews(const struct rd_route *route);
-
-/*
  * Finds the route for method + path. On a match sets req->route and the captures and returns RD_OK.
  * A path that matches some row with another method gives RD_ERR_METHOD and the Allow header; no match
  * at all gives RD_ERR_NO_ROUTE. A trailing ".json" is accepted on Canvas routes. The surface of the

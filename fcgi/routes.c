@@ -118,19 +118,3 @@ const struct rd_route rd_routes[] = {
 	 "manage_role_overrides", 0},
 	{NULL, NULL, RD_SURFACE_SYSTEM, NULL, NULL, 0},
 };
-
-/* The handlers that answer dry_run=true with a preview (each calls rd_req_dry_run). */
-static const rd_handler previewing[] = {
-	canvas_roles_update, admins_create, admins_delete, api2_roles_create, api2_roles_update,
-	api2_roles_add_permissions, api2_roles_remove_permissions, api2_roles_delete,
-};
-
-int rd_route_previews(const struct rd_route *route)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof previewing / sizeof previewing[0]; i++)
-		if (route->handler == previewing[i])
-			return 1;
-	return 0;
-}

@@ -182,8 +182,8 @@ static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd
 		if (json_is_object(dry) || json_is_array(dry)) {
 			snprintf(perr.message, sizeof perr.message, "invalid parameter 'dry_run': expected a boolean");
 			st = RD_PARAMS_BAD;
-		} else if (e == RD_OK && rd_req_dry_run(req) && !rd_route_previews(req->route)) {
-			/* likewise a preview asked of a write that has none */
+		} else if (e == RD_OK && rd_req_dry_run(req) && !req->route->previews) {
+			/* likewise a preview asked of a write that has none: the client must never get the write */
 			snprintf(perr.message, sizeof perr.message,
 				 "invalid parameter 'dry_run': this endpoint cannot preview a change");
 			st = RD_PARAMS_BAD;
@@ -199,10 +199,6 @@ static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd
 		}
 		return pe;
 	}
-	/* a client asking for a preview must never get the write instead */
-	if (strcmp(req->method, "GET") != 0 && !req->route->previews && rd_req_dry_run(req))
-		return rd_req_fail(req, RD_ERR_BAD_REQUEST,
-				   "invalid parameter 'dry_run': this endpoint has no preview; nothing was written");
 	if (rd_auth_from_request(req, FCGX_GetParam("HTTP_AUTHORIZATION", fr->envp)) != 0 ||
 	    req->token_hash[0] != '\0')
 		req->ctx.token_hash = req->token_hash;
