@@ -14,6 +14,7 @@ import http.client
 import json
 import os
 import subprocess
+import time
 import urllib.parse
 import uuid
 
@@ -146,6 +147,16 @@ class Tenant:
     def sql(self, query):
         """psql as superuser with this tenant's RLS setting in place. rows[0] is the set_config row."""
         return self.stack.sql("SELECT set_config('rolesd.tenant_id', '%d', false); %s" % (self.id, query))
+
+
+def wait_until(cond, seconds=10.0, step=0.05):
+    """True as soon as cond() is, polling every `step` seconds; False after `seconds`."""
+    end = time.time() + seconds
+    while time.time() < end:
+        if cond():
+            return True
+        time.sleep(step)
+    return False
 
 
 def q(s):

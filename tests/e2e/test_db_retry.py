@@ -17,6 +17,7 @@ import uuid
 
 import pytest
 
+import harness
 from fcgi_client import fcgi_request
 
 pytestmark = pytest.mark.direct_db  # a proxy in front of PostgreSQL itself
@@ -69,14 +70,6 @@ class DroppingProxy:
             s.close()
 
 
-def wait_until(cond, seconds=10.0):
-    end = time.time() + seconds
-    while time.time() < end:
-        if cond():
-            return True
-        time.sleep(0.05)
-    return False
-
 
 def test_a_write_whose_answer_was_lost_is_not_run_again(stack):
     t = stack.new_tenant()
@@ -87,8 +80,8 @@ def test_a_write_whose_answer_was_lost_is_not_run_again(stack):
     with open(os.path.join(stack.dir, "log", "retry.log"), "a") as log:
         p = subprocess.Popen([stack.rolesd, "serve"], env=env, stderr=log)
     try:
-        assert wait_until(lambda: os.path.exists(sock)), "no socket"
-        assert wait_until(lambda: fcgi_request("unix:" + sock, "GET", "/readyz")[0] == 200), "not ready"
+        assert harness.wait_until(lambda: os.path.exists(sock)), "no socket"
+        assert harness.wait_until(lambda: fcgi_request("unix:" + sock, "GET", "/readyz")[0] == 200), "not ready"
         name = "Once-" + uuid.uuid4().hex[:8]
         proxy.armed.set()
         st, headers, body = fcgi_request("unix:" + sock, "POST", "/api/v1/accounts/self/sub_accounts",

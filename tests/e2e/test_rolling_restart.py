@@ -12,14 +12,6 @@ import harness
 from fcgi_client import fcgi_request
 
 
-def wait_until(cond, seconds=10.0):
-    end = time.time() + seconds
-    while time.time() < end:
-        if cond():
-            return True
-        time.sleep(0.05)
-    return False
-
 
 def children(pid):
     out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
@@ -41,8 +33,8 @@ class Server:
     def start(self):
         with open(self.log, "a") as log:
             self.proc = subprocess.Popen([self.stack.rolesd, "serve"], env=self.env, stderr=log)
-        assert wait_until(lambda: os.path.exists(self.sock) and len(children(self.proc.pid)) >= 1), "no socket"
-        assert wait_until(lambda: fcgi_request(self.addr, "GET", "/readyz")[0] == 200), "not ready"
+        assert harness.wait_until(lambda: os.path.exists(self.sock) and len(children(self.proc.pid)) >= 1), "no socket"
+        assert harness.wait_until(lambda: fcgi_request(self.addr, "GET", "/readyz")[0] == 200), "not ready"
 
     def stop(self, timeout=20):
         self.proc.send_signal(signal.SIGTERM)
@@ -92,7 +84,7 @@ http {
     p = subprocess.Popen(["nginx", "-p", d, "-c", os.path.join(d, "nginx.conf"), "-e",
                           os.path.join(d, "logs", "error.log")], stderr=subprocess.DEVNULL)
     url = "http://127.0.0.1:%s" % port
-    assert wait_until(lambda: subprocess.run(["curl", "-fs", url + "/readyz"], capture_output=True).returncode == 0)
+    assert harness.wait_until(lambda: subprocess.run(["curl", "-fs", url + "/readyz"], capture_output=True).returncode == 0)
     return p, url, d
 
 
@@ -161,7 +153,7 @@ def test_draining_server_fails_readiness_and_keeps_serving(stack):
     try:
         s.start()
         s.proc.send_signal(signal.SIGTERM)
-        assert wait_until(lambda: fcgi_request(s.addr, "GET", "/readyz")[0] == 503, 1.0)
+        assert harness.wait_until(lambda: fcgi_request(s.addr, "GET", "/readyz")[0] == 503, 1.0)
         assert fcgi_request(s.addr, "GET", "/healthz")[0] == 200
         st, _, _ = fcgi_request(s.addr, "GET", "/api/v1/users/self",
                                 headers={"HTTP_AUTHORIZATION": "Bearer " + stack.demo.token})
@@ -179,7 +171,7 @@ def test_idle_draining_server_keeps_serving_for_the_whole_delay(stack):
     try:
         s.start()
         s.proc.send_signal(signal.SIGTERM)
-        assert wait_until(lambda: fcgi_request(s.addr, "GET", "/readyz")[0] == 503, 1.0)
+        assert harness.wait_until(lambda: fcgi_request(s.addr, "GET", "/readyz")[0] == 503, 1.0)
         time.sleep(0.8)  # idle far longer than a worker's quiet period
         assert len(children(s.proc.pid)) == 2
         assert fcgi_request(s.addr, "GET", "/healthz")[0] == 200
@@ -244,7 +236,7 @@ def test_sighup_replaces_workers_keeping_the_socket(stack):
         try:
             time.sleep(0.3)
             s.proc.send_signal(signal.SIGHUP)
-            assert wait_until(lambda: len(children(s.proc.pid)) == 2 and
+            assert harness.wait_until(lambda: len(children(s.proc.pid)) == 2 and
                               not set(children(s.proc.pid)) & set(before)), (before, children(s.proc.pid))
             time.sleep(0.3)
         finally:
@@ -284,8 +276,8 @@ def test_sigterm_to_the_whole_process_group_still_drains(stack):
     with open(os.path.join(stack.dir, "log", "rr-group.log"), "a") as log:
         p = subprocess.Popen([stack.rolesd, "serve"], env=env, stderr=log, start_new_session=True)
     try:
-        assert wait_until(lambda: os.path.exists(sock) and len(children(p.pid)) == 2)
-        assert wait_until(lambda: fcgi_request("unix:" + sock, "GET", "/readyz")[0] == 200)
+        assert harness.wait_until(lambda: os.path.exists(sock) and len(children(p.pid)) == 2)
+        assert harness.wait_until(lambda: fcgi_request("unix:" + sock, "GET", "/readyz")[0] == 200)
         workers = children(p.pid)
         for sig in (signal.SIGTERM, signal.SIGHUP):  # a hang-up of the session too
             os.killpg(p.pid, sig)
@@ -310,7 +302,7 @@ def test_workers_do_not_outlive_their_supervisor(stack):
         workers = children(s.proc.pid)
         s.proc.kill()
         s.proc.wait(5)
-        assert wait_until(lambda: not any(os.path.exists("/proc/%d" % w) and
+        assert harness.wait_until(lambda: not any(os.path.exists("/proc/%d" % w) and
                                           open("/proc/%d/stat" % w).read().split()[2] != "Z" for w in workers), 5), workers
     finally:
         s.kill()

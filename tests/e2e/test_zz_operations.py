@@ -9,6 +9,8 @@ import uuid
 
 import pytest
 
+import harness
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
@@ -19,20 +21,12 @@ def pids_of_workers(stack):
     return sup, [int(p) for p in out]
 
 
-def wait_until(cond, seconds=10.0):
-    end = time.time() + seconds
-    while time.time() < end:
-        if cond():
-            return True
-        time.sleep(0.1)
-    return False
-
 
 def test_killed_worker_is_replaced(stack):
     sup, workers = pids_of_workers(stack)
     assert workers, "no workers"
     os.kill(workers[0], signal.SIGKILL)
-    assert wait_until(lambda: len(pids_of_workers(stack)[1]) == len(workers) and
+    assert harness.wait_until(lambda: len(pids_of_workers(stack)[1]) == len(workers) and
                       workers[0] not in pids_of_workers(stack)[1]), "worker not replaced"
     r = stack.demo.admin.get("/api/v1/users/self")
     assert r.status == 200, r
@@ -76,8 +70,8 @@ def test_sigterm_stops_supervisor_and_workers(stack):
     sock = os.path.join(stack.dir, "run", "term-test.sock")
     env = dict(os.environ, ROLESD_LISTEN="unix:" + sock, ROLESD_WORKERS="2")
     p = subprocess.Popen([stack.rolesd, "serve"], env=env, stderr=subprocess.DEVNULL)
-    assert wait_until(lambda: os.path.exists(sock)), "no socket"
-    assert wait_until(lambda: len(subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True,
+    assert harness.wait_until(lambda: os.path.exists(sock)), "no socket"
+    assert harness.wait_until(lambda: len(subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True,
                                                  text=True).stdout.split()) == 2)
     kids = subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True, text=True).stdout.split()
     p.send_signal(signal.SIGTERM)
@@ -105,7 +99,7 @@ def test_database_loss_is_503_then_recovers(stack):
     finally:
         subprocess.run(as_pg + [pg_ctl, "-D", pgdata, "-l", os.path.join(stack.dir, "log", "postgres.log"),
                                 "-w", "start"], check=True, capture_output=True)
-    assert wait_until(lambda: stack.demo.admin.get("/api/v1/users/self").status == 200, 15), "did not recover"
+    assert harness.wait_until(lambda: stack.demo.admin.get("/api/v1/users/self").status == 200, 15), "did not recover"
     # every worker reconnects, none crashed
     sup, workers = pids_of_workers(stack)
     for _ in range(4 * len(workers)):
