@@ -4,7 +4,8 @@ import os
 import signal
 import subprocess
 
-from test_rolling_restart import Server, wait_until
+from harness import wait_until
+from test_rolling_restart import Server
 
 
 def run(stack, *args, env=None):

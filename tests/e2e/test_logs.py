@@ -12,7 +12,8 @@ import uuid
 
 import harness
 from fcgi_client import fcgi_request
-from test_rolling_restart import Server, children, wait_until
+from harness import wait_until
+from test_rolling_restart import Server, children
 
 
 def json_lines(path):

@@ -6,7 +6,8 @@ import signal
 import urllib.request
 
 from fcgi_client import fcgi_request
-from test_rolling_restart import Server, children, wait_until
+from harness import wait_until
+from test_rolling_restart import Server, children
 
 
 def parse(text):

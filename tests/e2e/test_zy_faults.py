@@ -17,7 +17,8 @@ import time
 import pytest
 
 from test_api2_roles import DEPS, closed
-from test_zz_operations import pids_of_workers, wait_until
+from harness import wait_until
+from test_zz_operations import pids_of_workers
 
 THREADS = 4
 MAX_OPS = 1500
