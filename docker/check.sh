@@ -27,6 +27,10 @@ if command -v docker-compose >/dev/null; then
 else
     check "docker-compose is installed (tests/stack.sh deps)" false
 fi
+# a Canvas Link header may be up to 56k (RD_PAGE_LINK_MAX): every nginx config must read answer headers that long
+for conf in "$root/nginx/rolesd.conf.in" "$here/nginx.conf" "$root/nginx/production.conf"; do
+    check "${conf#$root/} reads rolesd answer headers up to 64k" "grep -Eq '^ *fastcgi_buffer_size 64k;' '$conf'"
+done
 check "compose has no tabs" "! grep -q \$'\\t' '$here/docker-compose.yml'"
 tmp=$(mktemp -d)
 sed -e 's/server rolesd:9000;/server 127.0.0.1:9;/' -e "s|/etc/nginx/rolesd_fastcgi_params|$root/nginx/fastcgi_params|" \
