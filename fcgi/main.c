@@ -46,6 +46,31 @@ static const struct command commands[] = {
 	{NULL, NULL},
 };
 
+/*
+ * One command's usage: its synopsis lines (every line before the first description line, which is indented
+ * by four spaces) under `lead` for the first and as many spaces for the others, so that they align; the
+ * description as it is.
+ */
+static void print_usage(FILE *f, const char *lead, const char *text)
+{
+	const char *line = text, *end;
+	int synopsis = 1, first = 1;
+
+	while (*line != '\0') {
+		end = strchr(line, '\n');
+		end = end ? end + 1 : line + strlen(line);
+		if (strncmp(line, "    ", 4) == 0 && line[4] != ' ')
+			synopsis = 0;
+		if (synopsis)
+			fprintf(f, "%s", first ? lead : "");
+		if (synopsis && !first)
+			fprintf(f, "%*s", (int)strlen(lead), "");
+		fwrite(line, 1, (size_t)(end - line), f);
+		first = 0;
+		line = end;
+	}
+}
+
 /* Usage of one command (cmd) or of all (NULL). Returns 0 on stdout (help asked), 2 on stderr (misuse). */
 static int usage_of(const char *cmd, int asked)
 {
@@ -55,14 +80,14 @@ static int usage_of(const char *cmd, int asked)
 	if (cmd != NULL) {
 		for (c = commands; c->name != NULL; c++) {
 			if (strcmp(c->name, cmd) == 0) {
-				fprintf(f, "usage: %s", c->usage);
+				print_usage(f, "usage: ", c->usage);
 				return asked ? 0 : 2;
 			}
 		}
 	}
 	fprintf(f, "usage: rolesd COMMAND [ARGS]\n       rolesd --help | --version\n\ncommands:\n");
 	for (c = commands; c->name != NULL; c++)
-		fprintf(f, "  %s", c->usage);
+		print_usage(f, "  ", c->usage);
 	fprintf(f, "\nConfiguration is read from the environment (README \"Configuration\").\n");
 	return asked ? 0 : 2;
 }

@@ -263,7 +263,7 @@ cmd_down() {
         fi
     done
     for f in nginx rolesd pgbouncer; do
-        [ -f "$dir/run/$f.pid" ] && wait_for 10 bash -c "! kill -0 $(cat "$dir/run/$f.pid") 2>/dev/null" || true
+        [ -f "$dir/run/$f.pid" ] && wait_for 10 bash -c "! kill -0 $(cat "$dir/run/$f.pid" 2>/dev/null || echo 0) 2>/dev/null" || true
         rm -f "$dir/run/$f.pid"
     done
     if [ -f "$dir/pgdata" ]; then
@@ -289,7 +289,7 @@ admin token: $token
 Shell access to the stack:  . $dir/env && build/rolesd tenant list
 Logs: $dir/log/   Ctrl-C stops everything (data stays in $dir).
 EOF
-    while kill -0 "$(cat "$dir/run/rolesd.pid")" 2>/dev/null && kill -0 "$(cat "$dir/run/nginx.pid" 2>/dev/null || echo 0)" 2>/dev/null; do
+    while kill -0 "$(cat "$dir/run/rolesd.pid" 2>/dev/null || echo 0)" 2>/dev/null && kill -0 "$(cat "$dir/run/nginx.pid" 2>/dev/null || echo 0)" 2>/dev/null; do
         sleep 1 &
         wait $! || true
     done
