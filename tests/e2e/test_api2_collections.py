@@ -434,35 +434,38 @@ def test_lists_past_the_end_point_prev_at_the_last_page(stack):
         assert body["links"]["next"] is None and (body["items"] or last == 1), (path, body)
 
 
+def race(jobs):
+    """Runs each (what, call) of jobs in a thread of its own, all at once; their (what, answer) pairs."""
+    import threading
+    out = []
+    lock = threading.Lock()
+
+    def run(what, fn):
+        r = fn()
+        with lock:
+            out.append((what, r))
+
+    threads = [threading.Thread(target=run, args=job) for job in jobs]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return out
+
+
 def test_concurrent_given_slugs(stack):
     """A clash on a given slug is a 422, also when another request takes the slug between the check and the
     write (creates, and a PATCH racing them)."""
-    import threading
     t = stack.new_tenant()
     site = my_site(t)
     spare = [mkcoll(t, "Spare %d" % n, site["id"])["id"] for n in range(4)]
     for attempt in range(5):
         slug = "race-%d" % attempt
-        out = []
-        lock = threading.Lock()
-
-        def create():
-            r = t.admin.post("/api2/collections", json_body={"display_name": "R", "parent_id": site["id"],
-                                                              "slug": slug})
-            with lock:
-                out.append(r)
-
-        def patch(cid):
-            r = t.admin.request("PATCH", "/api2/collections/" + cid, json_body={"slug": slug})
-            with lock:
-                out.append(r)
-
-        threads = [threading.Thread(target=create) for _ in range(6)]
-        threads += [threading.Thread(target=patch, args=(cid,)) for cid in spare]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
+        jobs = [("create", lambda: t.admin.post("/api2/collections", json_body={
+            "display_name": "R", "parent_id": site["id"], "slug": slug})) for _ in range(6)]
+        jobs += [("patch", lambda cid=cid: t.admin.request("PATCH", "/api2/collections/" + cid,
+                                                          json_body={"slug": slug})) for cid in spare]
+        out = [r for _, r in race(jobs)]
         assert sorted(r.status for r in out) == [200] + [422] * 9, out
         for r in out:
             if r.status == 422:
@@ -472,33 +475,19 @@ def test_concurrent_given_slugs(stack):
 def test_writes_racing_deletes_answer_422(stack):
     """An id in a body that a concurrent request deletes after it was checked is still an unknown id: 422
     naming the field (never the 404 of a failed foreign key)."""
-    import threading
     t = stack.new_tenant()
     site = my_site(t)
     users = [t.new_user("U%d" % n) for n in range(4)]
     for attempt in range(12):
         role = ok(t.admin.post("/api2/roles", json_body={"display_name": "R%d" % attempt, "permissions": []}))["id"]
         c = mkcoll(t, "C%d" % attempt, site["id"])["id"]
-        out = []
-        lock = threading.Lock()
-
-        def run(what, fn):
-            r = fn()
-            with lock:
-                out.append((what, r))
-
         jobs = [("membership", lambda u=u: t.admin.post("/api2/memberships", json_body={
             "collection_id": c, "role_id": role, "user_id": str(u.id)})) for u in users]
         jobs += [("collection", lambda n=n: t.admin.post("/api2/collections", json_body={
             "display_name": "Sub %d" % n, "parent_id": c})) for n in range(2)]
         jobs.insert(2, ("delete", lambda: t.admin.delete("/api2/collections/" + c)))
         jobs.insert(3, ("delete", lambda: t.admin.delete("/api2/roles/" + role)))
-        threads = [threading.Thread(target=run, args=job) for job in jobs]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
-        for what, r in out:
+        for what, r in race(jobs):
             if what == "delete":
                 assert r.status in (204, 422), r
                 continue
@@ -537,29 +526,15 @@ def test_tree_with_a_forged_cycle_keeps_every_visible_collection(stack):
 def test_moves_and_creates_racing_a_delete_of_the_parent(stack):
     """Moves onto, and creates under, a collection that another request deletes: each one waits for the
     other (one tree lock, taken before any collection row) and answers 200 / 204 or 422, never a deadlock."""
-    import threading
     t = stack.new_tenant()
     site = my_site(t)
     for attempt in range(30):
         p = mkcoll(t, "P%d" % attempt, site["id"])["id"]
         cs = [mkcoll(t, "C%d-%d" % (attempt, n), site["id"])["id"] for n in range(3)]
-        out = []
-        lock = threading.Lock()
-
-        def run(what, fn):
-            r = fn()
-            with lock:
-                out.append((what, r))
-
         jobs = [("move", lambda c=c: t.admin.request("PATCH", "/api2/collections/" + c, json_body={"parent_id": p}))
                 for c in cs]
         jobs.insert(1, ("delete", lambda: t.admin.delete("/api2/collections/" + p)))
         jobs.insert(2, ("create", lambda: t.admin.post("/api2/collections", json_body={"display_name": "X",
                                                                                           "parent_id": p})))
-        threads = [threading.Thread(target=run, args=job) for job in jobs]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
-        for what, r in out:
+        for what, r in race(jobs):
             assert r.status in ((204, 422) if what == "delete" else (200, 422)), (what, r)
