@@ -349,6 +349,9 @@ def test_modified_on(stack):
     path = "/api2/roles/" + role["id"]
     same = t.admin.post(path + "/add-permissions", json_body={"permissions": ["collection-read"]}).json()
     assert same["modified_on"] == role["modified_on"], same
+    assert same == t.admin.get(path).json(), same
+    gone = t.admin.post(path + "/remove-permissions", json_body={"permissions": ["media-read"]}).json()
+    assert gone == same, gone
     changed = t.admin.post(path + "/add-permissions", json_body={"permissions": ["media-read"]}).json()
     assert changed["modified_on"] > role["modified_on"] and changed["created_on"] == role["created_on"], changed
 
@@ -387,6 +390,9 @@ def test_authentication_and_authorization(stack):
              ("POST", "/api2/roles/" + rid, {"display_name": "Hacked"}),
              ("POST", "/api2/roles/%s/add-permissions" % rid, {"permissions": ["media-like"]}),
              ("POST", "/api2/roles/%s/remove-permissions" % rid, {"permissions": ["collection-read"]}),
+             # requests that would change nothing are refused alike
+             ("POST", "/api2/roles/%s/add-permissions" % rid, {"permissions": ["collection-read"]}),
+             ("POST", "/api2/roles/%s/remove-permissions" % rid, {"permissions": ["media-like"]}),
              ("DELETE", "/api2/roles/" + rid, None),
              ("GET", "/api2/roles/abc", None), ("DELETE", "/api2/roles/abc", None)]
     for method, path, body in calls:
@@ -425,6 +431,9 @@ def test_read_only_mode(stack):
                                 ("POST", path, {"display_name": "Thawed"}),
                                 ("POST", path + "/add-permissions", {"permissions": ["media-read"]}),
                                 ("POST", path + "/remove-permissions", {"permissions": ["collection-read"]}),
+                                # a write that would change nothing is refused too
+                                ("POST", path + "/add-permissions", {"permissions": ["collection-read"]}),
+                                ("POST", path + "/remove-permissions", {"permissions": ["media-read"]}),
                                 ("DELETE", path, None)):
             r = t.admin.request(method, p, json_body=body)
             assert_error(r, 503)
