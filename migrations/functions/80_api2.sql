@@ -547,8 +547,8 @@ END $$;
 -- elements. test_api2_change_fast.sql compares this with the general path over every kind of request.
 --
 -- A request that changes the set pays this query on top of the general path's (role_id spares it the
--- caller's and the role's lookups, not the cost): 1.52 M -> 1.67 M instructions for an add or remove that
--- changes the set, 1.04 M -> 0.84 M for one that does not (make bench-instructions, README "Sixth pass").
+-- caller's and the role's lookups, not the cost): 1.54 M -> 1.69 M instructions for an add or remove that
+-- changes the set, 0.93 M -> 0.62 M for one that does not (make bench-instructions, README "Sixth pass").
 CREATE OR REPLACE FUNCTION rd_api2_change_fast(p_id bigint, p_permissions jsonb, p_add boolean)
     RETURNS TABLE (body text, role_id bigint)
     LANGUAGE sql STABLE
