@@ -239,6 +239,9 @@ def main():
                     help="goodput at 1x, 2x, 8x the saturating connections (tests/bench/overload.py)")
     ap.add_argument("--no-pooler", action="store_true",
                     help="skip the second pass of the main rows through PgBouncer (transaction mode)")
+    ap.add_argument("--only", default=os.environ.get("BENCH_ONLY"),
+                    help="only the rows whose name starts with one of these comma-separated prefixes "
+                         "(the baselines always run)")
     args = ap.parse_args()
 
     workers = int(os.environ.get("ROLESD_WORKERS") or os.cpu_count())
@@ -282,7 +285,10 @@ def main():
             import scale
             rows = scale.run(stack, baselines, args, Target, measure, summarise, print_table)
         else:
-            targets = baselines + dataset.targets(stack, Target)
+            targets = dataset.targets(stack, Target)
+            if args.only:
+                targets = [t for t in targets if t.name.startswith(tuple(args.only.split(",")))]
+            targets = baselines + targets
             log("measuring %d targets x %d runs x %ds" % (len(targets), args.runs, args.duration))
             results = measure(stack, targets, [64, 8], args.duration, args.runs)
             rows = summarise(targets, results, [64, 8])
