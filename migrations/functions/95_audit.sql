@@ -57,6 +57,13 @@ CREATE OR REPLACE FUNCTION rd_audit_retention_days(p_tenant bigint) RETURNS int
       FROM tenants t WHERE t.id = p_tenant
     $$;
 
+-- The entities the trail records (rd_audit_row's trigger arguments and rd_audit's explicit calls; test_audit.sql
+-- checks that this list names every one): what the `entity` filter accepts.
+CREATE OR REPLACE FUNCTION rd_audit_entities() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT ARRAY['account', 'account_setting', 'admin', 'api2_role', 'api2_role_permission', 'feature_flag',
+                       'role', 'role_override', 'tenant_setting', 'token'] $$;
+
 -- Deletes the current tenant's audit rows older than its retention; the count deleted. Run by every write
 -- that audits is not needed: `rolesd tenant` and the audit read path call it (cheap with the index).
 CREATE OR REPLACE FUNCTION rd_audit_purge() RETURNS bigint
@@ -181,6 +188,10 @@ BEGIN
     EXCEPTION WHEN OTHERS THEN
         PERFORM rd_canvas_bad('since and until must be ISO 8601 times');
     END;
+    -- entity: one the trail records; a misspelt one is a 400, not an empty list
+    IF NULLIF(p_entity, '') IS NOT NULL AND NOT p_entity = ANY (rd_audit_entities()) THEN
+        PERFORM rd_canvas_bad('entity must be one of ' || array_to_string(rd_audit_entities(), ', '));
+    END IF;
     -- user_id: a numeric id (also of a user since deleted), or `self` / sis_user_id:<v> as everywhere else
     -- in the API (an unknown one: nothing matches)
     IF NULLIF(btrim(p_user), '') IS NOT NULL THEN

@@ -80,6 +80,8 @@ def test_filters_and_pages(stack):
     t.admin.post("/api/v1/accounts/self/admins", form={"user_id": u.id})
     u.client.post("/api/v1/accounts/self/roles", form={"label": "ByOther"})
     assert {e["entity"] for e in audit(t, entity="role", per_page=100)} == {"role"}
+    r = t.admin.get("/api/v1/accounts/self/audit", params={"entity": "roles"})
+    assert r.status == 400 and r.json()["message"].startswith("entity must be one of account, "), r
     mine = audit(t, user_id=u.id, per_page=100)
     assert mine and all(e["user_id"] == u.id for e in mine), mine
     # user_id takes the API's other forms of a user id too: self, sis_user_id:<v>

@@ -64,5 +64,14 @@ UPDATE roles SET name = 'Clerk II', updated_at = now()
  WHERE tenant_id = (SELECT tenant_id FROM t) AND name = 'Clerk';
 SELECT is((SELECT a.after ->> 'name' FROM audit_events a WHERE a.entity = 'role' AND a.action = 'update'), 'Clerk II',
           'a rename is');
+-- the entity filter's list names every entity the trail records: the triggers' arguments and the explicit calls
+SELECT is((SELECT array_agg(DISTINCT e ORDER BY e) FROM (
+             SELECT split_part(encode(t.tgargs, 'escape'), '\000', 1) AS e
+               FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid WHERE p.proname = 'rd_audit_row'
+             UNION
+             SELECT m[1] FROM pg_proc p, regexp_matches(p.prosrc, 'rd_audit\(''([a-z0-9_]+)''', 'g') m
+              WHERE p.pronamespace = 'public'::regnamespace) x WHERE e IS NOT NULL),
+          (SELECT array_agg(e ORDER BY e) FROM unnest(rd_audit_entities()) e),
+          'rd_audit_entities() names every entity the trail records, and no other');
 SELECT * FROM finish();
 ROLLBACK;
