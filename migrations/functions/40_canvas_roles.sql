@@ -366,10 +366,10 @@ CREATE OR REPLACE FUNCTION rd_canvas_list_page(p_chain bigint[], p_ids bigint[],
     LANGUAGE sql STABLE
     AS $$
     SELECT CASE WHEN p_page - 1 >= (coalesce(cardinality(p_ids), 0) + p_per - 1) / p_per THEN '[]'
-                ELSE (SELECT '[' || string_agg(x.body, ',' ORDER BY u.n) || ']'
-                        FROM unnest(p_ids[(p_page - 1) * p_per + 1 : p_page * p_per]) WITH ORDINALITY u(id, n)
-                        JOIN rd_canvas_roles_render(p_chain, p_ids[(p_page - 1) * p_per + 1 : p_page * p_per]) x
-                          ON x.role_id = u.id) END
+                -- in the ids' order by each one's position (ids are distinct); a join with the numbered ids was
+                -- a hash join started at every execution (−73 k)
+                ELSE (SELECT '[' || string_agg(x.body, ',' ORDER BY array_position(p_ids, x.role_id)) || ']'
+                        FROM rd_canvas_roles_render(p_chain, p_ids[(p_page - 1) * p_per + 1 : p_page * p_per]) x) END
     $$;
 
 -- The list (0002's contract and answer): the checks in the spec's order, then the ids and the page.
