@@ -47,13 +47,20 @@ static const char *header(const struct rd_req *req, const char *name)
 	return NULL;
 }
 
+/* Routes method and path through the table: the result must be want, and a match must reach h (unless NULL). */
+static void route(struct rd_req *req, const char *method, const char *path, enum rd_err want, rd_handler h)
+{
+	req_init(req, method, path);
+	assert_int_equal(rd_router_match(table, req), want);
+	if (want == RD_OK && h != NULL)
+		assert_ptr_equal(req->route->handler, h);
+}
+
 static void test_route_captures(void **state)
 {
 	struct rd_req req;
 
-	req_init(&req, "GET", "/api/v1/accounts/self/roles/Teacher%20Enrollment");
-	assert_int_equal(rd_router_match(table, &req), RD_OK);
-	assert_ptr_equal(req.route->handler, h_show);
+	route(&req, "GET", "/api/v1/accounts/self/roles/Teacher%20Enrollment", RD_OK, h_show);
 	assert_int_equal(req.npathv, 2);
 	assert_string_equal(req.pathv[0], "self");
 	assert_string_equal(req.pathv[1], "Teacher Enrollment");
@@ -64,14 +71,11 @@ static void test_json_suffix_canvas_only(void **state)
 {
 	struct rd_req req;
 
-	req_init(&req, "GET", "/api/v1/accounts/1/roles.json");
-	assert_int_equal(rd_router_match(table, &req), RD_OK);
-	assert_ptr_equal(req.route->handler, h_list);
+	route(&req, "GET", "/api/v1/accounts/1/roles.json", RD_OK, h_list);
 	assert_string_equal(req.path, "/api/v1/accounts/1/roles");
 	rd_req_reset(&req);
 
-	req_init(&req, "GET", "/api2/roles/5.json");
-	assert_int_equal(rd_router_match(table, &req), RD_OK);
+	route(&req, "GET", "/api2/roles/5.json", RD_OK, h_api2);
 	assert_string_equal(req.pathv[0], "5.json"); /* api2 takes the segment as is: the id lookup 404s */
 	rd_req_reset(&req);
 }
@@ -81,26 +85,19 @@ static void test_canvas_slashes_normalised(void **state)
 {
 	struct rd_req req;
 
-	req_init(&req, "GET", "/api/v1/accounts/1/roles/");
-	assert_int_equal(rd_router_match(table, &req), RD_OK);
-	assert_ptr_equal(req.route->handler, h_list);
+	route(&req, "GET", "/api/v1/accounts/1/roles/", RD_OK, h_list);
 	assert_string_equal(req.path, "/api/v1/accounts/1/roles");
 	rd_req_reset(&req);
 
-	req_init(&req, "GET", "/api/v1//accounts//1/roles///A%2FB//");
-	assert_int_equal(rd_router_match(table, &req), RD_OK);
-	assert_ptr_equal(req.route->handler, h_show);
+	route(&req, "GET", "/api/v1//accounts//1/roles///A%2FB//", RD_OK, h_show);
 	assert_string_equal(req.pathv[0], "1");
 	assert_string_equal(req.pathv[1], "A/B");
 	rd_req_reset(&req);
 
-	req_init(&req, "GET", "/api/v1/accounts/1/roles.json/");
-	assert_int_equal(rd_router_match(table, &req), RD_OK);
-	assert_ptr_equal(req.route->handler, h_list);
+	route(&req, "GET", "/api/v1/accounts/1/roles.json/", RD_OK, h_list);
 	rd_req_reset(&req);
 
-	req_init(&req, "GET", "/api2/roles/5/");
-	assert_int_equal(rd_router_match(table, &req), RD_ERR_NO_ROUTE); /* api2 paths are taken as they are */
+	route(&req, "GET", "/api2/roles/5/", RD_ERR_NO_ROUTE, NULL); /* api2 paths are taken as they are */
 	rd_req_reset(&req);
 }
 
@@ -108,8 +105,7 @@ static void test_405_allow(void **state)
 {
 	struct rd_req req;
 
-	req_init(&req, "POST", "/api/v1/accounts/1/roles/2");
-	assert_int_equal(rd_router_match(table, &req), RD_ERR_METHOD);
+	route(&req, "POST", "/api/v1/accounts/1/roles/2", RD_ERR_METHOD, NULL);
 	assert_string_equal(header(&req, "Allow"), "GET, PUT, DELETE");
 	assert_int_equal(req.surface, RD_SURFACE_CANVAS);
 	rd_req_reset(&req);
@@ -119,19 +115,15 @@ static void test_404_shapes(void **state)
 {
 	struct rd_req req;
 
-	req_init(&req, "GET", "/api/v1/accounts/1/nothing");
-	assert_int_equal(rd_router_match(table, &req), RD_ERR_NO_ROUTE);
+	route(&req, "GET", "/api/v1/accounts/1/nothing", RD_ERR_NO_ROUTE, NULL);
 	assert_int_equal(req.surface, RD_SURFACE_CANVAS);
 	rd_req_reset(&req);
-	req_init(&req, "GET", "/api2/nothing/at/all");
-	assert_int_equal(rd_router_match(table, &req), RD_ERR_NO_ROUTE);
+	route(&req, "GET", "/api2/nothing/at/all", RD_ERR_NO_ROUTE, NULL);
 	assert_int_equal(req.surface, RD_SURFACE_API2);
 	rd_req_reset(&req);
-	req_init(&req, "GET", "/api/v1/accounts//roles"); /* empty capture */
-	assert_int_equal(rd_router_match(table, &req), RD_ERR_NO_ROUTE);
+	route(&req, "GET", "/api/v1/accounts//roles", RD_ERR_NO_ROUTE, NULL); /* empty capture */
 	rd_req_reset(&req);
-	req_init(&req, "GET", "/api/v1/accounts/1/roles/2/extra");
-	assert_int_equal(rd_router_match(table, &req), RD_ERR_NO_ROUTE);
+	route(&req, "GET", "/api/v1/accounts/1/roles/2/extra", RD_ERR_NO_ROUTE, NULL);
 	rd_req_reset(&req);
 }
 
