@@ -5,7 +5,7 @@
 
 -- Every tenant-owned table carries tenant_id as the first column of its primary key and of every index,
 -- and is guarded by a row-level-security policy keyed on the setting rolesd.tenant_id, forced for the owner
--- too (0016). The setting is made by rd_authenticate() inside the api.* function of each request.
+-- too (0016). The setting is made by rd_auth() inside the api.* function of each request.
 
 CREATE OR REPLACE FUNCTION rd_tenant() RETURNS bigint
     LANGUAGE sql STABLE PARALLEL SAFE
@@ -22,15 +22,19 @@ CREATE OR REPLACE FUNCTION rd_user() RETURNS bigint
 --
 -- It also keeps the token's id and the request id (p_request_id) for the audit trail (95_audit.sql).
 --
+-- The result is a named row type (rd_auth_result, 0031): an OUT-parameter row type is rebuilt from pg_proc at
+-- every call.
+--
 -- Failures are data, not exceptions, so the caller can still log the tenant of a refused request:
 -- err 'RDH04' unknown host (tenant_id NULL), 'RD401' with Canvas' exact message for a bad token (user_id
 -- NULL). An absent token is an anonymous caller (user_id NULL, err NULL). Whatever the session had set
 -- before (a forged rolesd.tenant_id, say) is overwritten before anything reads it.
-CREATE OR REPLACE FUNCTION rd_authenticate(p_host text, p_token_hash text, p_request_id text DEFAULT NULL,
-                                           OUT err text, OUT msg text, OUT tenant_id bigint, OUT user_id bigint)
+CREATE OR REPLACE FUNCTION rd_auth(p_host text, p_token_hash text, p_request_id text DEFAULT NULL)
+    RETURNS rd_auth_result
     LANGUAGE plpgsql
     AS $$
 DECLARE
+    r rd_auth_result;
     v_host text := lower(p_host);
     v_hash bytea;
     v_user bigint;
@@ -46,11 +50,12 @@ BEGIN
     -- policies need it), then the caller and the token, '' unless the token is good. Nothing in between
     -- reads the caller's settings, so a forged value from before the call is never seen.
     v_state := set_config('rolesd.request_id', coalesce(p_request_id, ''), true);
-    tenant_id := (SELECT h.tenant_id FROM tenant_hosts h WHERE h.host = v_host);
-    v_state := set_config('rolesd.tenant_id', coalesce(tenant_id::text, ''), true);
-    IF tenant_id IS NULL THEN
-        err := 'RDH04';
-        msg := 'unknown host';
+    -- SELECT ... INTO, not an assignment of a sub-select: the sub-select is a plan of two nodes (6 k more).
+    SELECT h.tenant_id INTO r.tenant_id FROM tenant_hosts h WHERE h.host = v_host;
+    v_state := set_config('rolesd.tenant_id', coalesce(r.tenant_id::text, ''), true);
+    IF r.tenant_id IS NULL THEN
+        r.err := 'RDH04';
+        r.msg := 'unknown host';
     ELSIF p_token_hash IS NOT NULL THEN
         -- tenant_id is set: the policy of access_tokens (forced for the owner) finds this tenant's rows.
         -- The hash is a variable, so both conditions are index conditions (a function call such as
@@ -60,22 +65,23 @@ BEGIN
         SELECT a.user_id, a.id, a.user_active, a.revoked_at, a.expires_at
           INTO v_user, v_token, v_active, v_revoked, v_expires
           FROM access_tokens a
-         WHERE a.tenant_id = rd_authenticate.tenant_id AND a.token_hash = v_hash;
+         WHERE a.tenant_id = r.tenant_id AND a.token_hash = v_hash;
         IF v_user IS NULL OR NOT v_active THEN
-            msg := 'Invalid access token.';
+            r.msg := 'Invalid access token.';
         ELSIF v_revoked IS NOT NULL THEN
-            msg := 'Revoked access token.';
+            r.msg := 'Revoked access token.';
         ELSIF v_expires IS NOT NULL AND v_expires <= now() THEN
-            msg := 'Expired access token.';
+            r.msg := 'Expired access token.';
         ELSE
-            user_id := v_user;
+            r.user_id := v_user;
         END IF;
-        IF user_id IS NULL THEN
-            err := 'RD401';
+        IF r.user_id IS NULL THEN
+            r.err := 'RD401';
         END IF;
     END IF;
-    v_state := set_config('rolesd.user_id', coalesce(user_id::text, ''), true);
-    v_state := set_config('rolesd.token_id', CASE WHEN user_id IS NOT NULL THEN v_token::text ELSE '' END, true);
+    v_state := set_config('rolesd.user_id', coalesce(r.user_id::text, ''), true);
+    v_state := set_config('rolesd.token_id', CASE WHEN r.user_id IS NOT NULL THEN v_token::text ELSE '' END, true);
+    RETURN r;
 END $$;
 
 -- Built-in Canvas roles of a root account, in BASE_TYPES order (the list endpoint relies on id order).

@@ -1,7 +1,7 @@
 -- The entry points: the only functions rolesd_app may call (0016 revokes everything else).
 --
 -- One per prepared statement of db/*.c, named after it. Each is one call = one statement = one transaction:
--- rd_authenticate(host, token_hash) first (the tenant and caller come from credentials presented in this
+-- rd_auth(host, token_hash) first (the tenant and caller come from credentials presented in this
 -- call, never from a setting the session made), then the operation's query. Rows: the operation's rows,
 -- then one last row carrying the context and the outcome (ctx_err = SQLSTATE of a failure, ctx_msg,
 -- ctx_detail, ctx_tenant_id, ctx_user_id), so that db/db.c logs the tenant and user of failed requests too.
@@ -12,8 +12,8 @@
 --
 -- SECURITY DEFINER with a pinned search_path; the SET clause also restores the context settings on return.
 --
--- rd_authenticate is called as an assignment (c := rd_authenticate(...)), which plpgsql evaluates as a simple
--- expression, without an executor start-up of its own; a SELECT ... FROM rd_authenticate(...) INTO cost 25 k
+-- rd_auth is called as an assignment (c := rd_auth(...)), which plpgsql evaluates as a simple
+-- expression, without an executor start-up of its own; a SELECT ... FROM rd_auth(...) INTO cost 25 k
 -- more instructions a request (callgrind, README "Benchmarks").
 
 -- No operation: the context alone (an unknown host is a 404 before any other complaint).
@@ -24,7 +24,7 @@ CREATE OR REPLACE FUNCTION api.sys_noop(p_host text, p_token_hash text, p_reques
 DECLARE
     c record;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     ctx_err := c.err;
     ctx_msg := c.msg;
     ctx_tenant_id := c.tenant_id;
@@ -46,7 +46,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -72,7 +72,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -98,7 +98,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -124,7 +124,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -150,7 +150,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -176,7 +176,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -202,7 +202,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -228,7 +228,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -254,7 +254,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -280,7 +280,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -306,7 +306,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -336,7 +336,7 @@ DECLARE
     v_msg text;
     v_id bigint := rd_api2_parse_id(a1);
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err;
     v_msg := c.msg;
     IF v_err IS NULL AND c.user_id IS NULL THEN
@@ -374,7 +374,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -400,7 +400,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -426,7 +426,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint; v_role bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL AND v_user IS NOT NULL THEN
         -- a request that changes nothing: one query, no exception block (rd_api2_change_fast)
@@ -464,7 +464,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint; v_role bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL AND v_user IS NOT NULL THEN
         -- a request that changes nothing: one query, no exception block (rd_api2_change_fast)
@@ -502,7 +502,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -528,7 +528,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         -- the fast path (no exception block); the general path, which may raise, inside one
@@ -564,7 +564,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg;
     IF v_err IS NULL THEN
         o1 := (SELECT f.body FROM rd_canvas_role_get_fast(a1, a2, a3) f);
@@ -596,7 +596,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -622,7 +622,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -648,7 +648,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -674,7 +674,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -702,7 +702,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg;
     IF v_err IS NULL THEN
         o1 := (SELECT f.body FROM rd_permissions_check_fast(a1, a2, a3) f);
@@ -736,7 +736,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg;
     IF v_err IS NULL THEN
         BEGIN
@@ -765,7 +765,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -791,7 +791,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -817,7 +817,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -843,7 +843,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -873,7 +873,7 @@ DECLARE
     v_err text;
     v_msg text;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err;
     v_msg := c.msg;
     IF v_err IS NULL AND c.user_id IS NULL THEN
@@ -904,7 +904,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -930,7 +930,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -956,7 +956,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -982,7 +982,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1008,7 +1008,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1034,7 +1034,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1060,7 +1060,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1086,7 +1086,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1114,7 +1114,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1140,7 +1140,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1166,7 +1166,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1192,7 +1192,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1218,7 +1218,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1244,7 +1244,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1270,7 +1270,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1296,7 +1296,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1322,7 +1322,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1348,7 +1348,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1374,7 +1374,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1400,7 +1400,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1426,7 +1426,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1452,7 +1452,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1478,7 +1478,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1504,7 +1504,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1530,7 +1530,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1556,7 +1556,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1582,7 +1582,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1608,7 +1608,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1634,7 +1634,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1660,7 +1660,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1686,7 +1686,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1715,7 +1715,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint; v_body text;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1746,7 +1746,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint; v_body text;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
@@ -1777,7 +1777,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint; v_body text;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN

@@ -4,7 +4,7 @@
 -- the function files when one changes (README, "Migrations").
 
 -- One audit row for a change made by the current request: who (rd_user(), the token of the request, its
--- request id: settings made by rd_authenticate), what (entity, its id, the account it belongs to), before
+-- request id: settings made by rd_auth), what (entity, its id, the account it belongs to), before
 -- and after (NULL before = created, NULL after = deleted). Called by the definer functions in the same
 -- transaction as the change, so a change that rolls back leaves no row.
 --

@@ -17,7 +17,7 @@ DECLARE
     v_err text; v_msg text; v_tenant bigint; v_user bigint;
     k idempotency_keys;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     -- No write runs anonymously: the key is not claimed (the caller runs the request without it and answers
     -- its 401), so a retry with a token is the first use of the key, not a 422.
@@ -61,7 +61,7 @@ DECLARE
     c record;
     v_err text; v_msg text; v_tenant bigint; v_user bigint;
 BEGIN
-    c := rd_authenticate(p_host, p_token_hash, p_request_id);
+    c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         PERFORM set_config('rolesd.tenant_id', v_tenant::text, true);

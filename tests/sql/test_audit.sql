@@ -4,10 +4,10 @@ SELECT no_plan();
 CREATE TEMP TABLE t AS
 SELECT * FROM rd_tenant_create('Aud', ARRAY['aud.test'], 'Root Admin', repeat('a', 64), 'aaaaa');
 GRANT SELECT ON t TO rolesd_app, rolesd_owner;
--- rd_authenticate's settings last for the transaction, as in an api.* call
+-- rd_auth's settings last for the transaction, as in an api.* call
 BEGIN;
 SET ROLE rolesd_owner;
-SELECT is((SELECT count(*) FROM rd_authenticate('aud.test', repeat('a', 64), 'req-1') WHERE err IS NULL), 1::bigint,
+SELECT is((SELECT count(*) FROM rd_auth('aud.test', repeat('a', 64), 'req-1') WHERE err IS NULL), 1::bigint,
           'authenticated with a request id');
 SELECT is(current_setting('rolesd.request_id'), 'req-1', 'the request id is kept for the trail');
 SELECT is(current_setting('rolesd.token_id')::bigint, (SELECT token_id FROM t), 'and the token id');

@@ -8,7 +8,7 @@ SELECT * FROM rd_tenant_create('Alpha', ARRAY['alpha.test'], 'Alice', repeat('a'
 INSERT INTO t SELECT * FROM rd_tenant_create('Beta', ARRAY['beta.test', 'BETA2.test'], 'Bob', repeat('b', 64), 'bbbbb');
 GRANT SELECT ON t TO rolesd_app, rolesd_owner;
 
-SELECT is((SELECT tenant_id FROM rd_authenticate('BETA2.test', NULL)),
+SELECT is((SELECT tenant_id FROM rd_auth('BETA2.test', NULL)),
           (SELECT tenant_id FROM t ORDER BY tenant_id OFFSET 1 LIMIT 1),
           'hosts are stored lower-case and looked up case-insensitively');
 SELECT is((SELECT count(*) FROM roles r JOIN t ON r.tenant_id = t.tenant_id
@@ -40,16 +40,16 @@ SELECT throws_ok($$SELECT rd_account_resolve('sis_account_id:nope')$$, 'RD404', 
 SELECT set_config('rolesd.tenant_id', '', false);
 RESET ROLE;
 
--- rd_authenticate: host and token resolution, failures as data.
-SELECT is((SELECT err FROM rd_authenticate('nope.test', NULL)), 'RDH04', 'unknown host');
-SELECT is((SELECT err || ' ' || msg FROM rd_authenticate('alpha.test', repeat('c', 64))), 'RD401 Invalid access token.',
+-- rd_auth: host and token resolution, failures as data.
+SELECT is((SELECT err FROM rd_auth('nope.test', NULL)), 'RDH04', 'unknown host');
+SELECT is((SELECT err || ' ' || msg FROM rd_auth('alpha.test', repeat('c', 64))), 'RD401 Invalid access token.',
           'unknown token');
-SELECT is((SELECT err FROM rd_authenticate('beta.test', repeat('a', 64))), 'RD401', 'token of another tenant');
-SELECT is((SELECT tenant_id FROM rd_authenticate('beta.test', repeat('a', 64))), (SELECT max(tenant_id) FROM t),
+SELECT is((SELECT err FROM rd_auth('beta.test', repeat('a', 64))), 'RD401', 'token of another tenant');
+SELECT is((SELECT tenant_id FROM rd_auth('beta.test', repeat('a', 64))), (SELECT max(tenant_id) FROM t),
           'a refused token still names the host''s tenant (for the log line)');
-SELECT is((SELECT user_id FROM rd_authenticate('alpha.test', repeat('a', 64))),
+SELECT is((SELECT user_id FROM rd_auth('alpha.test', repeat('a', 64))),
           (SELECT min(admin_user_id) FROM t), 'a valid token identifies its user');
-SELECT is((SELECT err FROM rd_authenticate('alpha.test', NULL)), NULL, 'no token: anonymous, not an error');
+SELECT is((SELECT err FROM rd_auth('alpha.test', NULL)), NULL, 'no token: anonymous, not an error');
 
 -- The application role cannot forge the context (hot-paths decision 2). It holds no privilege on any table
 -- or internal function; the api functions authenticate from the host and token of the same call and
@@ -65,7 +65,7 @@ SELECT throws_ok($$INSERT INTO users (tenant_id, name, sortable_name, short_name
                    SELECT tenant_id, 'M', 'M', 'M', 'm', root_account_id FROM t LIMIT 1$$,
                  '42501', NULL, 'a forged setting writes no row');
 SELECT throws_ok($$SELECT rd_account_resolve('self')$$, '42501', NULL, 'internal functions are not callable');
-SELECT throws_ok($$SELECT * FROM rd_authenticate('alpha.test', NULL)$$, '42501', NULL,
+SELECT throws_ok($$SELECT * FROM rd_auth('alpha.test', NULL)$$, '42501', NULL,
                  'not even the authentication itself');
 SELECT throws_ok($$SELECT * FROM rd_tenant_create('Evil', ARRAY['evil.test'], 'E', repeat('e', 64), 'e')$$,
                  '42501', NULL, 'nor tenant creation');

@@ -21,7 +21,7 @@ SELECT rd_tenant(), u.id, decode(lpad(to_hex(10 * substr(u.name, 2)::int + k), 6
 
 CREATE FUNCTION pg_temp.auth(p_user int, p_k int) RETURNS text LANGUAGE sql AS $$
     SELECT coalesce(a.err || ' ' || a.msg, 'user ' || (a.user_id = (SELECT id FROM u WHERE name = 'U' || p_user))::text)
-      FROM rd_authenticate('tokens.test', lpad(to_hex(10 * p_user + p_k), 64, '0')) a $$;
+      FROM rd_auth('tokens.test', lpad(to_hex(10 * p_user + p_k), 64, '0')) a $$;
 CREATE FUNCTION pg_temp.mismatched() RETURNS bigint LANGUAGE sql AS $$
     SELECT count(*) FROM access_tokens a JOIN users x ON x.tenant_id = a.tenant_id AND x.id = a.user_id
      WHERE a.user_active IS DISTINCT FROM (x.workflow_state = 'active') $$;
@@ -36,7 +36,7 @@ SELECT is(pg_temp.auth(2, 1), 'RD401 Invalid access token.', 'a deleted user''s 
 SELECT is(pg_temp.auth(2, 2), 'RD401 Invalid access token.', 'and the second');
 SELECT is(pg_temp.auth(1, 1), 'user true', 'another user''s token still authenticates');
 SELECT is((SELECT current_setting('rolesd.user_id', true) || '/' || current_setting('rolesd.token_id', true)
-             FROM rd_authenticate('tokens.test', lpad(to_hex(21), 64, '0')) a), '/',
+             FROM rd_auth('tokens.test', lpad(to_hex(21), 64, '0')) a), '/',
           'a refused token leaves no caller and no token set');
 SELECT is(pg_temp.mismatched(), 0::bigint, 'every token agrees with its user');
 SELECT is((SELECT count(*) FROM audit_events), (SELECT n FROM audit_before),
