@@ -110,10 +110,10 @@ def run_single(bindir, data, stmt, n):
         body += one * n
     p = subprocess.run(["runuser", "-u", "postgres", "--", "valgrind", "--tool=callgrind",
                         "--callgrind-out-file=/dev/null", os.path.join(bindir, "postgres"), "--single", "-j",
-                        "-D", data, "-c", "log_min_messages=fatal", "rolesd"],
+                        "-D", data, "-c", "log_min_messages=error", "rolesd"],
                        input=body, capture_output=True, text=True)
-    if "ERROR" in p.stdout:
-        raise SystemExit("bench-instructions: %s failed: %s" % (stmt["name"], p.stdout[-1000:]))
+    if "ERROR" in p.stdout or "ERROR:" in p.stderr:
+        raise SystemExit("bench-instructions: %s failed: %s" % (stmt["name"], (p.stdout + p.stderr)[-1000:]))
     for line in p.stderr.splitlines():
         if "Collected" in line:
             return int(line.split(":")[1].strip().replace(",", ""))
