@@ -237,6 +237,9 @@ END $$;
 -- HTML to plain text: tags removed, the common named entities and numeric references decoded in one pass
 -- over the text, so what one reference decodes to is never read as another (&#38;lt; is "&lt;", not "<").
 -- A reference that names no character (&#0;, a surrogate, past U+10FFFF) or an unknown name stays as it is.
+-- A tag is what an HTML parser takes for one: '<' then a letter (a start tag, whose quoted attribute values may
+-- hold '>'), '/' (an end tag), '!' (a comment or declaration) or '?'. Any other '<' is text: "1 < 2 and 3 > 2"
+-- keeps every character.
 CREATE OR REPLACE FUNCTION rd_api2_plain(p_html text) RETURNS text
     LANGUAGE sql IMMUTABLE
     AS $$
@@ -254,7 +257,9 @@ CREATE OR REPLACE FUNCTION rd_api2_plain(p_html text) RETURNS text
                    WHEN t.m[4] = 'apos' THEN ''''
                    WHEN t.m[4] = 'nbsp' THEN chr(160)
                    ELSE t.m[1] END, '' ORDER BY t.n)
-          FROM regexp_matches(regexp_replace(p_html, '<[^>]*>', '', 'g'),
+          FROM regexp_matches(regexp_replace(p_html,
+                                             $r$<(?:[A-Za-z][^"'>]*(?:(?:"[^"]*"|'[^']*')[^"'>]*)*|[/!?][^>]*)>$r$, '',
+                                             'g'),
                               '(&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]+));|[^&]+|&)', 'g')
                WITH ORDINALITY AS t (m, n)), '') END
     $$;

@@ -197,6 +197,9 @@ SELECT is(rd_api2_plain('&#38;lt;i&#38;gt; &amp;amp; &#x26;quot;'), '&lt;i&gt; &
 SELECT is(rd_api2_plain('&unknown; & &#0; &#xD800; &#1114112;'), '&unknown; & &#0; &#xD800; &#1114112;',
           'plain: unknown names and references to no character stay');
 SELECT is(rd_api2_plain('<p></p>'), '', 'plain: only tags is empty');
+SELECT is(rd_api2_plain('1 < 2 and 3 > 2, x<3, <>'), '1 < 2 and 3 > 2, x<3, <>', 'plain: a < that starts no tag is text');
+SELECT is(rd_api2_plain($h$<a href='x>y' title="a>b">link</a><br/>!<!-- note --></ p><?pi x?>$h$), 'link!',
+          'plain: > inside quoted attribute values, end tags, comments and processing instructions');
 SELECT is(rd_api2_plain(NULL), NULL, 'plain: NULL stays NULL');
 
 SELECT * FROM finish();
