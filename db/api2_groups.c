@@ -12,6 +12,8 @@ struct rd_stmt rd_dbapi2_groups_delete =
 	RD_STMT("api2_groups_delete", "SELECT * FROM api.api2_groups_delete($1, $2, $3, $4)", 1);
 struct rd_stmt rd_dbapi2_group_users_list =
 	RD_STMT("api2_group_users_list", "SELECT * FROM api.api2_group_users_list($1, $2, $3, $4, $5, $6, $7)", 4);
+struct rd_stmt rd_dbapi2_group_users_get =
+	RD_STMT("api2_group_users_get", "SELECT * FROM api.api2_group_users_get($1, $2, $3, $4, $5)", 2);
 struct rd_stmt rd_dbapi2_group_users_add =
 	RD_STMT("api2_group_users_add", "SELECT * FROM api.api2_group_users_add($1, $2, $3, $4, $5)", 2);
 struct rd_stmt rd_dbapi2_group_users_remove =

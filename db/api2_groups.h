@@ -20,6 +20,7 @@ extern struct rd_stmt rd_dbapi2_groups_delete;
 /* $1 group id, $2 params (is_admin, unique_id), $3 page, $4 per_page -> one row (total, items) */
 extern struct rd_stmt rd_dbapi2_group_users_list;
 /* $1 group id, $2 params (user_id) -> user JSON */
+extern struct rd_stmt rd_dbapi2_group_users_get;
 extern struct rd_stmt rd_dbapi2_group_users_add;
 /* $1 group id, $2 user id -> whether a member was removed */
 extern struct rd_stmt rd_dbapi2_group_users_remove;

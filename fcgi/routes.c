@@ -96,6 +96,7 @@ const struct rd_route rd_routes[] = {
 	{"DELETE", "/api2/groups/:id", RD_SURFACE_API2, api2_groups_delete, NULL, 0},
 	{"GET", "/api2/groups/:id/users", RD_SURFACE_API2, api2_group_users_list, NULL, 0},
 	{"POST", "/api2/groups/:id/users", RD_SURFACE_API2, api2_group_users_add, NULL, 0},
+	{"GET", "/api2/groups/:id/users/:user_id", RD_SURFACE_API2, api2_group_users_get, NULL, 0},
 	{"DELETE", "/api2/groups/:id/users/:user_id", RD_SURFACE_API2, api2_group_users_remove, NULL, 0},
 	{"GET", "/api2/users", RD_SURFACE_API2, api2_users_list, NULL, 0},
 	{"GET", "/api2/users/:id", RD_SURFACE_API2, api2_users_get, NULL, 0},

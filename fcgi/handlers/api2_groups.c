@@ -73,6 +73,13 @@ enum rd_err api2_group_users_list(struct rd_req *req)
 	return e;
 }
 
+enum rd_err api2_group_users_get(struct rd_req *req)
+{
+	const char *p[2] = {req->pathv[0], req->pathv[1]};
+
+	return rd_req_db_json(req, &rd_dbapi2_group_users_get, p);
+}
+
 enum rd_err api2_group_users_add(struct rd_req *req)
 {
 	char *params = api2_params_text(req);

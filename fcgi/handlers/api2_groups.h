@@ -23,6 +23,7 @@ enum rd_err api2_groups_delete(struct rd_req *req);
 /* GET /api2/groups/:id/users (is_admin, unique_id; per_page, _p) */
 enum rd_err api2_group_users_list(struct rd_req *req);
 /* POST /api2/groups/:id/users (user_id): the user */
+enum rd_err api2_group_users_get(struct rd_req *req);
 enum rd_err api2_group_users_add(struct rd_req *req);
 /* DELETE /api2/groups/:id/users/:user_id: 204, also when not a member */
 enum rd_err api2_group_users_remove(struct rd_req *req);

@@ -1145,6 +1145,28 @@ BEGIN
     RETURN QUERY SELECT * FROM rd_api2_users_page(p_params - 'group_id', g, p_page, p_per_page);
 END $$;
 
+-- GET /api2/groups/:id/users/:user_id: Administrator users; the user if a member (every active user is a
+-- member of a built-in group), else 404.
+CREATE OR REPLACE FUNCTION rd_api2_group_users_get(p_id text, p_user text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    g api2_groups;
+    body text;
+BEGIN
+    PERFORM rd_api2_require_admin_user();
+    g := rd_api2_group_find(p_id, false);
+    SELECT rd_api2_user_json(u) INTO body FROM users u
+     WHERE u.tenant_id = g.tenant_id AND u.id = rd_api2_parse_id(p_user) AND u.workflow_state = 'active'
+       AND (g.builtin IS NOT NULL
+            OR EXISTS (SELECT 1 FROM api2_group_users gu
+                        WHERE gu.tenant_id = g.tenant_id AND gu.group_id = g.id AND gu.user_id = u.id));
+    IF body IS NULL THEN
+        RAISE EXCEPTION 'The specified resource does not exist.' USING ERRCODE = 'RD404';
+    END IF;
+    RETURN body;
+END $$;
+
 -- POST /api2/groups/:id/users {"user_id"}: Administrator users; adding twice answers the same user.
 CREATE OR REPLACE FUNCTION rd_api2_group_users_add(p_id text, p_params jsonb) RETURNS text
     LANGUAGE plpgsql

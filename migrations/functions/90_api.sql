@@ -1470,6 +1470,32 @@ BEGIN
     RETURN NEXT;
 END $$;
 
+CREATE OR REPLACE FUNCTION api.api2_group_users_get(p_host text, p_token_hash text, a1 text, a2 text, p_request_id text DEFAULT NULL)
+    RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
+    AS $$
+DECLARE
+    c record;
+    v_err text; v_msg text; v_detail text; v_tenant bigint; v_user bigint;
+BEGIN
+    c := rd_auth(p_host, p_token_hash, p_request_id);
+    v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
+    IF v_err IS NULL THEN
+        BEGIN
+            RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
+              FROM (SELECT rd_api2_group_users_get(a1, a2)) q;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+        END;
+    END IF;
+    ctx_err := v_err;
+    ctx_msg := v_msg;
+    ctx_detail := v_detail;
+    ctx_tenant_id := v_tenant;
+    ctx_user_id := v_user;
+    RETURN NEXT;
+END $$;
+
 CREATE OR REPLACE FUNCTION api.api2_group_users_add(p_host text, p_token_hash text, a1 text, a2 jsonb, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan

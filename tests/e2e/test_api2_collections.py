@@ -328,6 +328,13 @@ def test_groups_and_users(stack):
     assert [x["id"] for x in ok(u.client.get("/api2/groups", params={"user_id": u.id}))["items"]] == \
         [public, group_id(t, "Registered Users"), g["id"]]
     assert u.client.get("/api2/groups/%s/users" % g["id"]).status == 403
+    # one member: the user object, a non-member 404; every active user is a member of a built-in group
+    assert ok(t.admin.get("/api2/groups/%s/users/%d" % (g["id"], u.id))) == first
+    assert t.admin.get("/api2/groups/%s/users/%d" % (g["id"], t.admin_user_id)).status == 404
+    assert t.admin.get("/api2/groups/%s/users/999999999" % g["id"]).status == 404
+    assert t.admin.get("/api2/groups/999999999/users/%d" % u.id).status == 404
+    assert ok(t.admin.get("/api2/groups/%s/users/%d" % (public, u.id))) == first
+    assert u.client.get("/api2/groups/%s/users/%d" % (g["id"], u.id)).status == 403
     # users: Administrator users only, read-only
     assert u.client.get("/api2/users").status == 403
     users = ok(t.admin.get("/api2/users"))["items"]
@@ -344,6 +351,7 @@ def test_groups_and_users(stack):
     # removing a member, twice; deleting the group, twice
     ok(t.admin.delete("/api2/groups/%s/users/%d" % (g["id"], u.id)), 204)
     ok(t.admin.delete("/api2/groups/%s/users/%d" % (g["id"], u.id)), 204)
+    assert t.admin.get("/api2/groups/%s/users/%d" % (g["id"], u.id)).status == 404
     ok(t.admin.delete("/api2/groups/" + g["id"]), 204)
     ok(t.admin.delete("/api2/groups/" + g["id"]), 204)
     assert t.admin.get("/api2/groups/" + g["id"]).status == 404
