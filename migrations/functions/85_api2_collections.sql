@@ -544,7 +544,7 @@ END $$;
 
 -- The writable fields of a collection from a request (create, PUT, PATCH/POST): validated, every error at
 -- once. p_base is the collection as it is (NULL on create); for PUT (p_replace) absent fields take their
--- create defaults, except slug and parent_id which stay.
+-- create defaults, except slug and parent_id which stay, and My Site's inherit_memberships, always false.
 CREATE OR REPLACE FUNCTION rd_api2_collection_fields(p_params jsonb, p_base api2_collections, p_replace boolean,
                                                      INOUT p_errors jsonb, OUT r api2_collections)
     LANGUAGE plpgsql
@@ -565,8 +565,10 @@ BEGIN
     r.display_name := coalesce(nm, r.display_name);
     v := p_params -> 'slug';
     IF v IS NOT NULL AND jsonb_typeof(v) <> 'null' THEN
-        IF jsonb_typeof(v) <> 'string' OR v #>> '{}' !~ '^[a-z0-9-]+$' OR length(v #>> '{}') > 255 THEN
+        IF jsonb_typeof(v) <> 'string' OR v #>> '{}' !~ '^[a-z0-9-]+$' THEN
             p_errors := p_errors || rd_api2_error('slug', 'may contain only lower-case letters, digits and -');
+        ELSIF length(v #>> '{}') > 255 THEN
+            p_errors := p_errors || rd_api2_error('slug', 'is too long (maximum is 255 characters)');
         ELSIF EXISTS (SELECT 1 FROM api2_collections c WHERE c.tenant_id = rd_tenant() AND c.slug = v #>> '{}'
                          AND c.id IS DISTINCT FROM p_base.id) THEN
             p_errors := p_errors || rd_api2_error('slug', 'has already been taken');
@@ -589,7 +591,15 @@ BEGIN
     r.description_plain := rd_api2_plain(r.description);
     SELECT x.p_errors, x.val INTO p_errors, b FROM rd_api2_bool_value(p_params -> 'inherit_memberships',
                                                                      'inherit_memberships', p_errors) x;
-    r.inherit_memberships := coalesce(b, r.inherit_memberships);
+    IF p_base.id IS NOT NULL AND p_base.parent_id IS NULL THEN
+        -- My Site has no parent to inherit from: it keeps inherit_memberships false (a PUT without the field too)
+        IF b THEN
+            p_errors := p_errors || rd_api2_error('inherit_memberships', 'My Site has no parent to inherit from');
+        END IF;
+        r.inherit_memberships := false;
+    ELSE
+        r.inherit_memberships := coalesce(b, r.inherit_memberships);
+    END IF;
     b := NULL;
     SELECT x.p_errors, x.val INTO p_errors, b FROM rd_api2_bool_value(p_params -> 'is_podcast', 'is_podcast',
                                                                      p_errors) x;

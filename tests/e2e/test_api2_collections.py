@@ -121,6 +121,16 @@ def test_create_get_update_delete(stack):
     invalid(t.admin.delete("/api2/collections/" + site["id"]), "id")
     invalid(t.admin.request("PATCH", "/api2/collections/" + site["id"], json_body={"parent_id": child["id"]}),
             "parent_id")
+    # My Site keeps inherit_memberships false: a PUT without it, and true is refused
+    p = ok(t.admin.put("/api2/collections/" + site["id"], json_body={"display_name": "My Site"}))
+    assert p["inherit_memberships"] is False and p["parent_id"] is None, p
+    invalid(t.admin.request("PATCH", "/api2/collections/" + site["id"], json_body={"inherit_memberships": True}),
+            "inherit_memberships")
+    assert ok(t.admin.get("/api2/collections/" + site["id"]))["inherit_memberships"] is False
+    # a slug too long is named as such
+    errs = invalid(t.admin.request("PATCH", "/api2/collections/" + site["id"], json_body={"slug": "a" * 256}),
+                   "slug")
+    assert errs[0]["message"] == "is too long (maximum is 255 characters)", errs
     assert t.admin.get("/api2/collections/abc").status == 404
 
 
