@@ -199,6 +199,14 @@ def test_create(stack):
     # form-encoded bodies work too (permissions[] as a list)
     r = t.admin.post("/api2/roles", form=[("display_name", "Formed"), ("permissions[]", "collection-read")])
     assert r.status == 200 and r.json()["permissions"] == ["collection-read"], r
+    # JSON in: a JSON object sent without a type, or with curl -d's form type, is read as JSON
+    body = '{"display_name": "Untyped", "permissions": ["collection-read"]}'
+    r = t.admin.post("/api2/roles", body=body)
+    assert r.status == 200 and r.json()["display_name"] == "Untyped", r
+    r = t.admin.post("/api2/roles", body=" \n" + body.replace("Untyped", "Curled"),
+                     content_type="application/x-www-form-urlencoded")
+    assert r.status == 200 and r.json()["permissions"] == ["collection-read"], r
+    assert_error(t.admin.post("/api2/roles", body='{"display_name": "Z", '), 400)
 
 
 def test_create_invalid(stack):
