@@ -539,8 +539,8 @@ int rd_params_truthy(const json_t *v)
 		return json_is_true(v);
 	if (json_is_integer(v))
 		return json_integer_value(v) != 0;
-	if (json_is_real(v))
-		return json_real_value(v) != 0.0;
+	if (json_is_real(v)) /* Float#to_i truncates: 0.5 is 0, false */
+		return json_real_value(v) >= 1.0 || json_real_value(v) <= -1.0;
 	if (!json_is_string(v))
 		return 0;
 	s = json_string_value(v);

@@ -301,6 +301,16 @@ static void test_truthy(void **state)
 	assert_false(rd_params_truthy(json_false()));
 	assert_false(rd_params_truthy(NULL));
 	assert_false(rd_params_truthy(json_null()));
+	/* JSON numbers: to_i != 0, and Float#to_i truncates */
+	{
+		const double reals[] = {0.0, 0.5, -0.99, 1.0, 1.5, -2.0};
+		const int want[] = {0, 0, 0, 1, 1, 1};
+		for (i = 0; i < 6; i++) {
+			json_t *v = json_real(reals[i]);
+			assert_int_equal(rd_params_truthy(v), want[i]);
+			json_decref(v);
+		}
+	}
 }
 
 int main(void)
