@@ -158,8 +158,19 @@ CREATE OR REPLACE FUNCTION rd_acct_tree_lock() RETURNS void
     LANGUAGE sql
     AS $$ SELECT pg_advisory_xact_lock(hashtextextended('rolesd.account_tree', rd_tenant())) $$;
 
--- Opaque keyset bookmarks for `page`: base64url of a small JSON array. Decoding anything else is RDP04
--- (Canvas' 404 for a bad page), never an internal error.
+-- Opaque keyset bookmarks for `page`: base64url of a small JSON array. A page number (1, 2, ...) is no
+-- bookmark (NULL): the list starts from the top and skips rd_page_offset rows, so a client that counts pages,
+-- as Canvas' numbered lists allow, gets page N (past the end: []); the Link it gets back holds bookmarks.
+-- Decoding anything else (0, -1, text) is RDP04 (Canvas' 404 for a bad page), never an internal error.
+-- Rows before page number p of p_limit rows (0 for page 1); NULL when p is no page number. Far pages are capped
+-- (a page past the end is [] either way).
+CREATE OR REPLACE FUNCTION rd_page_offset(p text, p_limit int) RETURNS bigint
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT CASE WHEN p ~ '^[0-9]{1,30}$' AND p::numeric >= 1
+                THEN least((p::numeric - 1) * greatest(1, least(coalesce(p_limit, 10), 100)), 1e15)::bigint END
+    $$;
+
 CREATE OR REPLACE FUNCTION rd_bookmark_encode(p jsonb) RETURNS text
     LANGUAGE sql IMMUTABLE
     AS $$ SELECT 'bk' || translate(rtrim(replace(encode(convert_to(p::text, 'UTF8'), 'base64'), E'\n', ''), '='),
@@ -172,7 +183,7 @@ DECLARE
     b text;
     j jsonb;
 BEGIN
-    IF p IS NULL THEN
+    IF p IS NULL OR rd_page_offset(p, 1) IS NOT NULL THEN
         RETURN NULL;
     END IF;
     IF p !~ '^bk[A-Za-z0-9_-]+$' OR length(p) > 400 THEN
@@ -350,13 +361,14 @@ BEGIN
     IF p_recursive THEN
         SELECT array_agg(s.account_id ORDER BY s.account_id) INTO ids
           FROM (SELECT t.account_id FROM rd_account_subtree(acct, true) t
-                 WHERE t.account_id > coalesce(after_id, 0) ORDER BY t.account_id LIMIT n + 1) s;
+                 WHERE t.account_id > coalesce(after_id, 0) ORDER BY t.account_id
+                 LIMIT n + 1 OFFSET coalesce(rd_page_offset(p_page, n), 0)) s;
     ELSE
         SELECT array_agg(a.id ORDER BY a.id) INTO ids
           FROM (SELECT a2.id FROM accounts a2
                  WHERE a2.tenant_id = rd_tenant() AND a2.parent_account_id = acct
                    AND a2.workflow_state = 'active' AND a2.id > coalesce(after_id, 0)
-                 ORDER BY a2.id LIMIT n + 1) a;
+                 ORDER BY a2.id LIMIT n + 1 OFFSET coalesce(rd_page_offset(p_page, n), 0)) a;
     END IF;
     account_id := acct;
     next_page := CASE WHEN coalesce(array_length(ids, 1), 0) > n THEN rd_bookmark_encode(jsonb_build_array(ids[n])) END;

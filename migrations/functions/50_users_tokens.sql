@@ -247,7 +247,7 @@ BEGIN
                     OR u.sis_user_id ILIKE pat OR u.id::text = term)
                AND (after_id IS NULL OR (lower(coalesce(u.sortable_name, '')), u.id) > (after_name, after_id))
              ORDER BY lower(coalesce(u.sortable_name, '')), u.id
-             LIMIT n + 1) x;
+             LIMIT n + 1 OFFSET coalesce(rd_page_offset(p_page, n), 0)) x;
     account_id := acct;
     IF coalesce(array_length(ids, 1), 0) > n THEN
         next_page := rd_bookmark_encode(jsonb_build_array(keys[n], ids[n]));

@@ -376,7 +376,7 @@ BEGIN
       FROM (SELECT au.id FROM account_users au
              WHERE au.tenant_id = rd_tenant() AND au.account_id = p_account AND au.workflow_state = 'active'
                AND (p_users IS NULL OR au.user_id = ANY (p_users)) AND au.id > coalesce(after_id, 0)
-             ORDER BY au.id LIMIT n + 1) x;
+             ORDER BY au.id LIMIT n + 1 OFFSET coalesce(rd_page_offset(p_page, n), 0)) x;
     account_id := p_account;
     next_page := CASE WHEN coalesce(array_length(ids, 1), 0) > n THEN rd_bookmark_encode(jsonb_build_array(ids[n])) END;
     SELECT coalesce(json_agg(rd_admin_json(au, r, u) ORDER BY au.id), '[]')::text INTO body

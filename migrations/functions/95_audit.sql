@@ -195,8 +195,8 @@ BEGIN
     -- user_id: a numeric id (also of a user since deleted), or `self` / sis_user_id:<v> as everywhere else
     -- in the API (an unknown one: nothing matches)
     IF NULLIF(btrim(p_user), '') IS NOT NULL THEN
-        IF p_user ~ '^[0-9]{1,18}$' THEN
-            uid := p_user::bigint;
+        IF btrim(p_user) ~ '^[0-9]{1,18}$' THEN
+            uid := btrim(p_user)::bigint;
         ELSIF p_user = 'self' THEN
             uid := rd_user_resolve('self');
         ELSIF p_user LIKE 'sis_user_id:_%' THEN
@@ -214,7 +214,7 @@ BEGIN
                AND (since_ts IS NULL OR a.at >= since_ts) AND (until_ts IS NULL OR a.at < until_ts)
                AND (NULLIF(p_entity, '') IS NULL OR a.entity = p_entity)
                AND (uid IS NULL OR a.user_id = uid)
-             ORDER BY a.id DESC LIMIT n + 1) x;
+             ORDER BY a.id DESC LIMIT n + 1 OFFSET coalesce(rd_page_offset(p_page, n), 0)) x;
     account_id := acct;
     next_page := CASE WHEN coalesce(array_length(ids, 1), 0) > n THEN rd_bookmark_encode(jsonb_build_array(ids[n])) END;
     SELECT coalesce(json_agg(rd_audit_json(a) ORDER BY a.id DESC), '[]')::text INTO body

@@ -194,6 +194,17 @@ def test_list_keyset_pages(stack):
         path = path_of(ls["next"]) if "next" in ls else None
     assert seen == ids and pages == 3, (seen, pages)
     assert t.admin.get("/api/v1/accounts/self/sub_accounts", params={"page": "1"}).status == 200
+    # a page number works too (canvas-conventions.md: 1-based, past the end is 200 []); Link goes on by bookmark
+    r = t.admin.get("/api/v1/accounts/self/sub_accounts", params={"page": "2", "per_page": "2"})
+    assert r.status == 200 and [x["id"] for x in r.json()] == ids[2:4], r
+    assert links(r)["current"].endswith("page=2&per_page=2"), links(r)
+    r = t.admin.get(path_of(links(r)["next"]))
+    assert [x["id"] for x in r.json()] == ids[4:] and "next" not in links(r), r
+    r = t.admin.get("/api/v1/accounts/self/sub_accounts", params={"page": "3", "per_page": "2", "recursive": "1"})
+    assert [x["id"] for x in r.json()] == ids[4:], r
+    for page in ("4", "99", "99999999999999999999"):
+        r = t.admin.get("/api/v1/accounts/self/sub_accounts", params={"page": page, "per_page": "2"})
+        assert r.status == 200 and r.json() == [] and "next" not in links(r), (page, r)
 
 
 def test_list_bad_bookmark_is_404(stack):

@@ -121,6 +121,9 @@ def test_list_users_subtree_search_and_pages(stack):
         ls = links(r)
         path = path_of(ls["next"]) if "next" in ls else None
     assert seen == sorted(seen, key=str.lower) and len(seen) == 5, seen  # 4 + the tenant admin
+    for page in range(1, 7):
+        r = t.admin.get("/api/v1/accounts/self/users", params={"page": str(page), "per_page": "1"})
+        assert r.status == 200 and [x["sortable_name"] for x in r.json()] == seen[page - 1:page], (page, r)
 
 
 def test_list_users_needs_read_roster(stack):

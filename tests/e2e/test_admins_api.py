@@ -148,6 +148,8 @@ def test_list_pages_and_filter(stack):
         ls = links(r)
         path = path_of(ls["next"]) if "next" in ls else None
     assert seen == [t.admin_user_id] + [u.id for u in users], seen
+    r = t.admin.get("/api/v1/accounts/self/admins", params={"page": "2", "per_page": "2"})
+    assert [a["user"]["id"] for a in r.json()] == seen[2:4], r
     r = t.admin.get("/api/v1/accounts/self/admins", params=[("user_id[]", users[1].id), ("user_id[]", users[3].id)])
     assert [a["user"]["id"] for a in r.json()] == [users[1].id, users[3].id], r
     r = t.admin.get("/api/v1/accounts/self/admins", params={"user_id[]": "abc"})

@@ -97,6 +97,11 @@ def test_filters_and_pages(stack):
     url = nxt[nxt.index("<") + 1:nxt.index(">")]
     second = t.admin.get(url[url.index("/api/"):]).json()
     assert second and second[0]["id"] < first[-1]["id"] and {e["entity"] for e in second} == {"role"}
+    # a page number: the same page
+    r = t.admin.get("/api/v1/accounts/self/audit", params={"entity": "role", "per_page": 2, "page": 2})
+    assert r.status == 200 and r.json() == second, r
+    # user_id, stripped as every other id parameter
+    assert audit(t, user_id=" %d " % u.id, per_page=100) == mine
     assert audit(t, since="2999-01-01T00:00:00Z") == []
     assert len(audit(t, until="2999-01-01T00:00:00Z", per_page=100)) > 0
     assert t.admin.get("/api/v1/accounts/self/audit", params={"since": "yesterday-ish"}).status == 400
