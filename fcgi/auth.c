@@ -42,9 +42,12 @@ int rd_auth_from_request(struct rd_req *req, const char *authorization)
 		while (len > 0 && (tok[len - 1] == ' ' || tok[len - 1] == '\t'))
 			len--;
 	} else if (param != NULL) {
-		/* access_token[]=... or a JSON number is a token sent wrongly, not an anonymous request */
+		/* access_token[]=... or a JSON number is a token sent wrongly, not an anonymous request; a blank
+		 * one is no token (Canvas: params["access_token"].presence) */
 		tok = json_is_string(param) ? json_string_value(param) : "";
 		len = strlen(tok);
+		if (json_is_string(param) && strspn(tok, " \t\r\n\f\v") == len)
+			tok = NULL;
 	}
 	if (tok != NULL && (len == 0 || len > RD_TOKEN_MAX)) {
 		/* a present but unusable token is still a bad token: hash something no token hashes to */

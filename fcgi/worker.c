@@ -208,12 +208,23 @@ static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd
 		}
 	}
 	if (st != RD_PARAMS_OK || e == RD_ERR_METHOD) {
-		enum rd_err pe = st != RD_PARAMS_OK ? params_err(req, st, &perr) : e;
-		/* an unknown host is a 404 before any other complaint */
+		enum rd_err pe = st != RD_PARAMS_OK ? params_err(req, st, &perr) : e, ae;
+		char msg[sizeof req->err_message];
+
+		/* An unknown host is a 404 before any other complaint, and a bad token (canvas-roles.md 2.1:
+		 * "fails before anything else") a 401 before a malformed body. Only this rare path pays the
+		 * extra statement. */
 		if (req->surface != RD_SURFACE_SYSTEM) {
+			memcpy(msg, req->err_message, sizeof msg);
 			req->ctx.token_hash = NULL;
-			if (rd_req_db(req, &rd_dbsys_noop, NULL, NULL) == RD_ERR_UNKNOWN_HOST)
-				return RD_ERR_UNKNOWN_HOST;
+			if (st != RD_PARAMS_OK &&
+			    (rd_auth_from_request(req, FCGX_GetParam("HTTP_AUTHORIZATION", fr->envp)) != 0 ||
+			     req->token_hash[0] != '\0'))
+				req->ctx.token_hash = req->token_hash;
+			ae = rd_req_db(req, &rd_dbsys_noop, NULL, NULL);
+			if (ae == RD_ERR_UNKNOWN_HOST || ae == RD_ERR_INVALID_TOKEN)
+				return ae;
+			memcpy(req->err_message, msg, sizeof msg);
 		}
 		return pe;
 	}

@@ -67,17 +67,19 @@ out:
 
 enum rd_err tokens_list(struct rd_req *req)
 {
-	struct rd_page pg;
+	struct rd_page pg = {1, 10};
 	struct rd_res *res = NULL;
 	struct rd_buf path = {0};
 	char offset[24], limit[24];
 	const char *params[4];
 	enum rd_err e;
 
-	if ((e = rd_page_canvas(req, &pg)) != RD_OK)
-		return e;
-	snprintf(offset, sizeof offset, "%lld", pg.page > 100000000LL ? 100000000LL * pg.per_page
-								    : (pg.page - 1) * pg.per_page);
+	/* a bad page is Canvas' 404, raised by SQL after authorisation (offset -1) */
+	if (rd_page_canvas(req, &pg) != RD_OK)
+		snprintf(offset, sizeof offset, "-1");
+	else
+		snprintf(offset, sizeof offset, "%lld", pg.page > 100000000LL ? 100000000LL * pg.per_page
+									    : (pg.page - 1) * pg.per_page);
 	snprintf(limit, sizeof limit, "%lld", pg.per_page);
 	params[0] = req->pathv[0];
 	params[1] = req->route->perm;

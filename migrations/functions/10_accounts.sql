@@ -353,11 +353,13 @@ CREATE OR REPLACE FUNCTION rd_accounts_sub_list(p_ref text, p_perm text, p_recur
     AS $$
 DECLARE
     acct bigint := rd_account_resolve(p_ref);
-    after_id bigint := rd_bookmark_int(rd_bookmark_decode(p_page), 0);
+    after_id bigint;
     n int := greatest(1, least(coalesce(p_limit, 10), 100));
     ids bigint[];
 BEGIN
     PERFORM rd_require_permission(acct, p_perm);
+    -- a bad page is a 404 after authorisation, as in Canvas (Api.paginate runs in the action)
+    after_id := rd_bookmark_int(rd_bookmark_decode(p_page), 0);
     IF p_recursive THEN
         SELECT array_agg(s.account_id ORDER BY s.account_id) INTO ids
           FROM (SELECT t.account_id FROM rd_account_subtree(acct, true) t

@@ -210,7 +210,7 @@ CREATE OR REPLACE FUNCTION rd_users_list(p_ref text, p_perm text, p_search text,
     AS $$
 DECLARE
     acct bigint := rd_account_resolve(p_ref);
-    bm jsonb := rd_bookmark_decode(p_page);
+    bm jsonb;
     after_name text;
     after_id bigint;
     n int := greatest(1, least(coalesce(p_limit, 10), 100));
@@ -221,6 +221,7 @@ DECLARE
     keys text[];
 BEGIN
     PERFORM rd_require_permission(acct, p_perm);
+    bm := rd_bookmark_decode(p_page);  -- a bad page is a 404 after authorisation
     IF bm IS NOT NULL THEN
         IF jsonb_typeof(bm -> 0) IS DISTINCT FROM 'string' THEN
             RAISE EXCEPTION 'page not found' USING ERRCODE = 'RDP04';
@@ -308,6 +309,10 @@ DECLARE
     uid bigint := rd_user_resolve(p_user_ref);
 BEGIN
     PERFORM rd_require_manage_user(uid, p_perm);
+    IF p_offset < 0 THEN
+        -- a bad page (rolesd checks it in C and passes -1): Canvas' 404, after authorisation
+        RAISE EXCEPTION 'page not found' USING ERRCODE = 'RDP04';
+    END IF;
     user_id := uid;
     SELECT count(*) INTO total FROM access_tokens t
      WHERE t.tenant_id = rd_tenant() AND t.user_id = uid AND t.revoked_at IS NULL;

@@ -169,7 +169,7 @@ CREATE OR REPLACE FUNCTION rd_audit_list(p_ref text, p_perm text, p_since text, 
     AS $$
 DECLARE
     acct bigint := rd_account_resolve(p_ref);
-    before_id bigint := rd_bookmark_int(rd_bookmark_decode(p_page), 0);
+    before_id bigint;
     n int := greatest(1, least(coalesce(p_limit, 10), 100));
     since_ts timestamptz;
     until_ts timestamptz;
@@ -177,6 +177,7 @@ DECLARE
     ids bigint[];
 BEGIN
     PERFORM rd_require_permission(acct, p_perm);
+    before_id := rd_bookmark_int(rd_bookmark_decode(p_page), 0);  -- a bad page is a 404 after authorisation
     -- the cast alone also reads 'now', 'today', 'epoch', 'infinity', Julian days and zone names
     IF btrim(p_since) !~ '^(\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$'
        OR btrim(p_until) !~ '^(\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$' THEN

@@ -209,10 +209,20 @@ def test_list_keyset_pages(stack):
 
 def test_list_bad_bookmark_is_404(stack):
     t = stack.new_tenant()
+    u = t.new_user("Nobody")
     for page in ("0", "-1", "abc", "bkZZZ", "bk" + "A" * 10):
         r = t.admin.get("/api/v1/accounts/self/sub_accounts", params={"page": page})
         assert r.status == 404, (page, r)
         assert r.json() == {"errors": [{"message": "An error occurred.", "error_code": "not_found"}]}, r
+    # after authentication and authorisation, on every list
+    for path in ("/api/v1/accounts/self/sub_accounts", "/api/v1/accounts/self/users", "/api/v1/accounts/self/admins",
+                 "/api/v1/accounts/self/audit", "/api/v1/users/%d/tokens" % t.admin_user_id,
+                 "/api/v1/accounts/self/roles"):
+        assert_401(t.anon.get(path, params={"page": "0"}))
+        r = t.admin.get(path, params={"page": "0"}, token="0" * 64)
+        assert r.status == 401 and r.json()["errors"][0]["message"] == "Invalid access token.", (path, r)
+        assert u.client.get(path, params={"page": "0"}).status == 403, path
+        assert t.admin.get(path, params={"page": "0"}).status == 404, path
 
 
 def test_delete_sub_account(stack):

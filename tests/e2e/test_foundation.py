@@ -133,6 +133,33 @@ def test_malformed_json_400(stack):
     assert r.status == 400, r
 
 
+def test_bad_token_is_401_before_a_bad_body(stack):
+    # canvas-roles.md 2.1: a bad token "fails before anything else"; without one the body's 4xx stands
+    t = stack.new_tenant()
+    bad = [("POST", "/api/v1/accounts/self/roles", {"body": '{"label":', "content_type": "application/json"}),
+           ("POST", "/api/v1/accounts/self/roles", {"body": "x", "content_type": "text/plain"}),
+           ("GET", "/api/v1/accounts/self/roles?x=%FF", {}),
+           ("GET", "/api/v1/users/self?" + "a" + "[b]" * 20 + "=1", {}),
+           ("POST", "/api2/roles", {"body": '{"display_name":', "content_type": "application/json"})]
+    for method, path, kw in bad:
+        r = t.admin.request(method, path, token="0" * 64, **kw)
+        assert r.status == 401 and r.json()["errors"][0]["message"] == "Invalid access token." \
+            if not path.startswith("/api2") else r.status == 401, (path, r)
+        if not path.startswith("/api2"):
+            assert r.header("WWW-Authenticate") == 'Bearer realm="canvas-lms"', r
+        assert t.admin.request(method, path, **kw).status in (400, 415), (path, kw)
+        assert t.anon.request(method, path, **kw).status in (400, 415), (path, kw)
+
+
+def test_blank_access_token_is_no_token(stack):
+    t = stack.new_tenant()
+    for blank in ("", " "):
+        r = t.anon.get("/api/v1/users/self", params={"access_token": blank})
+        assert r.status == 401 and r.json()["status"] == "unauthenticated", r
+    r = t.anon.get("/api/v1/users/self", params={"access_token": "x"})
+    assert r.status == 401 and r.json()["errors"][0]["message"] == "Invalid access token.", r
+
+
 def test_bad_percent_escape_400(stack):
     t = stack.new_tenant()
     r = t.admin.get("/api/v1/users/self?a=%zz")
