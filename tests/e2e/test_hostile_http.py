@@ -309,6 +309,21 @@ def test_body_over_1_mib_is_413_json(stack):
         assert_json_message(status, answer)
 
 
+def test_nginx_own_canvas_answers_carry_x_request_cost(stack):
+    # canvas-conventions.md: every API answer carries X-Request-Cost, also what nginx answers itself
+    t = stack.new_tenant()
+    body = b"label=" + b"x" * (1 << 20)
+    req = ("POST /api/v1/accounts/self/roles HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
+           "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
+           % (t.host, t.token, len(body))).encode() + body
+    status, head, answer = raw(stack, req)
+    assert status == 413 and re.search(r"(?im)^x-request-cost: 0\.0\r?$", head), head
+    # rolesd's own Canvas answers carry one cost (not nginx's besides), api2's none
+    r = t.admin.get("/api/v1/accounts/self/roles")
+    assert r.status == 200 and "," not in r.header("X-Request-Cost") and float(r.header("X-Request-Cost")) >= 0, r
+    assert t.admin.get("/api2/roles").header("X-Request-Cost") is None
+
+
 def test_requests_nginx_refuses_are_answered_in_json(stack):
     t = stack.new_tenant()
     cases = [
