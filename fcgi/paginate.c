@@ -101,20 +101,44 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Rails' Object#to_query for one value under key ns, appended as "k=v" strings to list. */
-static void to_query(json_t *v, const char *ns, char ***list, size_t *n, size_t *cap)
+static int is_empty_container(const json_t *v)
 {
-	struct rd_buf b = {0};
+	return (json_is_array(v) && json_array_size(v) == 0) || (json_is_object(v) && json_object_size(v) == 0);
+}
 
+/*
+ * Rails' Object#to_query of one value under key ns, appended to b: a hash's parts (empty hashes and arrays
+ * left out) sorted unless ns holds "[]", an array's in their order, a scalar as one escaped k=v.
+ */
+static void to_query(json_t *v, const char *ns, struct rd_buf *b)
+{
 	if (json_is_object(v)) {
 		const char *k;
 		json_t *sub;
+		char **parts = NULL;
+		size_t n = 0, i;
+
+		parts = calloc(json_object_size(v), sizeof *parts);
+		if (parts == NULL)
+			abort();
 		json_object_foreach(v, k, sub) {
-			struct rd_buf key = {0};
+			struct rd_buf key = {0}, part = {0};
+			if (is_empty_container(sub))
+				continue;
 			rd_buf_printf(&key, "%s[%s]", ns, k);
-			to_query(sub, key.p, list, n, cap);
+			to_query(sub, key.p, &part);
 			rd_buf_free(&key);
+			parts[n++] = rd_buf_take(&part);
 		}
+		if (n > 0 && strstr(ns, "[]") == NULL)
+			qsort(parts, n, sizeof *parts, cmp_str);
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				rd_buf_puts(b, "&");
+			rd_buf_puts(b, parts[i]);
+			free(parts[i]);
+		}
+		free(parts);
 		return;
 	}
 	if (json_is_array(v)) {
@@ -122,21 +146,18 @@ static void to_query(json_t *v, const char *ns, char ***list, size_t *n, size_t 
 		json_t *sub;
 		struct rd_buf key = {0};
 		rd_buf_printf(&key, "%s[]", ns);
-		json_array_foreach(v, i, sub) to_query(sub, key.p, list, n, cap);
+		json_array_foreach(v, i, sub) {
+			if (i > 0)
+				rd_buf_puts(b, "&");
+			to_query(sub, key.p, b);
+		}
 		rd_buf_free(&key);
 		return;
 	}
-	rd_buf_cgi_escape(&b, ns);
-	rd_buf_puts(&b, "=");
+	rd_buf_cgi_escape(b, ns);
+	rd_buf_puts(b, "=");
 	if (json_is_string(v))
-		rd_buf_cgi_escape(&b, json_string_value(v));
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 8;
-		*list = realloc(*list, *cap * sizeof **list);
-		if (*list == NULL)
-			abort();
-	}
-	(*list)[(*n)++] = rd_buf_take(&b);
+		rd_buf_cgi_escape(b, json_string_value(v));
 }
 
 /*
@@ -162,21 +183,11 @@ static char *other_query(const struct rd_req *req, const char *const *skip)
 		for (s = skip; *s != NULL; s++)
 			if (strcmp(k, *s) == 0)
 				skipped = 1;
-		if (skipped || ((json_is_array(v) && json_array_size(v) == 0) ||
-				(json_is_object(v) && json_object_size(v) == 0)))
+		if (skipped || is_empty_container(v))
 			continue;
-		/* one string per top-level key, as Rails joins an array's parts before sorting */
-		char **sub = NULL;
-		size_t sn = 0, scap = 0;
+		/* one string per top-level key, as Rails joins a value's parts before sorting */
 		struct rd_buf joined = {0};
-		to_query(v, k, &sub, &sn, &scap);
-		for (i = 0; i < sn; i++) {
-			if (i > 0)
-				rd_buf_puts(&joined, "&");
-			rd_buf_puts(&joined, sub[i]);
-			free(sub[i]);
-		}
-		free(sub);
+		to_query(v, k, &joined);
 		if (n == cap) {
 			cap = cap ? cap * 2 : 8;
 			list = realloc(list, cap * sizeof *list);

@@ -38,13 +38,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (nl && rd_params_parse_query(req.params, nl + 1, strlen(nl + 1), &rd_params_default_limits, &perr) !=
 		      RD_PARAMS_OK)
 		json_object_clear(req.params);
-	has_param = json_object_get(req.params, "access_token") != NULL;
+	/* a blank string is no token (Canvas: params["access_token"].presence) */
+	{
+		json_t *p = json_object_get(req.params, "access_token");
+		has_param = p != NULL && !(json_is_string(p) && strspn(json_string_value(p), " \t\r\n\f\v") ==
+								     strlen(json_string_value(p)));
+	}
 	rc = rd_auth_from_request(&req, s);
 	check_hash(req.token_hash);
 	FUZZ_ASSERT(rc == 0 || rc == -1);
 	/* the credential itself goes no further than its hash */
 	FUZZ_ASSERT(json_object_get(req.params, "access_token") == NULL);
-	/* an access_token of any shape is a token presented (unless a Bearer header came first) */
+	/* an access_token of any other shape is a token presented (unless a Bearer header came first) */
 	if (has_param && strncmp(s, "Bearer ", 7) != 0)
 		FUZZ_ASSERT(req.token_hash[0] != '\0');
 	if (strncmp(s, "Bearer ", 7) == 0) {
@@ -60,9 +65,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			char h[65];
 			rd_auth_sha256_hex(t, n, want);
 			FUZZ_ASSERT(strcmp(req.token_hash, want) == 0);
-			/* the same token as access_token (parameters are always valid UTF-8) */
+			/* the same token as access_token (parameters are always valid UTF-8; a blank one is none) */
 			memcpy(h, req.token_hash, sizeof h);
-			if (rd_params_utf8_valid(t, n)) {
+			if (rd_params_utf8_valid(t, n) && strspn(t, " \t\r\n\f\v") < n) {
 				json_object_set_new(req.params, "access_token", json_stringn(t, n));
 				FUZZ_ASSERT(rd_auth_from_request(&req, NULL) == 0 && strcmp(req.token_hash, h) == 0);
 			}
