@@ -46,10 +46,15 @@ DECLARE
 BEGIN
     -- Each setting is a plpgsql assignment, a simple expression evaluated without the executor: one
     -- PERFORM of four set_config() calls was a query of its own (about 40 k instructions a request). Each
-    -- setting is made once (about 6 k each): the request id, the tenant before the token is read (the
+    -- setting is made once (about 8 k each): the request id, the tenant before the token is read (the
     -- policies need it), then the caller and the token, '' unless the token is good. Nothing in between
     -- reads the caller's settings, so a forged value from before the call is never seen.
-    v_state := set_config('rolesd.request_id', coalesce(p_request_id, ''), true);
+    -- The request id only when given: rolesd sends none with a GET, which writes nothing the audit trail
+    -- records (a setting left from before the call could only name a request id, which the caller chooses
+    -- anyway).
+    IF p_request_id IS NOT NULL THEN
+        v_state := set_config('rolesd.request_id', p_request_id, true);
+    END IF;
     -- SELECT ... INTO, not an assignment of a sub-select: the sub-select is a plan of two nodes (6 k more).
     SELECT h.tenant_id INTO r.tenant_id FROM tenant_hosts h WHERE h.host = v_host;
     v_state := set_config('rolesd.tenant_id', coalesce(r.tenant_id::text, ''), true);

@@ -73,5 +73,10 @@ SELECT is((SELECT array_agg(DISTINCT e ORDER BY e) FROM (
               WHERE p.pronamespace = 'public'::regnamespace) x WHERE e IS NOT NULL),
           (SELECT array_agg(e ORDER BY e) FROM unnest(rd_audit_entities()) e),
           'rd_audit_entities() names every entity the trail records, and no other');
+-- without a request id (rolesd sends none with a GET) the request id stays as it was, the token id is set
+SELECT is(set_config('rolesd.request_id', 'before', true), 'before', 'a request id set before the call');
+SELECT is((SELECT err FROM rd_auth('aud.test', repeat('a', 64), NULL)), NULL, 'authenticated without a request id');
+SELECT is(current_setting('rolesd.request_id'), 'before', 'the request id setting is left alone');
+SELECT is(current_setting('rolesd.token_id')::bigint, (SELECT token_id FROM t), 'the token id is set all the same');
 SELECT * FROM finish();
 ROLLBACK;
