@@ -143,6 +143,26 @@ static const char *body_type(const struct rd_req *req, const char *ct, const cha
 	return i < n && body[i] == '{' ? "application/json" : ct;
 }
 
+/*
+ * A request refused before its handler (a wrong method, a malformed body, parameters or Idempotency-Key) is
+ * still answered 404 for an unknown host and 401 for a bad token first: canvas-roles.md 2.1, a bad token
+ * "fails before anything else". Only this rare path pays the extra statement.
+ */
+static enum rd_err refuse(struct rd_req *req, enum rd_err pe)
+{
+	char msg[sizeof req->err_message];
+	enum rd_err ae;
+
+	if (req->surface == RD_SURFACE_SYSTEM)
+		return pe;
+	memcpy(msg, req->err_message, sizeof msg);
+	ae = rd_req_db(req, &rd_dbsys_noop, NULL, NULL);
+	if (ae == RD_ERR_UNKNOWN_HOST || ae == RD_ERR_INVALID_TOKEN)
+		return ae;
+	memcpy(req->err_message, msg, sizeof msg);
+	return pe;
+}
+
 /* Everything up to the handler; returns the first error. */
 static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd_config *cfg)
 {
@@ -208,25 +228,15 @@ static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd
 		}
 	}
 	if (st != RD_PARAMS_OK || e == RD_ERR_METHOD) {
-		enum rd_err pe = st != RD_PARAMS_OK ? params_err(req, st, &perr) : e, ae;
-		char msg[sizeof req->err_message];
+		enum rd_err pe = st != RD_PARAMS_OK ? params_err(req, st, &perr) : e;
 
-		/* An unknown host is a 404 before any other complaint, and a bad token (canvas-roles.md 2.1:
-		 * "fails before anything else") a 401 before a malformed body. Only this rare path pays the
-		 * extra statement. */
-		if (req->surface != RD_SURFACE_SYSTEM) {
-			memcpy(msg, req->err_message, sizeof msg);
-			req->ctx.token_hash = NULL;
-			if (st != RD_PARAMS_OK &&
-			    (rd_auth_from_request(req, FCGX_GetParam("HTTP_AUTHORIZATION", fr->envp)) != 0 ||
-			     req->token_hash[0] != '\0'))
-				req->ctx.token_hash = req->token_hash;
-			ae = rd_req_db(req, &rd_dbsys_noop, NULL, NULL);
-			if (ae == RD_ERR_UNKNOWN_HOST || ae == RD_ERR_INVALID_TOKEN)
-				return ae;
-			memcpy(req->err_message, msg, sizeof msg);
-		}
-		return pe;
+		/* a wrong method is refused before the token is looked at (as Rails' router does) */
+		req->ctx.token_hash = NULL;
+		if (st != RD_PARAMS_OK &&
+		    (rd_auth_from_request(req, FCGX_GetParam("HTTP_AUTHORIZATION", fr->envp)) != 0 ||
+		     req->token_hash[0] != '\0'))
+			req->ctx.token_hash = req->token_hash;
+		return refuse(req, pe);
 	}
 	if (rd_auth_from_request(req, FCGX_GetParam("HTTP_AUTHORIZATION", fr->envp)) != 0 ||
 	    req->token_hash[0] != '\0')
@@ -472,11 +482,15 @@ static void serve_one(struct rd_req *req, FCGX_Request *fr, const struct rd_conf
 		e = rd_req_fail(req, RD_ERR_UNAVAILABLE, "over capacity");
 	} else {
 		e = prepare(req, fr, cfg);
-		if (e == RD_OK && rd_idem_wanted(req, FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", fr->envp), &e)) {
-			if (!rd_idem_start(req, cfg->idempotency_ttl, &e))
+		if (e == RD_OK) {
+			if (rd_idem_wanted(req, FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", fr->envp), &e)) {
+				if (!rd_idem_start(req, cfg->idempotency_ttl, &e))
+					e = req->route->handler(req);
+			} else if (e == RD_OK) {
 				e = req->route->handler(req);
-		} else if (e == RD_OK) {
-			e = req->route->handler(req);
+			} else {
+				e = refuse(req, e); /* a malformed Idempotency-Key */
+			}
 		}
 	}
 	if (e != RD_OK)

@@ -140,7 +140,8 @@ def test_bad_token_is_401_before_a_bad_body(stack):
            ("POST", "/api/v1/accounts/self/roles", {"body": "x", "content_type": "text/plain"}),
            ("GET", "/api/v1/accounts/self/roles?x=%FF", {}),
            ("GET", "/api/v1/users/self?" + "a" + "[b]" * 20 + "=1", {}),
-           ("POST", "/api2/roles", {"body": '{"display_name":', "content_type": "application/json"})]
+           ("POST", "/api2/roles", {"body": '{"display_name":', "content_type": "application/json"}),
+           ("POST", "/api/v1/accounts/self/roles", {"form": {"label": "K"}, "headers": {"Idempotency-Key": "a b"}})]
     for method, path, kw in bad:
         r = t.admin.request(method, path, token="0" * 64, **kw)
         assert r.status == 401 and r.json()["errors"][0]["message"] == "Invalid access token." \
