@@ -80,6 +80,15 @@ BEGIN
     ELSIF ref LIKE 'sis_user_id:_%' THEN
         SELECT u.id INTO found_id FROM users u
          WHERE u.tenant_id = rd_tenant() AND u.sis_user_id = substr(ref, 13) AND u.workflow_state = 'active';
+    ELSIF ref LIKE 'hex:sis_user_id:%' AND substr(ref, 17) ~ '^([0-9a-fA-F]{2})+$' THEN
+        -- as hex:sis_account_id: for SIS ids holding '/' (Canvas accepts hex: for every SIS id form)
+        BEGIN
+            SELECT u.id INTO found_id FROM users u
+             WHERE u.tenant_id = rd_tenant() AND u.sis_user_id = convert_from(decode(substr(ref, 17), 'hex'), 'UTF8')
+               AND u.workflow_state = 'active';
+        EXCEPTION WHEN character_not_in_repertoire OR untranslatable_character THEN
+            found_id := NULL;
+        END;
     END IF;
     IF found_id IS NULL THEN
         PERFORM rd_not_found();

@@ -22,6 +22,10 @@ def test_create_user(stack):
     r = t.admin.get("/api/v1/users/%d" % u["id"])
     assert r.status == 200 and r.json() == u, r
     assert t.admin.get("/api/v1/users/sis_user_id:SIS-" + lg).json()["id"] == u["id"]
+    hexed = ("SIS-" + lg).encode().hex()
+    assert t.admin.get("/api/v1/users/hex:sis_user_id:" + hexed).json()["id"] == u["id"]
+    for bad in ("hex:sis_user_id:" + hexed[:-1], "hex:sis_user_id:zz", "hex:sis_user_id:ff", "hex:sis_user_id:"):
+        assert t.admin.get("/api/v1/users/" + bad).status == 404, bad
 
 
 def test_create_user_defaults_name_to_login(stack):
