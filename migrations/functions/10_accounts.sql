@@ -158,10 +158,6 @@ CREATE OR REPLACE FUNCTION rd_acct_tree_lock() RETURNS void
     LANGUAGE sql
     AS $$ SELECT pg_advisory_xact_lock(hashtextextended('rolesd.account_tree', rd_tenant())) $$;
 
--- Opaque keyset bookmarks for `page`: base64url of a small JSON array. A page number (1, 2, ...) is no
--- bookmark (NULL): the list starts from the top and skips rd_page_offset rows, so a client that counts pages,
--- as Canvas' numbered lists allow, gets page N (past the end: []); the Link it gets back holds bookmarks.
--- Decoding anything else (0, -1, text) is RDP04 (Canvas' 404 for a bad page), never an internal error.
 -- Rows before page number p of p_limit rows (0 for page 1); NULL when p is no page number. Far pages are capped
 -- (a page past the end is [] either way).
 CREATE OR REPLACE FUNCTION rd_page_offset(p text, p_limit int) RETURNS bigint
@@ -171,6 +167,10 @@ CREATE OR REPLACE FUNCTION rd_page_offset(p text, p_limit int) RETURNS bigint
                 THEN least((p::numeric - 1) * greatest(1, least(coalesce(p_limit, 10), 100)), 1e15)::bigint END
     $$;
 
+-- Opaque keyset bookmarks for `page`: base64url of a small JSON array. A page number (1, 2, ...) is no
+-- bookmark (NULL): the list starts from the top and skips rd_page_offset rows, so a client that counts pages,
+-- as Canvas' numbered lists allow, gets page N (past the end: []); the Link it gets back holds bookmarks.
+-- Decoding anything else (0, -1, text) is RDP04 (Canvas' 404 for a bad page), never an internal error.
 CREATE OR REPLACE FUNCTION rd_bookmark_encode(p jsonb) RETURNS text
     LANGUAGE sql IMMUTABLE
     AS $$ SELECT 'bk' || translate(rtrim(replace(encode(convert_to(p::text, 'UTF8'), 'base64'), E'\n', ''), '='),

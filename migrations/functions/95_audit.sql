@@ -198,10 +198,11 @@ BEGIN
     IF NULLIF(btrim(p_user), '') IS NOT NULL THEN
         IF btrim(p_user) ~ '^[0-9]{1,18}$' THEN
             uid := btrim(p_user)::bigint;
-        ELSIF p_user = 'self' THEN
+        ELSIF btrim(p_user) = 'self' THEN
             uid := rd_user_resolve('self');
-        ELSIF p_user LIKE 'sis_user_id:_%' THEN
-            uid := coalesce((SELECT u.id FROM users u WHERE u.tenant_id = rd_tenant() AND u.sis_user_id = substr(p_user, 13)), -1);
+        ELSIF btrim(p_user) LIKE 'sis_user_id:_%' THEN
+            uid := coalesce((SELECT u.id FROM users u WHERE u.tenant_id = rd_tenant()
+                                AND u.sis_user_id = substr(btrim(p_user), 13)), -1);
         ELSE
             PERFORM rd_canvas_bad('user_id must be a user id, self or sis_user_id:<id>');
         END IF;

@@ -102,6 +102,7 @@ def test_filters_and_pages(stack):
     assert r.status == 200 and r.json() == second, r
     # user_id, stripped as every other id parameter
     assert audit(t, user_id=" %d " % u.id, per_page=100) == mine
+    assert audit(t, client=u.client, user_id=" self ", per_page=100) == mine
     assert audit(t, since="2999-01-01T00:00:00Z") == []
     assert len(audit(t, until="2999-01-01T00:00:00Z", per_page=100)) > 0
     assert t.admin.get("/api/v1/accounts/self/audit", params={"since": "yesterday-ish"}).status == 400
