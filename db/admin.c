@@ -361,6 +361,35 @@ static int apply_functions(PGconn *c, const char *dir)
 		"(SELECT oid FROM pg_namespace WHERE nspname = 'api'))",
 		"settings") != 0)
 		goto out;
+	/*
+	 * The entry points (schema api) are dropped and created again: nothing in the database depends on them
+	 * (rolesd_app calls them by name; 0023 grants EXECUTE on every function created there), and so an entry
+	 * point may change its result type in place, which CREATE OR REPLACE refuses.
+	 */
+	{
+		const char *np = names;
+		r = run_params(c,
+			       "SELECT p.oid::regprocedure::text, n.nspname || '.' || p.proname = ANY ($1::text[]) "
+			       "  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'api' "
+			       " ORDER BY 1",
+			       1, &np, "finding the entry points");
+	}
+	if (r == NULL)
+		goto out;
+	for (k = 0; k < PQntuples(r); k++) {
+		const char *sig = PQgetvalue(r, k, 0);
+		PGresult *d = run_params(c, "SELECT format('DROP FUNCTION %s', $1::regprocedure)", 1, &sig,
+					 "dropping an entry point");
+		if (d == NULL || run(c, PQgetvalue(d, 0, 0), sig) != 0) {
+			PQclear(d);
+			goto out;
+		}
+		PQclear(d);
+		if (PQgetvalue(r, k, 1)[0] != 't')
+			fprintf(stderr, "rolesd: dropped function %s (no longer in migrations/functions)\n", sig);
+	}
+	PQclear(r);
+	r = NULL;
 	for (i = 0; i < files.n; i++) {
 		int was = 0;
 

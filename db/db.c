@@ -24,7 +24,9 @@ struct rd_db {
 
 struct rd_res {
 	PGresult *pg;
-	int nrows; /* rows of the operation: an api.* call's last row is its context row */
+	int nrows;        /* rows of the operation: an api.* call's last row is its context row */
+	const char *body; /* a framed answer's value (inside pg), its one row and column; NULL for rows */
+	int body_len;
 };
 
 static double now_ms(void)
@@ -39,6 +41,11 @@ static void copy_str(char *dst, size_t cap, const char *src)
 	if (src == NULL)
 		src = "";
 	snprintf(dst, cap, "%s", src);
+}
+
+static void copy_n(char *dst, size_t cap, const char *src, size_t n)
+{
+	snprintf(dst, cap, "%.*s", n < cap ? (int)n : (int)cap - 1, src);
 }
 
 enum rd_err rd_db_map_sqlstate(const char *s)
@@ -221,9 +228,110 @@ static void drop_if_dead(struct rd_db *db)
 		drop_conn(db);
 }
 
-/* The api.* functions end every answer with a row of five columns: ctx_err, ctx_msg, ctx_detail,
+/* The api.* functions that answer rows end them with a row of five columns: ctx_err, ctx_msg, ctx_detail,
  * ctx_tenant_id, ctx_user_id (migrations/functions/90_api.sql). */
 #define CTX_COLS 5
+
+static enum rd_err no_context(PGresult *r, struct rd_dberr *err)
+{
+	PQclear(r);
+	if (err != NULL) {
+		copy_str(err->sqlstate, sizeof err->sqlstate, "XX000");
+		copy_str(err->message, sizeof err->message, "api function answered no context");
+		err->detail[0] = '\0';
+	}
+	return RD_ERR_INTERNAL;
+}
+
+/* A decimal field of an answer's head, up to its delimiter: -1 when empty (SQL NULL), -2 when malformed. */
+static long long head_field(const char **p, const char *end, char delim)
+{
+	long long v = -1;
+
+	if (*p < end && **p != delim)
+		for (v = 0; *p < end && **p >= '0' && **p <= '9'; (*p)++) {
+			if (v > 100000000000000LL)
+				return -2;
+			v = v * 10 + (**p - '0');
+		}
+	if (*p >= end || **p != delim)
+		return -2;
+	(*p)++;
+	return v;
+}
+
+int rd_db_parse_answer(const char *s, size_t len, struct rd_answer *a)
+{
+	const char *p = s, *end = s + len, *nl = memchr(s, '\n', len);
+	long long msglen, bodylen;
+
+	memset(a, 0, sizeof *a);
+	if (nl == NULL)
+		return -1;
+	a->tenant_id = head_field(&p, nl, ',');
+	a->user_id = head_field(&p, nl, ',');
+	a->state = p;
+	while (p < nl && *p != ',')
+		p++;
+	a->state_len = (size_t)(p - a->state);
+	if (p < nl)
+		p++;
+	msglen = head_field(&p, nl + 1, ',');
+	bodylen = head_field(&p, nl + 1, '\n');
+	if (a->tenant_id == -2 || a->user_id == -2 || msglen == -2 || bodylen == -2 || a->state_len > 5 ||
+	    (msglen > 0 ? msglen : 0) + (bodylen > 0 ? bodylen : 0) > end - p)
+		return -1;
+	if (a->tenant_id < 0)
+		a->tenant_id = 0;
+	if (a->user_id < 0)
+		a->user_id = 0;
+	a->msg = p;
+	a->msg_len = msglen > 0 ? (size_t)msglen : 0;
+	a->has_body = bodylen >= 0;
+	a->body_len = bodylen > 0 ? (size_t)bodylen : 0;
+	a->body = end - a->body_len;
+	a->detail = a->msg + a->msg_len;
+	a->detail_len = (size_t)(a->body - a->detail);
+	return 0;
+}
+
+/* An api function's answer of one value (rd_answer, 90_api.sql; parsed by rd_db_parse_answer). */
+static enum rd_err framed(PGresult *r, struct rd_dbctx *ctx, struct rd_res **out, struct rd_dberr *err)
+{
+	struct rd_answer a;
+	enum rd_err e;
+
+	if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0) ||
+	    rd_db_parse_answer(PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0), &a) != 0)
+		return no_context(r, err);
+	ctx->tenant_id = a.tenant_id;
+	ctx->user_id = a.user_id;
+	if (a.state_len > 0) {
+		char code[6];
+
+		copy_n(code, sizeof code, a.state, a.state_len);
+		if (err != NULL) {
+			copy_str(err->sqlstate, sizeof err->sqlstate, code);
+			copy_n(err->message, sizeof err->message, a.msg, a.msg_len);
+			copy_n(err->detail, sizeof err->detail, a.detail, a.detail_len);
+		}
+		e = rd_db_map_sqlstate(code);
+		PQclear(r);
+		return e == RD_OK ? RD_ERR_INTERNAL : e;
+	}
+	if (out == NULL) {
+		PQclear(r);
+		return RD_OK;
+	}
+	*out = calloc(1, sizeof **out);
+	if (*out == NULL)
+		abort();
+	(*out)->pg = r;
+	(*out)->nrows = a.has_body;
+	(*out)->body = a.body;
+	(*out)->body_len = (int)a.body_len;
+	return RD_OK;
+}
 
 /*
  * One request statement: SELECT * FROM api.<op>($1 host, $2 token_hash, $3 ..., $N request id). The function
@@ -260,6 +368,8 @@ static enum rd_err exec_stmt(struct rd_db *db, struct rd_dbctx *ctx, struct rd_s
 		return e;
 	}
 	nrows = PQntuples(r);
+	if (ctx != NULL && PQnfields(r) == 1)
+		return framed(r, ctx, out, err);
 	if (ctx != NULL) {
 		c0 = PQnfields(r) - CTX_COLS;
 		if (nrows < 1 || c0 < 0) {
@@ -447,32 +557,35 @@ int rd_res_nrows(const struct rd_res *res)
 
 int rd_res_isnull(const struct rd_res *res, int row, int col)
 {
+	if (res != NULL && res->body != NULL)
+		return row != 0 || col != 0 || res->nrows == 0;
 	return res == NULL || res->pg == NULL || row >= res->nrows || col >= PQnfields(res->pg) ||
 	       PQgetisnull(res->pg, row, col);
 }
 
+/* A framed answer's value ends its text, so it is NUL-terminated like any value. */
 const char *rd_res_value(const struct rd_res *res, int row, int col)
 {
 	if (rd_res_isnull(res, row, col))
 		return "";
-	return PQgetvalue(res->pg, row, col);
+	return res->body != NULL ? res->body : PQgetvalue(res->pg, row, col);
 }
 
 int rd_res_len(const struct rd_res *res, int row, int col)
 {
 	if (rd_res_isnull(res, row, col))
 		return 0;
-	return PQgetlength(res->pg, row, col);
+	return res->body != NULL ? res->body_len : PQgetlength(res->pg, row, col);
 }
 
 long long rd_res_int(const struct rd_res *res, int row, int col)
 {
-	return rd_res_isnull(res, row, col) ? 0 : atoll(PQgetvalue(res->pg, row, col));
+	return rd_res_isnull(res, row, col) ? 0 : atoll(rd_res_value(res, row, col));
 }
 
 int rd_res_bool(const struct rd_res *res, int row, int col)
 {
-	return !rd_res_isnull(res, row, col) && PQgetvalue(res->pg, row, col)[0] == 't';
+	return !rd_res_isnull(res, row, col) && rd_res_value(res, row, col)[0] == 't';
 }
 
 void rd_res_free(struct rd_res *res)

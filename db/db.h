@@ -15,6 +15,8 @@
 
 #include "errcode.h"
 
+#include <stddef.h>
+
 #define RD_MUSTCHECK __attribute__((warn_unused_result))
 
 struct rd_db;
@@ -39,6 +41,20 @@ struct rd_dbctx {
 	long long user_id;      /* 0 = anonymous */
 	double db_ms;           /* time spent waiting on the database */
 };
+
+/*
+ * An api function's answer of one value, as rd_answer (migrations/functions/90_api.sql) frames it:
+ * "tenant,user,sqlstate,msglen,bodylen\n", then a failure's message and detail, or a success's value.
+ * Pointers into the parsed text; state_len 0 = success.
+ */
+struct rd_answer {
+	long long tenant_id, user_id; /* 0 = none */
+	const char *state, *msg, *detail, *body;
+	size_t state_len, msg_len, detail_len, body_len;
+	int has_body;
+};
+/* 0, or -1 when s is not such an answer (then the call is an internal error). */
+int rd_db_parse_answer(const char *s, size_t len, struct rd_answer *a);
 
 /* What the database said when a call failed; message/detail are PostgreSQL's primary message and DETAIL. */
 struct rd_dberr {

@@ -152,7 +152,7 @@ def main():
         stmts = capture(stack, stack_dir, targets, harness)
         first = stmts[0]
         stmts.insert(0, {"name": "noop (authentication and the call)",
-                         "sql": "SELECT * FROM api.sys_noop($1, $2, $3)",
+                         "sql": "SELECT api.sys_noop($1, $2, $3)",
                          "params": first["params"][:2] + [first["params"][-1]]})
         stmts.insert(0, {"name": "Q (pk SELECT)", "sql": Q_SQL, "params": ["7"]})
     finally:
