@@ -213,8 +213,8 @@ static const char *const canvas_skip[] = {"page", "per_page", "access_token", "a
 /* The rels a Canvas Link header may carry, in the order they are written. */
 enum { REL_CURRENT, REL_NEXT, REL_PREV, REL_FIRST, REL_LAST, REL__COUNT };
 static const char *const rel_names[REL__COUNT] = {"current", "next", "prev", "first", "last"};
-/* Which rels are kept first when they do not all fit: a client walks the list by next (and prev). */
-static const int rel_priority[REL__COUNT] = {REL_NEXT, REL_PREV, REL_CURRENT, REL_FIRST, REL_LAST};
+/* Which rels are kept first when they do not all fit (Canvas' order, canvas-roles.md §5.2). */
+static const int rel_priority[REL__COUNT] = {REL_NEXT, REL_LAST, REL_PREV, REL_CURRENT, REL_FIRST};
 
 static void canvas_link(struct rd_buf *b, const struct rd_req *req, const char *path, const char *other,
 			const char *page, long long per_page, const char *rel)
@@ -224,10 +224,10 @@ static void canvas_link(struct rd_buf *b, const struct rd_req *req, const char *
 }
 
 /*
- * Sets the Link header from the links built (links[r].p NULL: no such rel), keeping its value within
- * RD_PAGE_LINK_MAX bytes: every link repeats the query string, and a header past nginx's
- * fastcgi_buffer_size is a 502 for the whole answer. Rels are taken in rel_priority order while they fit,
- * then written in Canvas' order; frees the links.
+ * Sets the Link header from the links built (links[r].p NULL: no such rel). Every link repeats the query
+ * string; as Canvas does, the rels after next are taken in rel_priority order while the value stays within
+ * RD_PAGE_LINK_CAP bytes, then written in Canvas' order. next is always kept (a client walks the list by
+ * it), which RD_PAGE_LINK_MAX bounds. Frees the links.
  */
 static void canvas_link_header(struct rd_req *req, struct rd_buf links[REL__COUNT])
 {
@@ -239,7 +239,7 @@ static void canvas_link_header(struct rd_req *req, struct rd_buf links[REL__COUN
 	for (i = 0; i < REL__COUNT; i++) {
 		const struct rd_buf *l = &links[rel_priority[i]];
 		size_t add = l->len + (total > 0 ? 1 : 0);
-		if (l->p == NULL || total + add > RD_PAGE_LINK_MAX)
+		if (l->p == NULL || total + add > (i == 0 ? RD_PAGE_LINK_MAX : RD_PAGE_LINK_CAP))
 			continue;
 		keep[rel_priority[i]] = 1;
 		total += add;

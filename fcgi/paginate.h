@@ -5,10 +5,11 @@
  * (non-numeric -> 0 -> 1); page absent -> 1; page 0, negative or non-numeric -> RD_ERR_PAGE_NOT_FOUND.
  * The Link header lists current, next, prev, first, last with absolute URLs that repeat every other query
  * parameter (Rails to_query order: keys sorted, arrays as k%5B%5D=v) except page, per_page,
- * access_token and api_key, and end in page=N&per_page=M. Its value stays within RD_PAGE_LINK_MAX bytes
- * (nginx's fastcgi_buffer_size, 64k in nginx/rolesd.conf.in, must hold it with the other headers): when a
- * long query string makes the links larger, last, first, current and prev are left out in that order,
- * next always fits (nginx refuses request lines over 16k; re-encoding at most triples one).
+ * access_token and api_key, and end in page=N&per_page=M. As Canvas, it stays within about 6 KB
+ * (RD_PAGE_LINK_CAP) by leaving out first, current, prev and last in that order when a long query string
+ * makes the links larger; next is always kept, so the value stays within RD_PAGE_LINK_MAX bytes (nginx
+ * refuses request lines over 16k; re-encoding at most triples one; nginx's fastcgi_buffer_size, 64k in
+ * nginx/rolesd.conf.in, must hold it with the other headers).
  *
  * api2 (api2-roles.md §4): per_page default 50, clamped 1..500; _p 1-based; links.self/prev/next are
  * root-relative URLs (prev/next null when there is no such page).
@@ -23,6 +24,7 @@
 struct rd_req;
 
 #define RD_PAGE_LINK_MAX (56 * 1024)
+#define RD_PAGE_LINK_CAP (6 * 1024)
 
 struct rd_page {
 	long long page;     /* 1-based */

@@ -39,6 +39,25 @@ static void bad_set(struct bad *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Ruby's blank? on a JSON parameter: null, false, an empty or whitespace string, array or hash. */
+static int blank(const json_t *v)
+{
+	const char *p;
+
+	if (v == NULL || json_is_null(v) || json_is_false(v))
+		return 1;
+	if (json_is_array(v))
+		return json_array_size(v) == 0;
+	if (json_is_object(v))
+		return json_object_size(v) == 0;
+	if (!json_is_string(v))
+		return 0;
+	for (p = json_string_value(v); *p != '\0'; p++)
+		if (strchr(" \t\n\v\f\r", *p) == NULL)
+			return 0;
+	return 1;
+}
+
 /*
  * A string parameter: NULL when absent or JSON null; a non-string value is a shape error. Borrowed from
  * req->params.
@@ -100,7 +119,8 @@ static json_t *unknown_settings(json_t *settings, const char *const *keys, size_
  * permissions[<name>][explicit|enabled|locked|applies_to_self|applies_to_descendants|readonly] in the
  * normal form the SQL function applies (§2.8): a JSON array, in request order, of
  * [name, explicit, enabled, locked, applies_to_self, applies_to_descendants, readonly, [unknown keys]] with
- * each flag -1 (absent), 0 or 1, and the setting keys it does not know (ignored, with a warning). Returns a new string, or NULL when there is nothing to apply (absent, null, "", {}).
+ * each flag -1 (absent), 0 or 1, and the setting keys it does not know (ignored, with a warning). Returns a new
+ * string, or NULL when there is nothing to apply (Ruby's blank?: absent, null, false, "", " ", [], {}).
  * The params tree keeps keys in the order they first appeared in the request (jansson iterates objects
  * in insertion order), which is Rails' hash order too.
  */
@@ -114,8 +134,7 @@ static char *permissions_param(struct rd_req *req, struct bad *b)
 	char *text;
 	size_t i;
 
-	if (perms == NULL || json_is_null(perms) ||
-	    (json_is_string(perms) && json_string_length(perms) == 0))
+	if (blank(perms)) /* Canvas: return true if permissions.blank? */
 		return NULL;
 	if (!json_is_object(perms)) {
 		bad_set(b, "invalid parameter 'permissions': expected permission names with settings");
@@ -298,7 +317,11 @@ enum rd_err canvas_roles_create(struct rd_req *req)
 
 	params[0] = account_ref(req);
 	params[1] = req->route->perm;
-	params[3] = str_param(req, "label", &b);
+	/* Canvas: label.presence || role; a blank label of another type (false, [], {}) is no label */
+	params[3] = json_is_string(json_object_get(req->params, "label")) ||
+				    !blank(json_object_get(req->params, "label"))
+			    ? str_param(req, "label", &b)
+			    : NULL;
 	params[4] = str_param(req, "role", &b);
 	params[5] = str_param(req, "base_role_type", &b);
 	perms = permissions_param(req, &b);

@@ -33,11 +33,13 @@ BEGIN
     IF FOUND THEN
         RETURN r;
     END IF;
+    -- Canvas' get_role_by_name: the not-deleted roles of that name on the chain, the first by id
+    -- (role_scope.first), wherever on the chain it is.
     SELECT x.* INTO r
-      FROM unnest(p_chain) WITH ORDINALITY c(account_id, n)
-      JOIN roles x ON x.tenant_id = rd_tenant() AND x.account_id = c.account_id AND x.name = p_ref
-     WHERE x.workflow_state IN ('active', 'inactive')
-     ORDER BY c.n, x.id
+      FROM roles x
+     WHERE x.tenant_id = rd_tenant() AND x.account_id = ANY (p_chain) AND x.name = p_ref
+       AND x.workflow_state IN ('active', 'inactive')
+     ORDER BY x.id
      LIMIT 1;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'role not found' USING ERRCODE = 'RDR04';

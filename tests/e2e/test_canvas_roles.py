@@ -303,19 +303,25 @@ def test_show_role_scoping(stack):
     r = t.admin.get("/api/v1/accounts/%d/roles/%d" % (s2, on_s1["id"]))
     assert r.status == 404 and r.json() == ROLE_NOT_FOUND, "a sibling's role is not visible"
     assert t.admin.get("/api/v1/accounts/self/roles/%d" % on_s1["id"]).status == 404, "nor a descendant's"
-    # by name the nearest account of the chain wins
+    # by name the lowest id on the chain wins (Canvas' get_role_by_name: role_scope.first), not the nearest
     near = create(t, s1, "Shared")
-    assert t.admin.get("/api/v1/accounts/%d/roles/Shared" % s1).json()["id"] == near["id"]
+    assert t.admin.get("/api/v1/accounts/%d/roles/Shared" % s1).json()["id"] == top["id"]
     assert t.admin.get("/api/v1/accounts/%d/roles/Shared" % s2).json()["id"] == top["id"]
+    low = create(t, s1, "Later")
+    create(t, "self", "Later")
+    assert t.admin.get("/api/v1/accounts/%d/roles/Later" % s1).json()["id"] == low["id"]
+    # and an update by name renames that one, which is inherited here: Canvas' 400
+    r = t.admin.put("/api/v1/accounts/%d/roles/Shared" % s1, form={"label": "Renamed"})
+    assert r.status == 400, r
     # another tenant's role id does not exist here
     other = stack.new_tenant()
     oid = create(other, "self", "Theirs")["id"]
     assert t.admin.get("/api/v1/accounts/self/roles/%d" % oid).status == 404
     # deleted roles are invisible
-    t.sql("UPDATE roles SET workflow_state = 'deleted', deleted_at = now() WHERE id = %d" % near["id"])
-    r = t.admin.get("/api/v1/accounts/%d/roles/%d" % (s1, near["id"]))
+    t.sql("UPDATE roles SET workflow_state = 'deleted', deleted_at = now() WHERE id = %d" % top["id"])
+    r = t.admin.get("/api/v1/accounts/%d/roles/%d" % (s1, top["id"]))
     assert r.status == 404 and r.json() == ROLE_NOT_FOUND
-    assert t.admin.get("/api/v1/accounts/%d/roles/Shared" % s1).json()["id"] == top["id"]
+    assert t.admin.get("/api/v1/accounts/%d/roles/Shared" % s1).json()["id"] == near["id"]
 
 
 def test_show_sub_account_omits_root_only_permissions(stack):
@@ -905,3 +911,21 @@ def test_trailing_and_repeated_slashes_as_rails(stack):
     assert r.status == 200 and r.json()["role"] == "Slashed Too", r
     assert t.admin.post("/api/v1/accounts/self/roles/%d/activate/" % role["id"]).status == 400
     assert t.admin.get("/api/v1/accounts//roles").status == 404
+
+
+def test_blank_permissions_and_label_are_absent(stack):
+    """Canvas: `return true if permissions.blank?` (false, [], " " included), and label.presence || role."""
+    t = stack.new_tenant()
+    before = t.admin.get("/api/v1/accounts/self/roles/TeacherEnrollment").json()
+    for kw in [dict(form={"permissions": " "}), dict(json_body={"permissions": []}),
+               dict(json_body={"permissions": False}), dict(json_body={"permissions": "\t"})]:
+        r = t.admin.put("/api/v1/accounts/self/roles/TeacherEnrollment", **kw)
+        assert r.status == 200, (kw, r)
+        assert r.json()["permissions"] == before["permissions"], kw
+    r = t.admin.post("/api/v1/accounts/self/roles", json_body={"label": "Empty", "permissions": []})
+    assert r.status == 200 and r.json()["label"] == "Empty", r
+    for i, label in enumerate([False, [], {}]):
+        r = t.admin.post("/api/v1/accounts/self/roles", json_body={"label": label})
+        assert r.status == 400 and r.json() == {"message": "missing required parameter 'role'"}, (label, r)
+        r = t.admin.post("/api/v1/accounts/self/roles", json_body={"label": label, "role": "ByRole%d" % i})
+        assert r.status == 200 and r.json()["label"].startswith("ByRole"), (label, r)

@@ -197,11 +197,11 @@ def test_longest_query_on_canvas_lists(stack):
             status, head, _ = get_raw(stack, t, uri)
             assert status == 200, (path, status, head[:300])
             rels = link_rels(head)
-            assert rels, head[:300]
+            # only next survives such a query (Canvas' 6 KB cap); a list of one page has no Link at all
             if b"/roles?" in path:
                 assert "next" in rels, rels
-            if b"page=2" in path:
-                assert "prev" in rels, rels
+            if b"page=2" in path:  # prev, last, current, first do not fit Canvas' 6 KB with next
+                assert rels == ["next"], rels
             status, head, _ = get_raw(stack, t, request_line_of(path, MAX_REQUEST_LINE + 1, filler))
             assert status == 414, (path, status, head[:300])
         # api2 lists carry their links in the body

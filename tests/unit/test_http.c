@@ -316,6 +316,32 @@ static void test_canvas_link_bounded(void **state)
 	rd_req_reset(&req);
 }
 
+/* Links of about 1.9 KB each: next, last and prev fit Canvas' 6 KB cap, current and first do not. */
+static void test_canvas_link_cap(void **state)
+{
+	struct rd_req req;
+	struct rd_page pg = {2, 10};
+	const char *link;
+	char *q = malloc(1800 + 1);
+
+	(void)state;
+	req_init(&req, "GET", "/api/v1/accounts/1/roles");
+	memcpy(q, "x=", 2);
+	memset(q + 2, 'a', 1800 - 2);
+	q[1800] = '\0';
+	req.query = q;
+	rd_page_canvas_link(&req, "/api/v1/accounts/1/roles", &pg, 100);
+	link = header(&req, "Link");
+	assert_non_null(link);
+	assert_true(strlen(link) <= RD_PAGE_LINK_CAP);
+	assert_non_null(strstr(link, "rel=\"next\",<"));
+	assert_non_null(strstr(link, "rel=\"prev\",<"));
+	assert_non_null(strstr(link, "&page=10&per_page=10>; rel=\"last\""));
+	assert_null(strstr(link, "rel=\"current\""));
+	assert_null(strstr(link, "rel=\"first\""));
+	rd_req_reset(&req);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -332,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_canvas_link_header),
 		cmocka_unit_test(test_canvas_link_nested_query),
 		cmocka_unit_test(test_canvas_link_bounded),
+		cmocka_unit_test(test_canvas_link_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
