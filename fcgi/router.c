@@ -107,15 +107,44 @@ static void normalize_canvas_path(char *path)
 	*out = '\0';
 }
 
+static int literal_segments(const char *pattern)
+{
+	int n = 0;
+
+	for (; *pattern != '\0'; pattern++)
+		if (*pattern == '/' && pattern[1] != ':')
+			n++;
+	return n;
+}
+
+/*
+ * api2: a path that a pattern with a literal segment names (/api2/roles/count, /api2/collections/tree) is that
+ * resource for every method, not an :id of the pattern beside it: only the rows with the most literal
+ * segments among those matching the path count (another method is a 405 with their Allow). Canvas keeps
+ * Rails' rule, the first row of the method that matches.
+ */
+static int api2_specificity(const struct rd_route *table, const struct rd_req *req, size_t len)
+{
+	const struct rd_route *r;
+	int best = 0, ncaps;
+
+	for (r = table; r->method != NULL; r++)
+		if (r->surface == RD_SURFACE_API2 && literal_segments(r->pattern) > best &&
+		    match(r->pattern, req->path, len, NULL, &ncaps))
+			best = literal_segments(r->pattern);
+	return best;
+}
+
 enum rd_err rd_router_match(const struct rd_route *table, struct rd_req *req)
 {
 	const struct rd_route *r, *path_hit = NULL;
 	size_t len;
 	char allow[128] = "";
-	int ncaps, pass;
+	int ncaps, pass, api2_best;
 
 	normalize_canvas_path(req->path);
 	len = strlen(req->path);
+	api2_best = api2_specificity(table, req, len);
 
 	/* pass 0: the path as given; pass 1: without a trailing .json (Canvas routes only) */
 	for (pass = 0; pass < 2; pass++) {
@@ -130,6 +159,8 @@ enum rd_err rd_router_match(const struct rd_route *table, struct rd_req *req)
 				continue;
 			/* Canvas (Rails) always reads ".json" as the format, never as part of a trailing :capture */
 			if (pass == 0 && r->surface == RD_SURFACE_CANVAS && has_json_suffix(req->path, len))
+				continue;
+			if (r->surface == RD_SURFACE_API2 && literal_segments(r->pattern) < api2_best)
 				continue;
 			if (!match(r->pattern, req->path, plen, NULL, &ncaps))
 				continue;

@@ -228,11 +228,12 @@ static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd
 		}
 	}
 	if (st != RD_PARAMS_OK || e == RD_ERR_METHOD) {
-		enum rd_err pe = st != RD_PARAMS_OK ? params_err(req, st, &perr) : e;
+		/* a wrong method is a 405 whatever its body, refused before the token is looked at (the router's
+		 * answer, as Rails' router does) */
+		enum rd_err pe = e == RD_ERR_METHOD ? e : params_err(req, st, &perr);
 
-		/* a wrong method is refused before the token is looked at (as Rails' router does) */
 		req->ctx.token_hash = NULL;
-		if (st != RD_PARAMS_OK &&
+		if (e != RD_ERR_METHOD &&
 		    (rd_auth_from_request(req, FCGX_GetParam("HTTP_AUTHORIZATION", fr->envp)) != 0 ||
 		     req->token_hash[0] != '\0'))
 			req->ctx.token_hash = req->token_hash;

@@ -426,6 +426,20 @@ def test_routing_errors(stack):
     assert "POST" in r.header("Allow") and "GET" in r.header("Allow"), r
     assert_error(t.admin.get("/api2/nothing"), 404)
     assert_error(t.admin.post("/api2/roles/1/add-permissions/x", json_body={}), 404)
+    # a literal segment names its resource for every method: not a role (or collection) called "count"
+    before = t.admin.get("/api2/roles/count").json()
+    for path in ("/api2/roles/count", "/api2/collections/tree"):
+        for method in ("POST", "PUT", "PATCH", "DELETE"):
+            r = t.admin.request(method, path, json_body={"display_name": "x"})
+            assert_error(r, 405)
+            assert r.header("Allow") == "GET", (method, path, r.header("Allow"))
+    assert t.admin.get("/api2/roles/count").json() == before
+    # a wrong method is a 405 whatever its body
+    for method, path, body in (("PUT", "/api2/collections", b"[1]"), ("DELETE", "/api2/users/4", b"{x"),
+                               ("PUT", "/api2/roles/1", b"\xff")):
+        r = t.admin.request(method, path, body=body, content_type="application/json")
+        assert_error(r, 405)
+        assert r.header("Allow"), r
     assert_error(stack.client("no-such-host.test", t.token).get("/api2/roles"), 404)
 
 
