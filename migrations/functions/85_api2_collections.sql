@@ -585,7 +585,8 @@ BEGIN
         ELSIF length(v #>> '{}') > 65535 THEN
             p_errors := p_errors || rd_api2_error('description', 'is too long (maximum is 65535 characters)');
         ELSE
-            r.description := v #>> '{}';
+            -- blank fields are null (api2-roles.md §1): an empty description is none
+            r.description := nullif(v #>> '{}', '');
         END IF;
     END IF;
     r.description_plain := rd_api2_plain(r.description);

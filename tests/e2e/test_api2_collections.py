@@ -88,6 +88,13 @@ def test_create_get_update_delete(stack):
     assert c["slug"] == "biology-101" and c["parent_id"] == site["id"] and c["inherit_memberships"] is True, c
     assert c["description_plain"] == "Lectures & labs" and c["is_podcast"] is False, c
     assert c["links"]["parent"] == "/api2/collections/" + site["id"], c
+    # blank fields are null: an empty description is none, on create and on update
+    e = mkcoll(t, "Empty description", site["id"], description="")
+    assert e["description"] is None and e["description_plain"] is None, e
+    e = ok(t.admin.request("PATCH", "/api2/collections/" + c["id"], json_body={"description": ""}))
+    assert e["description"] is None and e["description_plain"] is None, e
+    c = ok(t.admin.request("PATCH", "/api2/collections/" + c["id"],
+                           json_body={"description": "<p>Lectures &amp; labs</p>"}))
     # a clash on a generated slug appends -2, a clash on a given slug is a 422
     assert mkcoll(t, "Biology  101!", site["id"])["slug"] == "biology-101-2"
     invalid(t.admin.post("/api2/collections", json_body={"display_name": "B", "parent_id": site["id"],
