@@ -139,6 +139,10 @@ DECLARE
     cur boolean;
     val boolean;
     touched boolean := false;
+    -- each target's enabled value before this request wrote it (§2.8: a group key's `currently` is read when
+    -- the target table is built, before the first entry), kept only when a later entry can need it
+    several boolean;
+    before jsonb := '{}';
     stored text[] := '{}';
     ignored text[] := '{}';
     warnings text;
@@ -146,6 +150,7 @@ BEGIN
     IF p_entries IS NULL OR json_typeof(p_entries) <> 'array' OR json_array_length(p_entries) = 0 THEN
         RETURN NULL;
     END IF;
+    several := json_array_length(p_entries) > 1;
     FOR e IN SELECT x.value FROM json_array_elements(p_entries) WITH ORDINALITY x(value, n) ORDER BY x.n LOOP
         k := e ->> 0;
         ex := (e ->> 1)::int; en := (e ->> 2)::int; lk := (e ->> 3)::int;
@@ -205,8 +210,13 @@ BEGIN
               FROM role_overrides o
              WHERE o.tenant_id = rd_tenant() AND o.account_id = p_account AND o.role_id = p_role.id
                AND o.permission = t; -- all NULL when there is no row
+            IF several THEN
+                IF NOT before ? t THEN
+                    before := before || jsonb_build_object(t, cur);
+                END IF;
+            END IF;
             IF ex = 1 AND ov IS NULL AND is_group THEN
-                val := cur;
+                val := CASE WHEN several THEN (before ->> t)::boolean ELSE cur END;
             ELSE
                 val := ov;
             END IF;

@@ -929,3 +929,24 @@ def test_blank_permissions_and_label_are_absent(stack):
         assert r.status == 400 and r.json() == {"message": "missing required parameter 'role'"}, (label, r)
         r = t.admin.post("/api/v1/accounts/self/roles", json_body={"label": label, "role": "ByRole%d" % i})
         assert r.status == 200 and r.json()["label"].startswith("ByRole"), (label, r)
+
+
+def test_group_key_keeps_the_values_from_before_the_request(stack):
+    """§2.8: a group's targets carry `currently` from when the target table is built, before the first
+    entry: an earlier entry of the same request does not change what the group entry puts back."""
+    t = stack.new_tenant()
+    path = "/api/v1/accounts/self/roles/TeacherEnrollment"
+    grant = {"permissions[manage_wiki_create][explicit]": "1", "permissions[manage_wiki_create][enabled]": "1"}
+    assert t.admin.put(path, form=grant).status == 200
+    r = t.admin.put(path, body=b"permissions[manage_wiki_create][explicit]=1&permissions[manage_wiki_create][enabled]=0"
+                               b"&permissions[manage_wiki][explicit]=1",
+                    content_type="application/x-www-form-urlencoded")
+    assert r.status == 200, r
+    p = r.json()["permissions"]["manage_wiki_create"]
+    assert p["explicit"] is True and p["enabled"] is True, p
+    # no override before: the group entry removes the one the first entry made
+    r = t.admin.put(path, body=b"permissions[manage_wiki_delete][explicit]=1&permissions[manage_wiki_delete][enabled]=0"
+                               b"&permissions[manage_wiki][explicit]=1",
+                    content_type="application/x-www-form-urlencoded")
+    assert r.status == 200, r
+    assert r.json()["permissions"]["manage_wiki_delete"]["explicit"] is False, r.json()["permissions"]["manage_wiki_delete"]
