@@ -242,16 +242,16 @@ static enum rd_params_status add_pair(struct pctx *c, json_t *root, char *key, s
 		return fail(c->err, RD_PARAMS_BAD, "parameter name contains a NUL byte");
 	if (!rd_params_utf8_valid(key, klen))
 		return fail(c->err, RD_PARAMS_BAD, "parameter name is not valid UTF-8");
-	if (memchr(val, '\0', vlen) != NULL)
+	if (val != NULL && memchr(val, '\0', vlen) != NULL)
 		return fail(c->err, RD_PARAMS_BAD, "parameter %.60s contains a NUL byte", key);
-	if (!rd_params_utf8_valid(val, vlen))
+	if (val != NULL && !rd_params_utf8_valid(val, vlen))
 		return fail(c->err, RD_PARAMS_BAD, "invalid UTF-8 in parameter %.60s", key);
 	nsegs = split_key(key, segs);
 	if (nsegs < 0)
 		return fail(c->err, RD_PARAMS_BAD, "malformed parameter name");
 	if ((size_t)nsegs > c->lim->max_depth)
 		return fail(c->err, RD_PARAMS_TOO_MANY, "parameter nested too deeply (limit %zu)", c->lim->max_depth);
-	v = json_stringn(val, vlen);
+	v = val != NULL ? json_stringn(val, vlen) : json_null();
 	if (v == NULL)
 		return fail(c->err, RD_PARAMS_BAD, "invalid parameter value");
 	if (store(c, root, segs, nsegs, v) != 0)
@@ -269,12 +269,13 @@ static enum rd_params_status parse_urlencoded(struct pctx *c, json_t *root, cons
 		const char *eq = memchr(s + i, '=', end - i);
 		size_t kend = eq ? (size_t)(eq - s) : end;
 		char *key = NULL, *val = NULL;
-		size_t klen, vlen;
+		size_t klen, vlen = 0;
 		enum rd_params_status st;
 
 		if (end > i) {
+			/* a name without '=' has no value: null, as Rack's nil (`?page` is no page) */
 			if (rd_params_pct_decode(s + i, kend - i, 1, &key, &klen) != 0 ||
-			    rd_params_pct_decode(eq ? eq + 1 : s + end, eq ? end - kend - 1 : 0, 1, &val, &vlen) != 0) {
+			    (eq != NULL && rd_params_pct_decode(eq + 1, end - kend - 1, 1, &val, &vlen) != 0)) {
 				free(key);
 				return fail(c->err, RD_PARAMS_BAD, "malformed percent-encoding in parameters");
 			}

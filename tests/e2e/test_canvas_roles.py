@@ -950,3 +950,19 @@ def test_group_key_keeps_the_values_from_before_the_request(stack):
                     content_type="application/x-www-form-urlencoded")
     assert r.status == 200, r
     assert r.json()["permissions"]["manage_wiki_delete"]["explicit"] is False, r.json()["permissions"]["manage_wiki_delete"]
+
+
+def test_parameter_without_value_is_absent(stack):
+    """Rack reads a name without '=' as nil: `?page` is page 1 and `?per_page` the default 10."""
+    t = stack.new_tenant()
+    n = len(t.admin.get("/api/v1/accounts/self/roles").json())
+    assert n > 1
+    for q in ("page", "per_page", "page&per_page"):
+        r = t.admin.get("/api/v1/accounts/self/roles?" + q)
+        assert r.status == 200, (q, r)
+        assert len(r.json()) == n and "page=1&per_page=10>; rel=\"current\"" in r.header("Link"), (q, r.header("Link"))
+    # an empty value is still a value: page= is not a page (will_paginate), per_page= is 0, clamped to 1
+    assert t.admin.get("/api/v1/accounts/self/roles?page=").status == 404
+    assert len(t.admin.get("/api/v1/accounts/self/roles?per_page=").json()) == 1
+    # and the other parameters a link repeats keep the name, as Rails' nil.to_query does: "x="
+    assert "/roles?x=&page=1&per_page=10>" in t.admin.get("/api/v1/accounts/self/roles?x").header("Link")

@@ -74,7 +74,7 @@ static void test_simple_pairs(void **state)
 {
 	assert_json(parse_q("a=1&b=two+words&c=%41%42", RD_PARAMS_OK), "{\"a\":\"1\",\"b\":\"two words\",\"c\":\"AB\"}");
 	assert_json(parse_q("", RD_PARAMS_OK), "{}");
-	assert_json(parse_q("&&a=&=x&b", RD_PARAMS_OK), "{\"a\":\"\",\"b\":\"\"}");
+	assert_json(parse_q("&&a=&=x&b", RD_PARAMS_OK), "{\"a\":\"\",\"b\":null}"); /* Rack: a name without = is nil */
 }
 
 static void test_nesting(void **state)
