@@ -229,6 +229,29 @@ out:
 }
 
 /*
+ * Drops the functions whose signatures are r's first column; says so for each unless its second column
+ * (when there is one) is true, i.e. the function is about to be created again.
+ */
+static int drop_functions(PGconn *c, PGresult *r)
+{
+	int k;
+
+	for (k = 0; k < PQntuples(r); k++) {
+		const char *sig = PQgetvalue(r, k, 0);
+		PGresult *d = run_params(c, "SELECT format('DROP FUNCTION %s', $1::regprocedure)", 1, &sig,
+					 "dropping a function");
+		if (d == NULL || run(c, PQgetvalue(d, 0, 0), sig) != 0) {
+			PQclear(d);
+			return -1;
+		}
+		PQclear(d);
+		if (PQnfields(r) < 2 || PQgetvalue(r, k, 1)[0] != 't')
+			fprintf(stderr, "rolesd: dropped function %s (no longer in migrations/functions)\n", sig);
+	}
+	return 0;
+}
+
+/*
  * The fold: migrations 0001-0014 (functions redefined file after file) became 0014_baseline.sql (their
  * schema) plus migrations/functions/. A database migrated before it records the old files; its schema is
  * the baseline's, so their rows are replaced by the baseline's row, and the function files (re-applied
@@ -376,18 +399,8 @@ static int apply_functions(PGconn *c, const char *dir)
 	}
 	if (r == NULL)
 		goto out;
-	for (k = 0; k < PQntuples(r); k++) {
-		const char *sig = PQgetvalue(r, k, 0);
-		PGresult *d = run_params(c, "SELECT format('DROP FUNCTION %s', $1::regprocedure)", 1, &sig,
-					 "dropping an entry point");
-		if (d == NULL || run(c, PQgetvalue(d, 0, 0), sig) != 0) {
-			PQclear(d);
-			goto out;
-		}
-		PQclear(d);
-		if (PQgetvalue(r, k, 1)[0] != 't')
-			fprintf(stderr, "rolesd: dropped function %s (no longer in migrations/functions)\n", sig);
-	}
+	if (drop_functions(c, r) != 0)
+		goto out;
 	PQclear(r);
 	r = NULL;
 	for (i = 0; i < files.n; i++) {
@@ -424,17 +437,8 @@ static int apply_functions(PGconn *c, const char *dir)
 	}
 	if (r == NULL)
 		goto out;
-	for (k = 0; k < PQntuples(r); k++) {
-		const char *sig = PQgetvalue(r, k, 0);
-		PGresult *d = run_params(c, "SELECT format('DROP FUNCTION %s', $1::regprocedure)", 1, &sig,
-					 "dropping a function");
-		if (d == NULL || run(c, PQgetvalue(d, 0, 0), sig) != 0) {
-			PQclear(d);
-			goto out;
-		}
-		PQclear(d);
-		fprintf(stderr, "rolesd: dropped function %s (no longer in migrations/functions)\n", sig);
-	}
+	if (drop_functions(c, r) != 0)
+		goto out;
 	if (run(c, "DELETE FROM schema_functions", "recording functions") != 0)
 		goto out;
 	for (i = 0; i < files.n; i++) {

@@ -290,19 +290,27 @@ static void test_canvas_link_nested_query(void **state)
 	rd_req_reset(&req);
 }
 
+/* "x=" and then c up to n bytes: a query string of that size. */
+static char *filler_query(size_t n, char c)
+{
+	char *q = malloc(n + 1);
+
+	assert_non_null(q);
+	memcpy(q, "x=", 2);
+	memset(q + 2, c, n - 2);
+	q[n] = '\0';
+	return q;
+}
+
 /* A query string at nginx's limit, all bytes that re-encoding triples: Link keeps next and stays bounded. */
 static void test_canvas_link_bounded(void **state)
 {
 	struct rd_req req;
 	struct rd_page pg = {2, 10};
 	const char *link;
-	char *q = malloc(16384 + 1);
 
 	req_init(&req, "GET", "/api/v1/accounts/1/roles");
-	memcpy(q, "x=", 2);
-	memset(q + 2, '<', 16384 - 2);
-	q[16384] = '\0';
-	req.query = q;
+	req.query = filler_query(16384, '<');
 	rd_page_canvas_link(&req, "/api/v1/accounts/1/roles", &pg, 100);
 	link = header(&req, "Link");
 	assert_non_null(link);
@@ -322,14 +330,10 @@ static void test_canvas_link_cap(void **state)
 	struct rd_req req;
 	struct rd_page pg = {2, 10};
 	const char *link;
-	char *q = malloc(1800 + 1);
 
 	(void)state;
 	req_init(&req, "GET", "/api/v1/accounts/1/roles");
-	memcpy(q, "x=", 2);
-	memset(q + 2, 'a', 1800 - 2);
-	q[1800] = '\0';
-	req.query = q;
+	req.query = filler_query(1800, 'a');
 	rd_page_canvas_link(&req, "/api/v1/accounts/1/roles", &pg, 100);
 	link = header(&req, "Link");
 	assert_non_null(link);
