@@ -54,7 +54,7 @@ END $$;
 -- Stores the answer of the write that claimed the key (same transaction).
 CREATE OR REPLACE FUNCTION api.idem_finish(p_host text, p_token_hash text, p_key text, p_status integer,
                                            p_headers text, p_body text, p_request_id text DEFAULT NULL)
-    RETURNS TABLE (ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
+    RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
 DECLARE
@@ -68,5 +68,5 @@ BEGIN
         UPDATE idempotency_keys SET status = p_status, headers = p_headers, body = p_body
          WHERE tenant_id = v_tenant AND key = p_key;
     END IF;
-    RETURN QUERY SELECT v_err, v_msg, NULL::text, v_tenant, v_user;
+    RETURN rd_answer(v_tenant, v_user, v_err, v_msg, NULL, NULL);
 END $$;
