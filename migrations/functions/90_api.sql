@@ -6,7 +6,7 @@
 -- (SQLSTATE of a failure, its message and detail, tenant and user), so that db/db.c logs the tenant and user
 -- of failed requests too. Two forms:
 --
--- * A function that answers one value returns one text, rd_answer(): called as SELECT api.f(...), a
+-- * A function that answers one value (or none) returns one text, rd_answer(): called as SELECT api.f(...), a
 --   plain scalar call, which costs PostgreSQL about 32 k instructions less a request than a set of rows
 --   (a function scan and a tuplestore; README "Benchmarks", eighth pass).
 -- * A function that answers rows (the lists) returns them, then one last row carrying the context
