@@ -214,6 +214,23 @@ END $$;
 -- Account settings (PUT /api/v1/accounts/:id account[settings][...])
 -- ---------------------------------------------------------------------------------------------------------
 
+-- Canvas' value_to_boolean (Canvas::Plugin), as fcgi/params.c rd_params_truthy: yes y true t on 1 and no n
+-- false f off 0 (any case), a JSON boolean or number as itself (non-zero), any other string by Ruby's
+-- to_i (non-zero: true), null false; NULL for an object or array (no boolean).
+CREATE OR REPLACE FUNCTION rd_value_to_boolean(v jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT CASE jsonb_typeof(v)
+             WHEN 'boolean' THEN v::text = 'true'
+             WHEN 'number' THEN abs((v #>> '{}')::numeric) >= 1
+             WHEN 'null' THEN false
+             WHEN 'string' THEN
+               CASE WHEN lower(v #>> '{}') IN ('yes', 'y', 'true', 't', 'on', '1') THEN true
+                    WHEN lower(v #>> '{}') IN ('no', 'n', 'false', 'f', 'off', '0') THEN false
+                    ELSE (v #>> '{}') ~ '^[ \t\n\r\f\v]*[+-]?[0_]*[1-9]' END
+           END
+    $$;
+
 -- Applies account[settings] (p_settings: the hash as JSON, NULL when absent) to account p_account. A setting
 -- that is a condition's (kind setting or plugin) switches it for the tenant: only on the root account.
 -- Canvas accepts a value or {"value": v}; true/false/"1"/"0"/"true"/"false" as Canvas booleans; mfa_settings
@@ -254,12 +271,11 @@ BEGIN
                 PERFORM rd_canvas_bad('invalid parameter ''account[settings][mfa_settings]'': expected disabled, optional or required');
             END IF;
             on_ := v #>> '{}' <> 'disabled';
-        ELSIF lower(v #>> '{}') IN ('true', '1', 'on') THEN
-            on_ := true; v := 'true';
-        ELSIF lower(coalesce(v #>> '{}', '')) IN ('false', '0', 'off', '') THEN
-            on_ := false; v := 'false';
-        ELSE
+        ELSIF rd_value_to_boolean(v) IS NULL THEN
             PERFORM rd_canvas_bad(format('invalid parameter ''account[settings][%s]'': expected a boolean', kv.key));
+        ELSE
+            on_ := rd_value_to_boolean(v);
+            v := to_jsonb(on_);
         END IF;
         -- audited as the setting's value the API shows (mfa_settings: disabled | optional | required), so
         -- a change between two values of the same condition (optional -> required) is recorded too

@@ -80,6 +80,21 @@ def test_account_settings_switch_conditions(stack):
     assert "view_notifications" not in t.admin.get("/api/v1/accounts/self/roles/AccountAdmin").json()["permissions"]
 
 
+def test_account_settings_read_booleans_as_canvas(stack):
+    """canvas-conventions.md: value_to_boolean, yes y true t on 1 / no n false f off 0, else to_i != 0."""
+    t = stack.new_tenant()
+    key = "account[settings][catalog_enabled]"
+    for v, want in [("yes", True), ("N", False), ("t", True), ("f", False), ("2", True), ("banana", False),
+                    ("Y", True), ("off", False), (" 07", True), ("0_0", False), ("", False)]:
+        r = t.admin.put("/api/v1/accounts/self", form={key: v})
+        assert r.status == 200 and r.json()["settings"]["catalog_enabled"] is want, (v, r)
+    for v, want in [("yes", True), (0, False), (2, True), ("no", False), (True, True), (None, False)]:
+        r = t.admin.put("/api/v1/accounts/self", json_body={"account": {"settings": {"catalog_enabled": v}}})
+        assert r.status == 200 and r.json()["settings"]["catalog_enabled"] is want, (v, r)
+    r = t.admin.put("/api/v1/accounts/self", json_body={"account": {"settings": {"catalog_enabled": [1]}}})
+    assert r.status == 400, r
+
+
 def test_account_settings_ignored_are_warned(stack):
     t = stack.new_tenant()
     s = sub_account(t)
