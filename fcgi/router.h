@@ -1,10 +1,10 @@
 /*
  * The static route table and its dispatcher.
  *
- * Rows are {method, pattern, surface, handler, permission}; patterns are literal segments and
- * ":name" captures (one segment each, percent-decoded into req->pathv in order). The permission column
- * declares the Canvas permission the endpoint requires on its URL account (NULL when none); handlers
- * pass req->route->perm to their SQL function, which checks it at the point the spec orders.
+ * Rows are {method, pattern, surface, handler, previews}; patterns are literal segments and
+ * ":name" captures (one segment each, percent-decoded into req->pathv in order). The permission an
+ * endpoint requires is its api.* function's own (migrations/functions/90_api.sql), never an argument: a
+ * connection as the application role cannot ask for a weaker check.
  */
 #ifndef RD_ROUTER_H
 #define RD_ROUTER_H
@@ -20,7 +20,6 @@ struct rd_route {
 	const char *pattern;
 	enum rd_surface surface;
 	rd_handler handler;
-	const char *perm;
 	int previews; /* 1: the write answers dry_run=true with a preview; any other write refuses it (400) */
 };
 

@@ -17,7 +17,7 @@
 
 enum rd_err accounts_show(struct rd_req *req)
 {
-	const char *params[2] = {req->pathv[0], req->route->perm};
+	const char *params[1] = {req->pathv[0]};
 
 	return rd_req_db_json(req, &rd_dbaccounts_show, params);
 }
@@ -49,7 +49,7 @@ static const char *const create_keys[] = {"name", "sis_account_id", NULL};
 enum rd_err accounts_update(struct rd_req *req)
 {
 	struct acct_param name, sis, parent;
-	const char *params[6];
+	const char *params[5];
 	char *settings = NULL;
 	enum rd_err e;
 
@@ -59,11 +59,10 @@ enum rd_err accounts_update(struct rd_req *req)
 	    (e = settings_param(req, &settings)) != RD_OK)
 		return e;
 	params[0] = req->pathv[0];
-	params[1] = req->route->perm;
-	params[2] = name.s;
-	params[3] = sis.s;
-	params[4] = parent.s;
-	params[5] = settings;
+	params[1] = name.s;
+	params[2] = sis.s;
+	params[3] = parent.s;
+	params[4] = settings;
 	e = rd_req_db_json(req, &rd_dbaccounts_update, params);
 	free(settings);
 	if (e == RD_OK)
@@ -82,26 +81,24 @@ enum rd_err accounts_sub_list(struct rd_req *req)
 		return e;
 	snprintf(per_page, sizeof per_page, "%lld", pg.per_page);
 	params[0] = req->pathv[0];
-	params[1] = req->route->perm;
-	params[2] = rd_params_truthy(json_object_get(req->params, "recursive")) ? "true" : "false";
-	params[3] = token;
-	params[4] = per_page;
+	params[1] = rd_params_truthy(json_object_get(req->params, "recursive")) ? "true" : "false";
+	params[2] = token;
+	params[3] = per_page;
 	return acct_answer_list(req, &rd_dbaccounts_sub_list, params, &pg, token, "/sub_accounts");
 }
 
 enum rd_err accounts_sub_create(struct rd_req *req)
 {
 	struct acct_param name, sis;
-	const char *params[4];
+	const char *params[3];
 	enum rd_err e;
 
 	if ((e = acct_param(req, "account", "name", &name)) != RD_OK ||
 	    (e = acct_param(req, "account", "sis_account_id", &sis)) != RD_OK)
 		return e;
 	params[0] = req->pathv[0];
-	params[1] = req->route->perm;
-	params[2] = name.s;
-	params[3] = sis.s;
+	params[1] = name.s;
+	params[2] = sis.s;
 	e = rd_req_db_json(req, &rd_dbaccounts_sub_create, params);
 	if (e == RD_OK)
 		acct_warn_ignored(req, "account", create_keys);
@@ -110,7 +107,7 @@ enum rd_err accounts_sub_create(struct rd_req *req)
 
 enum rd_err accounts_sub_delete(struct rd_req *req)
 {
-	const char *params[3] = {req->pathv[0], req->route->perm, req->pathv[1]};
+	const char *params[2] = {req->pathv[0], req->pathv[1]};
 
 	return rd_req_db_json(req, &rd_dbaccounts_sub_delete, params);
 }

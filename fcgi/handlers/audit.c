@@ -27,12 +27,11 @@ enum rd_err audit_list(struct rd_req *req)
 		return e;
 	snprintf(per_page, sizeof per_page, "%lld", pg.per_page);
 	params[0] = req->pathv[0];
-	params[1] = req->route->perm;
-	params[2] = since.s;
-	params[3] = until.s;
-	params[4] = entity.s;
-	params[5] = user_id.s;
-	params[6] = token;
-	params[7] = per_page;
+	params[1] = since.s;
+	params[2] = until.s;
+	params[3] = entity.s;
+	params[4] = user_id.s;
+	params[5] = token;
+	params[6] = per_page;
 	return acct_answer_list(req, &rd_dbaudit_list, params, &pg, token, "/audit");
 }

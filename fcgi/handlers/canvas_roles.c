@@ -264,7 +264,7 @@ enum rd_err canvas_roles_list(struct rd_req *req)
 	struct rd_page pg = {1, 10};
 	struct rd_res *res = NULL;
 	char page[24], per_page[24], path[64];
-	const char *params[8];
+	const char *params[7];
 	int active, inactive, inherited;
 	enum rd_err e;
 
@@ -276,13 +276,12 @@ enum rd_err canvas_roles_list(struct rd_req *req)
 	snprintf(page, sizeof page, "%lld", pg.page);
 	snprintf(per_page, sizeof per_page, "%lld", pg.per_page);
 	params[0] = account_ref(req);
-	params[1] = req->route->perm;
-	params[2] = b.msg[0] ? b.msg : NULL;
-	params[3] = active ? "t" : "f";
-	params[4] = inactive ? "t" : "f";
-	params[5] = inherited ? "t" : "f";
-	params[6] = page;
-	params[7] = per_page;
+	params[1] = b.msg[0] ? b.msg : NULL;
+	params[2] = active ? "t" : "f";
+	params[3] = inactive ? "t" : "f";
+	params[4] = inherited ? "t" : "f";
+	params[5] = page;
+	params[6] = per_page;
 	e = role_db(req, &rd_dbcanvas_roles_list, params, &res);
 	if (e != RD_OK)
 		goto out;
@@ -300,33 +299,31 @@ out:
 
 enum rd_err canvas_roles_show(struct rd_req *req)
 {
-	const char *params[3];
+	const char *params[2];
 
 	params[0] = account_ref(req);
 	params[1] = role_ref(req);
-	params[2] = req->route->perm;
 	return call_body(req, &rd_dbcanvas_roles_show, params);
 }
 
 enum rd_err canvas_roles_create(struct rd_req *req)
 {
 	struct bad b = {{0}};
-	const char *params[7];
+	const char *params[6];
 	char *perms;
 	enum rd_err e;
 
 	params[0] = account_ref(req);
-	params[1] = req->route->perm;
 	/* Canvas: label.presence || role; a blank label of another type (false, [], {}) is no label */
-	params[3] = json_is_string(json_object_get(req->params, "label")) ||
+	params[2] = json_is_string(json_object_get(req->params, "label")) ||
 				    !blank(json_object_get(req->params, "label"))
 			    ? str_param(req, "label", &b)
 			    : NULL;
-	params[4] = str_param(req, "role", &b);
-	params[5] = str_param(req, "base_role_type", &b);
+	params[3] = str_param(req, "role", &b);
+	params[4] = str_param(req, "base_role_type", &b);
 	perms = permissions_param(req, &b);
-	params[6] = perms;
-	params[2] = b.msg[0] ? b.msg : NULL;
+	params[5] = perms;
+	params[1] = b.msg[0] ? b.msg : NULL;
 	e = call_body(req, &rd_dbcanvas_roles_create, params);
 	free(perms);
 	return e;
@@ -336,19 +333,18 @@ enum rd_err canvas_roles_create(struct rd_req *req)
 enum rd_err canvas_roles_update(struct rd_req *req)
 {
 	struct bad b = {{0}};
-	const char *params[7];
+	const char *params[6];
 	char *perms;
 	int dry = rd_req_dry_run(req);
 	enum rd_err e;
 
 	params[0] = account_ref(req);
 	params[1] = role_ref(req);
-	params[2] = req->route->perm;
-	params[4] = str_param(req, "label", &b);
+	params[3] = str_param(req, "label", &b);
 	perms = permissions_param(req, &b);
-	params[5] = perms;
-	params[6] = dry ? str_param(req, "effects_after", &b) : NULL;
-	params[3] = b.msg[0] ? b.msg : NULL;
+	params[4] = perms;
+	params[5] = dry ? str_param(req, "effects_after", &b) : NULL;
+	params[2] = b.msg[0] ? b.msg : NULL;
 	e = call_body(req, dry ? &rd_dbcanvas_roles_update_dry_run : &rd_dbcanvas_roles_update, params);
 	free(perms);
 	return e;
@@ -356,20 +352,18 @@ enum rd_err canvas_roles_update(struct rd_req *req)
 
 enum rd_err canvas_roles_deactivate(struct rd_req *req)
 {
-	const char *params[3];
+	const char *params[2];
 
 	params[0] = account_ref(req);
 	params[1] = role_ref(req);
-	params[2] = req->route->perm;
 	return call_body(req, &rd_dbcanvas_roles_deactivate, params);
 }
 
 enum rd_err canvas_roles_activate(struct rd_req *req)
 {
-	const char *params[3];
+	const char *params[2];
 
 	params[0] = account_ref(req);
 	params[1] = role_ref(req);
-	params[2] = req->route->perm;
 	return call_body(req, &rd_dbcanvas_roles_activate, params);
 }

@@ -12,21 +12,21 @@
 
 enum rd_err features_list(struct rd_req *req)
 {
-	const char *params[2] = {req->pathv[0], req->route->perm};
+	const char *params[1] = {req->pathv[0]};
 
 	return rd_req_db_json(req, &rd_dbfeatures_list, params);
 }
 
 enum rd_err features_enabled(struct rd_req *req)
 {
-	const char *params[2] = {req->pathv[0], req->route->perm};
+	const char *params[1] = {req->pathv[0]};
 
 	return rd_req_db_json(req, &rd_dbfeatures_enabled, params);
 }
 
 enum rd_err feature_flag_show(struct rd_req *req)
 {
-	const char *params[3] = {req->pathv[0], req->route->perm, req->pathv[1]};
+	const char *params[2] = {req->pathv[0], req->pathv[1]};
 
 	return rd_req_db_json(req, &rd_dbfeature_flag_show, params);
 }
@@ -34,22 +34,21 @@ enum rd_err feature_flag_show(struct rd_req *req)
 enum rd_err feature_flag_update(struct rd_req *req)
 {
 	struct acct_param state;
-	const char *params[5];
+	const char *params[4];
 	enum rd_err e;
 
 	if ((e = acct_param(req, NULL, "state", &state)) != RD_OK)
 		return e;
 	params[0] = req->pathv[0];
-	params[1] = req->route->perm;
-	params[2] = req->pathv[1];
-	params[3] = state.s;
-	params[4] = "false";
+	params[1] = req->pathv[1];
+	params[2] = state.s;
+	params[3] = "false";
 	return rd_req_db_json(req, &rd_dbfeature_flag_write, params);
 }
 
 enum rd_err feature_flag_delete(struct rd_req *req)
 {
-	const char *params[5] = {req->pathv[0], req->route->perm, req->pathv[1], NULL, "true"};
+	const char *params[4] = {req->pathv[0], req->pathv[1], NULL, "true"};
 
 	return rd_req_db_json(req, &rd_dbfeature_flag_write, params);
 }

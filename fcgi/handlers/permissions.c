@@ -13,15 +13,14 @@
 
 enum rd_err permissions_check(struct rd_req *req)
 {
-	const char *params[3];
+	const char *params[2];
 	char *names = NULL;
 	enum rd_err e;
 
 	if ((e = acct_param_list(req, "permissions", 500, &names)) != RD_OK)
 		return e;
 	params[0] = req->pathv[0];
-	params[1] = req->route->perm;
-	params[2] = names;
+	params[1] = names;
 	e = rd_req_db_json(req, &rd_dbpermissions_check, params);
 	free(names);
 	return e;
@@ -44,14 +43,13 @@ enum rd_err permissions_check_one(struct rd_req *req)
 enum rd_err permissions_explain(struct rd_req *req)
 {
 	struct acct_param user_id;
-	const char *params[4];
+	const char *params[3];
 	enum rd_err e;
 
 	if ((e = acct_param(req, NULL, "user_id", &user_id)) != RD_OK)
 		return e;
 	params[0] = req->pathv[0];
-	params[1] = req->route->perm;
-	params[2] = req->pathv[1];
-	params[3] = user_id.s;
+	params[1] = req->pathv[1];
+	params[2] = user_id.s;
 	return rd_req_db_json(req, &rd_dbpermissions_explain, params);
 }

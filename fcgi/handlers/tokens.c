@@ -22,7 +22,7 @@ enum rd_err tokens_create(struct rd_req *req)
 {
 	struct acct_param purpose, expires_at;
 	char token[RD_TOKEN_LEN + 1], hash[65], hint[RD_TOKEN_HINT_LEN + 1];
-	const char *params[6];
+	const char *params[5];
 	struct rd_res *res = NULL;
 	json_t *body = NULL;
 	enum rd_err e;
@@ -33,11 +33,10 @@ enum rd_err tokens_create(struct rd_req *req)
 	if (rd_auth_token_new(token, hash, hint) != 0)
 		return RD_ERR_INTERNAL;
 	params[0] = req->pathv[0];
-	params[1] = req->route->perm;
-	params[2] = purpose.s;
-	params[3] = expires_at.s;
-	params[4] = hash;
-	params[5] = hint;
+	params[1] = purpose.s;
+	params[2] = expires_at.s;
+	params[3] = hash;
+	params[4] = hint;
 	e = rd_req_db(req, &rd_dbtokens_create, params, &res);
 	if (e != RD_OK)
 		goto out;
@@ -71,7 +70,7 @@ enum rd_err tokens_list(struct rd_req *req)
 	struct rd_res *res = NULL;
 	struct rd_buf path = {0};
 	char offset[24], limit[24];
-	const char *params[4];
+	const char *params[3];
 	enum rd_err e;
 
 	/* a bad page is Canvas' 404, raised by SQL after authorisation (offset -1) */
@@ -82,9 +81,8 @@ enum rd_err tokens_list(struct rd_req *req)
 									    : (pg.page - 1) * pg.per_page);
 	snprintf(limit, sizeof limit, "%lld", pg.per_page);
 	params[0] = req->pathv[0];
-	params[1] = req->route->perm;
-	params[2] = offset;
-	params[3] = limit;
+	params[1] = offset;
+	params[2] = limit;
 	e = rd_req_db(req, &rd_dbtokens_list, params, &res);
 	if (e != RD_OK)
 		goto out;
@@ -99,7 +97,7 @@ out:
 
 enum rd_err tokens_delete(struct rd_req *req)
 {
-	const char *params[3] = {req->pathv[0], req->route->perm, req->pathv[1]};
+	const char *params[2] = {req->pathv[0], req->pathv[1]};
 
 	return rd_req_db_json(req, &rd_dbtokens_delete, params);
 }

@@ -29,7 +29,7 @@ out:
 enum rd_err users_create(struct rd_req *req)
 {
 	struct acct_param name, short_name, sortable_name, unique_id, sis_user_id;
-	const char *params[7];
+	const char *params[6];
 	enum rd_err e;
 
 	if ((e = acct_param(req, "user", "name", &name)) != RD_OK ||
@@ -39,18 +39,17 @@ enum rd_err users_create(struct rd_req *req)
 	    (e = acct_param(req, "pseudonym", "sis_user_id", &sis_user_id)) != RD_OK)
 		return e;
 	params[0] = req->pathv[0];
-	params[1] = req->route->perm;
-	params[2] = name.s;
-	params[3] = short_name.s;
-	params[4] = sortable_name.s;
-	params[5] = unique_id.s;
-	params[6] = sis_user_id.s;
+	params[1] = name.s;
+	params[2] = short_name.s;
+	params[3] = sortable_name.s;
+	params[4] = unique_id.s;
+	params[5] = sis_user_id.s;
 	return rd_req_db_json(req, &rd_dbusers_create, params);
 }
 
 enum rd_err users_show(struct rd_req *req)
 {
-	const char *params[2] = {req->pathv[0], req->route->perm};
+	const char *params[1] = {req->pathv[0]};
 
 	return rd_req_db_json(req, &rd_dbusers_show, params);
 }
@@ -68,9 +67,8 @@ enum rd_err users_list(struct rd_req *req)
 		return e;
 	snprintf(per_page, sizeof per_page, "%lld", pg.per_page);
 	params[0] = req->pathv[0];
-	params[1] = req->route->perm;
-	params[2] = term.s;
-	params[3] = token;
-	params[4] = per_page;
+	params[1] = term.s;
+	params[2] = token;
+	params[3] = per_page;
 	return acct_answer_list(req, &rd_dbusers_list, params, &pg, token, "/users");
 }

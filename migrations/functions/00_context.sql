@@ -55,6 +55,13 @@ BEGIN
     IF p_request_id IS NOT NULL THEN
         v_state := set_config('rolesd.request_id', p_request_id, true);
     END IF;
+    -- Two settings that functions below read and that only they make, inside one call: one the session made
+    -- by hand would widen the permission conditions (explain's assumption) or silence the audit trail. One
+    -- expression while they are empty, as they always are unless forged.
+    IF current_setting('rolesd.assume_conditions_on', true) <> '' OR current_setting('rolesd.audit_off', true) <> '' THEN
+        v_state := set_config('rolesd.assume_conditions_on', '', true);
+        v_state := set_config('rolesd.audit_off', '', true);
+    END IF;
     -- SELECT ... INTO, not an assignment of a sub-select: the sub-select is a plan of two nodes (6 k more).
     SELECT h.tenant_id INTO r.tenant_id FROM tenant_hosts h WHERE h.host = v_host;
     v_state := set_config('rolesd.tenant_id', coalesce(r.tenant_id::text, ''), true);

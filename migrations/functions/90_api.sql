@@ -50,7 +50,7 @@ CREATE OR REPLACE FUNCTION api.canvas_json_catalog()
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
     AS $$ SELECT * FROM rd_canvas_json_catalog() $$;
 
-CREATE OR REPLACE FUNCTION api.accounts_show(p_host text, p_token_hash text, a1 text, a2 text, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.accounts_show(p_host text, p_token_hash text, a1 text, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -63,7 +63,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            o1 := rd_accounts_show(a1, a2);
+            o1 := rd_accounts_show(a1, 'read');
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -71,7 +71,7 @@ BEGIN
     RETURN rd_answer(v_tenant, v_user, v_err, v_msg, v_detail, o1);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.accounts_update(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 json, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.accounts_update(p_host text, p_token_hash text, a1 text, a3 text, a4 text, a5 text, a6 json, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -84,7 +84,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            o1 := rd_accounts_update(a1, a2, a3, a4, a5, a6);
+            o1 := rd_accounts_update(a1, 'manage_account_settings', a3, a4, a5, a6);
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -92,7 +92,7 @@ BEGIN
     RETURN rd_answer(v_tenant, v_user, v_err, v_msg, v_detail, o1);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.accounts_sub_list(p_host text, p_token_hash text, a1 text, a2 text, a3 boolean, a4 text, a5 integer, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.accounts_sub_list(p_host text, p_token_hash text, a1 text, a3 boolean, a4 text, a5 integer, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 text, o3 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -105,7 +105,7 @@ BEGIN
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
-              FROM (SELECT account_id, body, next_page FROM rd_accounts_sub_list(a1, a2, a3::boolean, a4, a5::int)) q;
+              FROM (SELECT account_id, body, next_page FROM rd_accounts_sub_list(a1, 'read', a3::boolean, a4, a5::int)) q;
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -118,7 +118,7 @@ BEGIN
     RETURN NEXT;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.accounts_sub_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.accounts_sub_create(p_host text, p_token_hash text, a1 text, a3 text, a4 text, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -131,7 +131,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            o1 := rd_accounts_sub_create(a1, a2, a3, a4);
+            o1 := rd_accounts_sub_create(a1, 'manage_account_settings', a3, a4);
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -139,7 +139,7 @@ BEGIN
     RETURN rd_answer(v_tenant, v_user, v_err, v_msg, v_detail, o1);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.accounts_sub_delete(p_host text, p_token_hash text, a1 text, a2 text, a3 text, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.accounts_sub_delete(p_host text, p_token_hash text, a1 text, a3 text, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -152,7 +152,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            o1 := rd_accounts_sub_delete(a1, a2, a3);
+            o1 := rd_accounts_sub_delete(a1, 'manage_account_settings', a3);
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -160,7 +160,7 @@ BEGIN
     RETURN rd_answer(v_tenant, v_user, v_err, v_msg, v_detail, o1);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.admins_list(p_host text, p_token_hash text, a1 text, a2 text, a3 json, a4 text, a5 integer, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.admins_list(p_host text, p_token_hash text, a1 text, a3 json, a4 text, a5 integer, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 text, o3 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -173,7 +173,7 @@ BEGIN
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
-              FROM (SELECT account_id, body, next_page FROM rd_admins_list(a1, a2, CASE WHEN a3::json IS NULL THEN NULL ELSE ARRAY(SELECT json_array_elements_text(a3::json)) END, a4, a5::int)) q;
+              FROM (SELECT account_id, body, next_page FROM rd_admins_list(a1, 'manage_account_memberships', CASE WHEN a3::json IS NULL THEN NULL ELSE ARRAY(SELECT json_array_elements_text(a3::json)) END, a4, a5::int)) q;
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -186,7 +186,7 @@ BEGIN
     RETURN NEXT;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.admins_self(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 integer, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.admins_self(p_host text, p_token_hash text, a1 text, a3 text, a4 integer, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 text, o3 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -199,7 +199,7 @@ BEGIN
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
-              FROM (SELECT account_id, body, next_page FROM rd_admins_self(a1, a2, a3, a4::int)) q;
+              FROM (SELECT account_id, body, next_page FROM rd_admins_self(a1, NULL::text, a3, a4::int)) q;
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -212,7 +212,7 @@ BEGIN
     RETURN NEXT;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.admins_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.admins_create(p_host text, p_token_hash text, a1 text, a3 text, a4 text, a5 text, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -225,7 +225,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            o1 := rd_admins_create(a1, a2, a3, a4, a5);
+            o1 := rd_admins_create(a1, 'manage_account_memberships', a3, a4, a5);
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -233,7 +233,7 @@ BEGIN
     RETURN rd_answer(v_tenant, v_user, v_err, v_msg, v_detail, o1);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.admins_delete(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.admins_delete(p_host text, p_token_hash text, a1 text, a3 text, a4 text, a5 text, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -246,7 +246,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            o1 := rd_admins_delete(a1, a2, a3, a4, a5);
+            o1 := rd_admins_delete(a1, 'manage_account_memberships', a3, a4, a5);
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -460,7 +460,7 @@ BEGIN
     RETURN rd_answer(v_tenant, v_user, v_err, v_msg, v_detail, o1);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.canvas_roles_list(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 boolean, a5 boolean, a6 boolean, a7 bigint, a8 integer, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.canvas_roles_list(p_host text, p_token_hash text, a1 text, a3 text, a4 boolean, a5 boolean, a6 boolean, a7 bigint, a8 integer, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 bigint, o3 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -473,14 +473,14 @@ BEGIN
     IF v_err IS NULL THEN
         -- the fast path (no exception block); the general path, which may raise, inside one
         SELECT f.account_id, f.total, f.body INTO o1, o2, o3
-          FROM rd_canvas_roles_list_fast(a1, a2, a3, a4, a5, a6, a7, a8) f;
+          FROM rd_canvas_roles_list_fast(a1, 'manage_role_overrides', a3, a4, a5, a6, a7, a8) f;
         IF FOUND THEN
             RETURN NEXT;
             o1 := NULL; o2 := NULL; o3 := NULL;
         ELSE
             BEGIN
                 RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
-                  FROM (SELECT account_id, total, body FROM rd_canvas_roles_list(a1, a2, a3, a4, a5, a6, a7, a8)) q;
+                  FROM (SELECT account_id, total, body FROM rd_canvas_roles_list(a1, 'manage_role_overrides', a3, a4, a5, a6, a7, a8)) q;
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
             END;
@@ -496,7 +496,7 @@ END $$;
 
 -- GET role: the fast path (rd_canvas_role_get_fast) without an exception block; only the general path
 -- (rd_canvas_roles_show), which may raise, runs inside one.
-CREATE OR REPLACE FUNCTION api.canvas_roles_show(p_host text, p_token_hash text, a1 text, a2 text, a3 text, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.canvas_roles_show(p_host text, p_token_hash text, a1 text, a2 text, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -508,10 +508,10 @@ BEGIN
     c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg;
     IF v_err IS NULL THEN
-        o1 := (SELECT f.body FROM rd_canvas_role_get_fast(a1, a2, a3) f);
+        o1 := (SELECT f.body FROM rd_canvas_role_get_fast(a1, a2, 'manage_role_overrides') f);
         IF o1 IS NULL THEN
             BEGIN
-                o1 := rd_canvas_roles_show(a1, a2, a3);
+                o1 := rd_canvas_roles_show(a1, a2, 'manage_role_overrides');
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
             END;
@@ -520,7 +520,7 @@ BEGIN
     RETURN rd_answer(c.tenant_id, c.user_id, v_err, v_msg, v_detail, o1);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.canvas_roles_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 text, a7 json, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.canvas_roles_create(p_host text, p_token_hash text, a1 text, a3 text, a4 text, a5 text, a6 text, a7 json, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -533,7 +533,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            o1 := rd_canvas_roles_create(a1, a2, a3, a4, a5, a6, a7);
+            o1 := rd_canvas_roles_create(a1, 'manage_role_overrides', a3, a4, a5, a6, a7);
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -541,7 +541,7 @@ BEGIN
     RETURN rd_answer(v_tenant, v_user, v_err, v_msg, v_detail, o1);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.canvas_roles_update(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 json, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.canvas_roles_update(p_host text, p_token_hash text, a1 text, a2 text, a4 text, a5 text, a6 json, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -554,7 +554,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            o1 := rd_canvas_roles_update(a1, a2, a3, a4, a5, a6);
+            o1 := rd_canvas_roles_update(a1, a2, 'manage_role_overrides', a4, a5, a6);
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -562,7 +562,7 @@ BEGIN
     RETURN rd_answer(v_tenant, v_user, v_err, v_msg, v_detail, o1);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.canvas_roles_deactivate(p_host text, p_token_hash text, a1 text, a2 text, a3 text, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.canvas_roles_deactivate(p_host text, p_token_hash text, a1 text, a2 text, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -575,7 +575,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            o1 := rd_canvas_roles_deactivate(a1, a2, a3);
+            o1 := rd_canvas_roles_deactivate(a1, a2, 'manage_role_overrides');
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -583,7 +583,7 @@ BEGIN
     RETURN rd_answer(v_tenant, v_user, v_err, v_msg, v_detail, o1);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.canvas_roles_activate(p_host text, p_token_hash text, a1 text, a2 text, a3 text, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.canvas_roles_activate(p_host text, p_token_hash text, a1 text, a2 text, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -596,7 +596,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            o1 := rd_canvas_roles_activate(a1, a2, a3);
+            o1 := rd_canvas_roles_activate(a1, a2, 'manage_role_overrides');
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -606,7 +606,7 @@ END $$;
 
 -- The named check: the fast path (rd_permissions_check_fast) without an exception block; the general path
 -- (rd_permissions_check_named), which may raise, inside one.
-CREATE OR REPLACE FUNCTION api.permissions_check(p_host text, p_token_hash text, a1 text, a2 text, a3 json, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.permissions_check(p_host text, p_token_hash text, a1 text, a3 json, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -618,10 +618,10 @@ BEGIN
     c := rd_auth(p_host, p_token_hash, p_request_id);
     v_err := c.err; v_msg := c.msg;
     IF v_err IS NULL THEN
-        o1 := (SELECT f.body FROM rd_permissions_check_fast(a1, a2, a3) f);
+        o1 := (SELECT f.body FROM rd_permissions_check_fast(a1, NULL::text, a3) f);
         IF o1 IS NULL THEN
             BEGIN
-                o1 := (SELECT f.body FROM rd_permissions_check_named(a1, a2, a3) f);
+                o1 := (SELECT f.body FROM rd_permissions_check_named(a1, NULL::text, a3) f);
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
             END;
@@ -653,7 +653,7 @@ BEGIN
     RETURN rd_answer(c.tenant_id, c.user_id, v_err, v_msg, v_detail, o1);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.permissions_explain(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.permissions_explain(p_host text, p_token_hash text, a1 text, a3 text, a4 text, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -666,7 +666,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            o1 := rd_permissions_explain(a1, a2, a3, a4);
+            o1 := rd_permissions_explain(a1, 'manage_role_overrides', a3, a4);
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -674,7 +674,7 @@ BEGIN
     RETURN rd_answer(v_tenant, v_user, v_err, v_msg, v_detail, o1);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.tokens_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 text, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.tokens_create(p_host text, p_token_hash text, a1 text, a3 text, a4 text, a5 text, a6 text, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -687,7 +687,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            o1 := rd_tokens_create(a1, a2, a3, a4, a5, a6);
+            o1 := rd_tokens_create(a1, 'create_access_tokens', a3, a4, a5, a6);
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -695,7 +695,7 @@ BEGIN
     RETURN rd_answer(v_tenant, v_user, v_err, v_msg, v_detail, o1);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.tokens_list(p_host text, p_token_hash text, a1 text, a2 text, a3 bigint, a4 integer, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.tokens_list(p_host text, p_token_hash text, a1 text, a3 bigint, a4 integer, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 bigint, o3 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -708,7 +708,7 @@ BEGIN
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
-              FROM (SELECT user_id, total, body FROM rd_tokens_list(a1, a2, a3::bigint, a4::int)) q;
+              FROM (SELECT user_id, total, body FROM rd_tokens_list(a1, 'create_access_tokens', a3::bigint, a4::int)) q;
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -721,7 +721,7 @@ BEGIN
     RETURN NEXT;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.tokens_delete(p_host text, p_token_hash text, a1 text, a2 text, a3 text, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.tokens_delete(p_host text, p_token_hash text, a1 text, a3 text, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -734,7 +734,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            o1 := rd_tokens_delete(a1, a2, a3);
+            o1 := rd_tokens_delete(a1, 'delete_access_tokens', a3);
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -771,7 +771,7 @@ BEGIN
     RETURN rd_answer(c.tenant_id, c.user_id, v_err, v_msg, NULL, o1);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.users_create(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 text, a7 text, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.users_create(p_host text, p_token_hash text, a1 text, a3 text, a4 text, a5 text, a6 text, a7 text, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -784,7 +784,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            o1 := rd_users_create(a1, a2, a3, a4, a5, a6, a7);
+            o1 := rd_users_create(a1, 'manage_user_logins', a3, a4, a5, a6, a7);
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -792,7 +792,7 @@ BEGIN
     RETURN rd_answer(v_tenant, v_user, v_err, v_msg, v_detail, o1);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.users_show(p_host text, p_token_hash text, a1 text, a2 text, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.users_show(p_host text, p_token_hash text, a1 text, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -805,7 +805,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            o1 := rd_users_show(a1, a2);
+            o1 := rd_users_show(a1, 'read_roster');
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -813,7 +813,7 @@ BEGIN
     RETURN rd_answer(v_tenant, v_user, v_err, v_msg, v_detail, o1);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.users_list(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 integer, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.users_list(p_host text, p_token_hash text, a1 text, a3 text, a4 text, a5 integer, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 text, o3 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -826,7 +826,7 @@ BEGIN
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
-              FROM (SELECT account_id, body, next_page FROM rd_users_list(a1, a2, a3, a4, a5::int)) q;
+              FROM (SELECT account_id, body, next_page FROM rd_users_list(a1, 'read_roster', a3, a4, a5::int)) q;
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -839,7 +839,7 @@ BEGIN
     RETURN NEXT;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.features_list(p_host text, p_token_hash text, a1 text, a2 text, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.features_list(p_host text, p_token_hash text, a1 text, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -852,7 +852,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            o1 := rd_features_list(a1, a2);
+            o1 := rd_features_list(a1, 'read');
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -860,7 +860,7 @@ BEGIN
     RETURN rd_answer(v_tenant, v_user, v_err, v_msg, v_detail, o1);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.features_enabled(p_host text, p_token_hash text, a1 text, a2 text, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.features_enabled(p_host text, p_token_hash text, a1 text, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -873,7 +873,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            o1 := rd_features_enabled(a1, a2);
+            o1 := rd_features_enabled(a1, 'read');
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -881,7 +881,7 @@ BEGIN
     RETURN rd_answer(v_tenant, v_user, v_err, v_msg, v_detail, o1);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.feature_flag_show(p_host text, p_token_hash text, a1 text, a2 text, a3 text, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.feature_flag_show(p_host text, p_token_hash text, a1 text, a3 text, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -894,7 +894,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            o1 := rd_feature_flag_show(a1, a2, a3);
+            o1 := rd_feature_flag_show(a1, 'read', a3);
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -902,7 +902,7 @@ BEGIN
     RETURN rd_answer(v_tenant, v_user, v_err, v_msg, v_detail, o1);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.feature_flag_write(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 boolean, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.feature_flag_write(p_host text, p_token_hash text, a1 text, a3 text, a4 text, a5 boolean, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -915,7 +915,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            o1 := rd_feature_flag_write(a1, a2, a3, a4, a5);
+            o1 := rd_feature_flag_write(a1, 'manage_feature_flags', a3, a4, a5);
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -923,7 +923,7 @@ BEGIN
     RETURN rd_answer(v_tenant, v_user, v_err, v_msg, v_detail, o1);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.audit_list(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 text, a7 text, a8 integer, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.audit_list(p_host text, p_token_hash text, a1 text, a3 text, a4 text, a5 text, a6 text, a7 text, a8 integer, p_request_id text DEFAULT NULL)
     RETURNS TABLE (o1 bigint, o2 text, o3 text, ctx_err text, ctx_msg text, ctx_detail text, ctx_tenant_id bigint, ctx_user_id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -936,7 +936,7 @@ BEGIN
     IF v_err IS NULL THEN
         BEGIN
             RETURN QUERY SELECT q.*, NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint
-              FROM (SELECT account_id, body, next_page FROM rd_audit_list(a1, a2, a3, a4, a5, a6, a7, a8::int)) q;
+              FROM (SELECT account_id, body, next_page FROM rd_audit_list(a1, 'manage_role_overrides', a3, a4, a5, a6, a7, a8::int)) q;
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;
@@ -1498,7 +1498,7 @@ END $$;
 -- Previews (dry_run=true, migrations/functions/75_effects.sql). The write runs inside the block and the
 -- block is then rolled back on purpose (RDDRY), its audit rows with it; the answer was kept in a variable,
 -- which a rollback does not touch. Any other failure is reported as for the write itself.
-CREATE OR REPLACE FUNCTION api.canvas_roles_update_dry_run(p_host text, p_token_hash text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 json, a7 text, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.canvas_roles_update_dry_run(p_host text, p_token_hash text, a1 text, a2 text, a4 text, a5 text, a6 json, a7 text, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -1511,7 +1511,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            v_body := rd_canvas_roles_update_dry_run(a1, a2, a3, a4, a5, a6, a7);
+            v_body := rd_canvas_roles_update_dry_run(a1, a2, 'manage_role_overrides', a4, a5, a6, a7);
             RAISE EXCEPTION 'dry run' USING ERRCODE = 'RDDRY';
         EXCEPTION WHEN SQLSTATE 'RDDRY' THEN
             o1 := v_body;
@@ -1523,7 +1523,7 @@ BEGIN
 END $$;
 
 -- a1: true = POST (add), false = DELETE (remove).
-CREATE OR REPLACE FUNCTION api.admins_dry_run(p_host text, p_token_hash text, a1 boolean, a2 text, a3 text, a4 text, a5 text, a6 text, a7 text, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.admins_dry_run(p_host text, p_token_hash text, a1 boolean, a2 text, a4 text, a5 text, a6 text, a7 text, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -1536,7 +1536,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            v_body := rd_admins_dry_run(a1, a2, a3, a4, a5, a6, a7);
+            v_body := rd_admins_dry_run(a1, a2, 'manage_account_memberships', a4, a5, a6, a7);
             RAISE EXCEPTION 'dry run' USING ERRCODE = 'RDDRY';
         EXCEPTION WHEN SQLSTATE 'RDDRY' THEN
             o1 := v_body;

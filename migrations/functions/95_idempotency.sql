@@ -65,8 +65,10 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         PERFORM set_config('rolesd.tenant_id', v_tenant::text, true);
+        -- only the key this caller claimed and has not answered yet (api.idem_begin, same transaction): never
+        -- another user's, never a stored answer
         UPDATE idempotency_keys SET status = p_status, headers = p_headers, body = p_body
-         WHERE tenant_id = v_tenant AND key = p_key;
+         WHERE tenant_id = v_tenant AND key = p_key AND user_id = v_user AND status IS NULL;
     END IF;
     RETURN rd_answer(v_tenant, v_user, v_err, v_msg, NULL, NULL);
 END $$;

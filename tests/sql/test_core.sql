@@ -82,7 +82,7 @@ SELECT is(split_part(api.users_self('beta.test', repeat('a', 64)), ',', 3), 'RD4
 SELECT is(current_setting('rolesd.tenant_id'), (SELECT min(tenant_id) FROM t)::text,
           'the api call''s context does not outlive it (the session''s value is back)');
 SELECT is(split_part(api.canvas_roles_create('alpha.test', NULL, 'self', NULL, 'Evil', NULL,
-                                             'AccountMembership', NULL, NULL), ',', 3), 'RDU01',
+                                             'AccountMembership', NULL), ',', 3), 'RDU01',
           'a write with a forged setting and no token is refused');
 SELECT set_config('rolesd.tenant_id', '', false), set_config('rolesd.user_id', '', false);
 RESET ROLE;

@@ -21,12 +21,12 @@ static enum rd_err h_update(struct rd_req *req) { (void)req; return RD_OK; }
 static enum rd_err h_api2(struct rd_req *req) { (void)req; return RD_OK; }
 
 static const struct rd_route table[] = {
-	{"GET", "/api/v1/accounts/:account_id/roles", RD_SURFACE_CANVAS, h_list, "manage_role_overrides", 0},
-	{"GET", "/api/v1/accounts/:account_id/roles/:id", RD_SURFACE_CANVAS, h_show, "manage_role_overrides", 0},
-	{"PUT", "/api/v1/accounts/:account_id/roles/:id", RD_SURFACE_CANVAS, h_update, "manage_role_overrides", 0},
-	{"DELETE", "/api/v1/accounts/:account_id/roles/:id", RD_SURFACE_CANVAS, h_update, NULL, 0},
-	{"GET", "/api2/roles/:id", RD_SURFACE_API2, h_api2, NULL, 0},
-	{NULL, NULL, RD_SURFACE_SYSTEM, NULL, NULL, 0},
+	{"GET", "/api/v1/accounts/:account_id/roles", RD_SURFACE_CANVAS, h_list, 0},
+	{"GET", "/api/v1/accounts/:account_id/roles/:id", RD_SURFACE_CANVAS, h_show, 0},
+	{"PUT", "/api/v1/accounts/:account_id/roles/:id", RD_SURFACE_CANVAS, h_update, 0},
+	{"DELETE", "/api/v1/accounts/:account_id/roles/:id", RD_SURFACE_CANVAS, h_update, 0},
+	{"GET", "/api2/roles/:id", RD_SURFACE_API2, h_api2, 0},
+	{NULL, NULL, RD_SURFACE_SYSTEM, NULL, 0},
 };
 
 static void req_init(struct rd_req *req, const char *method, const char *path)
