@@ -55,12 +55,11 @@ BEGIN
     IF p_request_id IS NOT NULL THEN
         v_state := set_config('rolesd.request_id', p_request_id, true);
     END IF;
-    -- Two settings that functions below read and that only they make, inside one call: one the session made
-    -- by hand would widen the permission conditions (explain's assumption) or silence the audit trail. One
-    -- expression while they are empty, as they always are unless forged.
-    IF current_setting('rolesd.assume_conditions_on', true) <> '' OR current_setting('rolesd.audit_off', true) <> '' THEN
+    -- explain's assumed permission conditions are made by explain inside one call; made by hand before the
+    -- call they would widen the conditions. One expression while empty, as it always is unless forged.
+    -- (rolesd.audit_off, the other such setting, is ignored in rolesd_app's sessions: rd_audit_row.)
+    IF current_setting('rolesd.assume_conditions_on', true) <> '' THEN
         v_state := set_config('rolesd.assume_conditions_on', '', true);
-        v_state := set_config('rolesd.audit_off', '', true);
     END IF;
     -- SELECT ... INTO, not an assignment of a sub-select: the sub-select is a plan of two nodes (6 k more).
     SELECT h.tenant_id INTO r.tenant_id FROM tenant_hosts h WHERE h.host = v_host;

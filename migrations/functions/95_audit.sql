@@ -102,8 +102,10 @@ DECLARE
     r jsonb := coalesce(a, b);
     acct bigint;
 BEGIN
+    -- audit_off is the migrations' and tenant creation's (the owner's sessions); the application's
+    -- connection cannot switch the trail off by setting it by hand
     IF rd_tenant() IS NULL OR rd_tenant() <> (r ->> 'tenant_id')::bigint
-       OR current_setting('rolesd.audit_off', true) = 'on' THEN
+       OR (current_setting('rolesd.audit_off', true) = 'on' AND session_user <> 'rolesd_app') THEN
         RETURN NULL;
     END IF;
     IF TG_OP = 'UPDATE' AND b - 'updated_at' - 'modified_on' = a - 'updated_at' - 'modified_on' THEN

@@ -41,13 +41,15 @@ SELECT is(substr(a, strpos(a, E'\n') + 1)::json ->> 'granted', 'false',
   FROM api.permissions_check_one('gamma.test', repeat('d', 64), 'self', 'manage_catalog') a;
 RESET rolesd.assume_conditions_on;
 
--- 3. the audit trail cannot be switched off by hand
+-- 3. the audit trail cannot be switched off by hand (in the application's session: session_user rolesd_app)
+RESET ROLE;
+SET SESSION AUTHORIZATION rolesd_app;
 SET rolesd.audit_off = 'on';
 SELECT is(split_part(api.canvas_roles_create('gamma.test', repeat('d', 64), 'self', NULL, 'Ghost', NULL,
                                              'AccountMembership', NULL, 'req-ghost'), ',', 3), '',
           'a write under a forged audit_off');
 RESET rolesd.audit_off;
-RESET ROLE;
+RESET SESSION AUTHORIZATION;
 SELECT is((SELECT count(*) FROM audit_events WHERE request_id = 'req-ghost' AND entity = 'role'), 1::bigint,
           'is audited all the same');
 
