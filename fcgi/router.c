@@ -32,7 +32,15 @@ static char *decode_segment(const char *s, size_t len)
  * Matches path against pattern; on success stores up to RD_MAX_PATH_PARAMS captures (new strings) when caps
  * is not NULL. A capture that does not decode (bad escape, NUL, invalid UTF-8) never matches.
  */
+static int match_as(const char *pattern, const char *path, size_t pathlen, char **caps, int *ncaps, int decode);
+
 static int match(const char *pattern, const char *path, size_t pathlen, char **caps, int *ncaps)
+{
+	return match_as(pattern, path, pathlen, caps, ncaps, 1);
+}
+
+/* decode 0: the path has the pattern's shape, whether or not its captures decode (caps must be NULL). */
+static int match_as(const char *pattern, const char *path, size_t pathlen, char **caps, int *ncaps, int decode)
 {
 	const char *p = pattern, *s = path, *end = path + pathlen;
 	int n = 0;
@@ -52,6 +60,12 @@ static int match(const char *pattern, const char *path, size_t pathlen, char **c
 
 			if (slen == 0 || n >= RD_MAX_PATH_PARAMS)
 				goto fail;
+			if (!decode) {
+				n++;
+				p += plen;
+				s += slen;
+				continue;
+			}
 			/* decoded also when only asked whether the path matches: an undecodable segment is a 404 on
 			 * every route, not a 405 from a row of another method whose Allow omits this one */
 			cap = decode_segment(s, slen);
@@ -190,6 +204,16 @@ enum rd_err rd_router_match(const struct rd_route *table, struct rd_req *req)
 		rd_req_header(req, "Allow", allow);
 		return RD_ERR_METHOD;
 	}
+	/*
+	 * A path of a route's shape whose id does not decode (bad escape, NUL, invalid UTF-8) names no resource:
+	 * a 404 of that route, which the worker answers after the host and the token (a bad token is a 401
+	 * first, canvas-roles.md §2.1), unlike a path no route has.
+	 */
+	for (r = table; r->method != NULL; r++)
+		if (strcmp(r->method, req->method) == 0 && match_as(r->pattern, req->path, len, NULL, &ncaps, 0)) {
+			req->surface = r->surface;
+			return RD_ERR_NOT_FOUND;
+		}
 	/* Shape the 404 by prefix so a Canvas client gets a Canvas body and an api2 client an api2 one. */
 	if (strncmp(req->path, "/api2/", 6) == 0 || strcmp(req->path, "/api2") == 0)
 		req->surface = RD_SURFACE_API2;

@@ -189,7 +189,8 @@ static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd
 		return rd_req_fail(req, RD_ERR_BAD_REQUEST, "malformed Host header");
 	if (req->host_mismatch)
 		return rd_req_fail(req, RD_ERR_BAD_REQUEST, "Host header does not match the request target");
-	if (e != RD_OK && e != RD_ERR_METHOD)
+	/* RD_ERR_NOT_FOUND: a route's path whose id does not decode, refused below after the host and token */
+	if (e != RD_OK && e != RD_ERR_METHOD && e != RD_ERR_NOT_FOUND)
 		return e;
 
 	req->params = json_object();
@@ -227,10 +228,10 @@ static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd
 			st = RD_PARAMS_BAD;
 		}
 	}
-	if (st != RD_PARAMS_OK || e == RD_ERR_METHOD) {
+	if (st != RD_PARAMS_OK || e != RD_OK) {
 		/* a wrong method is a 405 whatever its body, refused before the token is looked at (the router's
-		 * answer, as Rails' router does) */
-		enum rd_err pe = e == RD_ERR_METHOD ? e : params_err(req, st, &perr);
+		 * answer, as Rails' router does); an undecodable id is the route's 404 after a bad token's 401 */
+		enum rd_err pe = e != RD_OK ? e : params_err(req, st, &perr);
 
 		req->ctx.token_hash = NULL;
 		if (e != RD_ERR_METHOD &&

@@ -152,6 +152,20 @@ def test_bad_token_is_401_before_a_bad_body(stack):
         assert t.anon.request(method, path, **kw).status in (400, 415), (path, kw)
 
 
+def test_bad_token_is_401_before_an_undecodable_id(stack):
+    # a route's path whose id does not decode names no resource (404), but a bad token fails first (2.1);
+    # a path no route has stays a plain 404
+    t = stack.new_tenant()
+    for path in ("/api/v1/accounts/%FF", "/api/v1/accounts/self/roles/%FF", "/api/v1/users/%C0%AF/tokens",
+                 "/api2/roles/%C0%AF"):
+        r = t.admin.get(path, token="0" * 64)
+        assert r.status == 401, (path, r)
+        assert t.admin.get(path).status == 404, path
+        assert t.anon.get(path).status == 404, path
+        assert stack.client("no-such-host.test", t.token).get(path).status == 404, path
+    assert t.admin.get("/api/v1/nothing/%FF", token="0" * 64).status == 404
+
+
 def test_blank_access_token_is_no_token(stack):
     t = stack.new_tenant()
     for blank in ("", " "):

@@ -65,7 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		*nl = '\0';
 	req_from(&req, nl ? s : "GET", uri);
 	e = rd_router_match(rd_routes, &req);
-	FUZZ_ASSERT(e == RD_OK || e == RD_ERR_METHOD || e == RD_ERR_NO_ROUTE);
+	FUZZ_ASSERT(e == RD_OK || e == RD_ERR_METHOD || e == RD_ERR_NO_ROUTE || e == RD_ERR_NOT_FOUND);
+	FUZZ_ASSERT(e != RD_ERR_NOT_FOUND || req.route == NULL); /* an undecodable id: no handler runs */
 	if (e == RD_OK) {
 		char *path;
 		FUZZ_ASSERT(req.route != NULL && strcmp(req.route->method, req.method) == 0);

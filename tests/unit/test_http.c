@@ -131,7 +131,8 @@ static void test_bad_capture_encoding(void **state)
 {
 	struct rd_req req;
 
-	/* no resource has that name, whatever the method: 404, never a 405 whose Allow leaves GET out */
+	/* no resource has that name, whatever the method: 404, never a 405 whose Allow leaves GET out; the
+	 * route's own 404 (answered after the token) where a route of that method has the path's shape */
 	static const char *const methods[] = {"GET", "PUT", "POST", "PATCH"};
 	static const char *const paths[] = {"/api/v1/accounts/1/roles/%ff", "/api/v1/accounts/1/roles/%4",
 					    "/api/v1/accounts/%00/roles/1", "/api/v1/accounts/%ED%A0%80/roles",
@@ -139,7 +140,12 @@ static void test_bad_capture_encoding(void **state)
 	for (size_t m = 0; m < sizeof methods / sizeof *methods; m++)
 		for (size_t p = 0; p < sizeof paths / sizeof *paths; p++) {
 			req_init(&req, methods[m], paths[p]);
-			assert_int_equal(rd_router_match(table, &req), RD_ERR_NO_ROUTE);
+			enum rd_err e = rd_router_match(table, &req);
+			assert_true(e == RD_ERR_NO_ROUTE || e == RD_ERR_NOT_FOUND);
+			assert_int_equal(e == RD_ERR_NOT_FOUND,
+					 strcmp(methods[m], "GET") == 0 ||
+						 (strcmp(methods[m], "PUT") == 0 && strstr(paths[p], "roles/") != NULL &&
+						  strncmp(paths[p], "/api/", 5) == 0));
 			assert_null(header(&req, "Allow"));
 			rd_req_reset(&req);
 		}
