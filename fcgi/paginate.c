@@ -46,20 +46,57 @@ static long long clamp(long long v, long long lo, long long hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* Ruby's Integer(s) accepts surrounding whitespace, a sign and digits only ("2abc" is not a page). */
-static int strict_integer(const char *s)
+static int ruby_space(char c)
 {
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v')
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static int digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 10;
+	return 99;
+}
+
+int rd_page_ruby_integer(const char *s, long long *out)
+{
+	int base = 10, neg = 0, digits = 0;
+	long long v = 0;
+
+	while (ruby_space(*s))
 		s++;
 	if (*s == '+' || *s == '-')
+		neg = *s++ == '-';
+	if (s[0] == '0' && s[1] != '\0' && strchr("xXbBoOdD", s[1]) != NULL) {
+		base = strchr("xX", s[1]) ? 16 : strchr("bB", s[1]) ? 2 : strchr("oO", s[1]) ? 8 : 10;
+		s += 2;
+	} else if (s[0] == '0' && (s[1] == '_' || (s[1] >= '0' && s[1] <= '9'))) {
+		base = 8;
 		s++;
-	if (*s < '0' || *s > '9')
+		digits = 1; /* the leading 0 is a digit: "0_7" */
+	}
+	for (; *s != '\0'; s++) {
+		if (*s == '_') {
+			if (digits == 0 || s[1] == '_' || s[1] == '\0' || digit_value(s[1]) >= base)
+				return 0;
+			continue;
+		}
+		if (digit_value(*s) >= base)
+			break;
+		if (v < 1000000000000000LL)
+			v = v * base + digit_value(*s);
+		digits++;
+	}
+	while (ruby_space(*s))
+		s++;
+	if (*s != '\0' || digits == 0)
 		return 0;
-	while (*s >= '0' && *s <= '9')
-		s++;
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v')
-		s++;
-	return *s == '\0';
+	*out = neg ? -v : v;
+	return 1;
 }
 
 enum rd_err rd_page_canvas(const struct rd_req *req, struct rd_page *pg)
@@ -71,9 +108,9 @@ enum rd_err rd_page_canvas(const struct rd_req *req, struct rd_page *pg)
 	v = param_int(req, "per_page", &present, &numeric);
 	pg->per_page = present ? clamp(v, 1, 100) : 10;
 	v = param_int(req, "page", &present, &numeric);
-	/* will_paginate parses page with Integer(): trailing garbage is an invalid page, not a prefix */
-	if (present && json_is_string(page) && !strict_integer(json_string_value(page)))
-		numeric = 0;
+	/* will_paginate parses page with Integer(): "010" is 8, "0x2" 2, trailing garbage no page at all */
+	if (present && json_is_string(page))
+		numeric = rd_page_ruby_integer(json_string_value(page), &v);
 	if (!present) {
 		pg->page = 1;
 	} else if (!numeric || v <= 0) {

@@ -33,6 +33,12 @@ struct rd_page {
 
 enum rd_err rd_page_canvas(const struct rd_req *req, struct rd_page *pg) __attribute__((warn_unused_result));
 
+/*
+ * Ruby's Integer(s), as will_paginate reads a page number: surrounding whitespace, a sign, 0x / 0b / 0o / 0d
+ * or a leading 0 (octal), single underscores between digits. 1 and *out on success, 0 when s is no integer.
+ */
+int rd_page_ruby_integer(const char *s, long long *out);
+
 /* Sets the Link header for a list of `total` items at `path` (e.g. "/api/v1/accounts/1/roles"). */
 void rd_page_canvas_link(struct rd_req *req, const char *path, const struct rd_page *pg, long long total);
 

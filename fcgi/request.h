@@ -40,6 +40,7 @@ struct rd_req {
 	char token_hash[65]; /* hex SHA-256 of the presented token; "" when none */
 	char *idem_key;      /* Idempotency-Key of a write taking part (fcgi/idempotency.h), else NULL */
 	char idem_fp[65];    /* SHA-256 of method, path, query and body */
+	char page_number[24]; /* a keyset list's page number in decimal (acct_keyset_page) */
 	int idem_active;     /* 1 between rd_idem_start (key claimed) and rd_idem_end */
 	char *idem_body;     /* the answer to store with the key when the one sent holds a secret, else NULL */
 

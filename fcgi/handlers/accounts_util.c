@@ -90,13 +90,24 @@ enum rd_err acct_keyset_page(struct rd_req *req, struct rd_page *pg, const char 
 	json_t *page = json_object_get(req->params, "page");
 	enum rd_err e;
 
+	long long n;
+
 	*token = NULL;
 	if (page != NULL && !json_is_null(page)) {
 		if (json_is_integer(page) && json_integer_value(page) == 1) {
 			/* first page */
 		} else if (!json_is_string(page)) {
 			return RD_ERR_PAGE_NOT_FOUND;
-		} else if (strcmp(json_string_value(page), "first") != 0 && strcmp(json_string_value(page), "1") != 0) {
+		} else if (rd_page_ruby_integer(json_string_value(page), &n)) {
+			/* a page number as the numbered lists read it ("+2", "010"); SQL takes its decimal form (and
+			 * refuses one below 1 as no page, after authorisation) */
+			if (n < 1) {
+				*token = json_string_value(page);
+			} else if (n > 1) {
+				snprintf(req->page_number, sizeof req->page_number, "%lld", n);
+				*token = req->page_number;
+			}
+		} else if (strcmp(json_string_value(page), "first") != 0) {
 			*token = json_string_value(page);
 		}
 	}

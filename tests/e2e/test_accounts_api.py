@@ -202,6 +202,12 @@ def test_list_keyset_pages(stack):
     assert [x["id"] for x in r.json()] == ids[4:] and "next" not in links(r), r
     r = t.admin.get("/api/v1/accounts/self/sub_accounts", params={"page": "3", "per_page": "2", "recursive": "1"})
     assert [x["id"] for x in r.json()] == ids[4:], r
+    # read as the numbered lists read it, Ruby's Integer(): "+2", " 2", "0x2", "1_0" (past the end), "02"
+    for page, want in (("+2", ids[2:4]), (" 2", ids[2:4]), ("0x2", ids[2:4]), ("02", ids[2:4]), ("1_0", [])):
+        r = t.admin.get("/api/v1/accounts/self/sub_accounts", params={"page": page, "per_page": "2"})
+        assert r.status == 200 and [x["id"] for x in r.json()] == want, (page, r)
+        r = t.admin.get("/api/v1/accounts/self/roles", params={"page": page, "per_page": "2"})
+        assert r.status == 200, (page, r)
     for page in ("4", "99", "99999999999999999999"):
         r = t.admin.get("/api/v1/accounts/self/sub_accounts", params={"page": page, "per_page": "2"})
         assert r.status == 200 and r.json() == [] and "next" not in links(r), (page, r)

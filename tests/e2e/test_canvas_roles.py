@@ -94,9 +94,12 @@ def test_list_pages_and_clamping(stack):
     assert "per_page=1>" in r.header("Link") and len(r.json()) == 1
     r = t.admin.get("/api/v1/accounts/self/roles", params={"per_page": 0})
     assert len(r.json()) == 1
-    for bad in ("0", "-1", "abc", "2abc", ""):
+    for bad in ("0", "-1", "abc", "2abc", "", "08", "1__0", "0x"):
         r = t.admin.get("/api/v1/accounts/self/roles", params={"page": bad})
         assert r.status == 404 and r.json() == PAGE_NOT_FOUND, (bad, r)
+    # will_paginate reads page with Ruby's Integer(): 010 is octal 8, 0x2 is 2
+    r = t.admin.get("/api/v1/accounts/self/roles", params={"page": "010", "per_page": "1"})
+    assert r.status == 200 and "page=8&per_page=1>; rel=\"current\"" in r.header("Link"), r.header("Link")
 
 
 def test_list_states(stack):

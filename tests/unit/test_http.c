@@ -308,6 +308,30 @@ static char *filler_query(size_t n, char c)
 	return q;
 }
 
+/* will_paginate's Integer(page) */
+static void test_ruby_integer(void **state)
+{
+	static const struct {
+		const char *s;
+		int ok;
+		long long v;
+	} cases[] = {
+		{"2", 1, 2}, {"+2", 1, 2}, {" 2", 1, 2}, {"2 ", 1, 2}, {"-3", 1, -3}, {"010", 1, 8}, {"0x1f", 1, 31},
+		{"0b11", 1, 3}, {"0o17", 1, 15}, {"0d19", 1, 19}, {"1_0", 1, 10}, {"0_7", 1, 7}, {"0", 1, 0},
+		{"", 0, 0}, {" ", 0, 0}, {"2abc", 0, 0}, {"08", 0, 0}, {"1__0", 0, 0}, {"_1", 0, 0}, {"1_", 0, 0},
+		{"0x", 0, 0}, {"0x_1", 0, 0}, {"1.5", 0, 0}, {"+", 0, 0}, {"2 3", 0, 0}, {"bkabc", 0, 0},
+	};
+	long long v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		v = -99;
+		assert_int_equal(rd_page_ruby_integer(cases[i].s, &v), cases[i].ok);
+		if (cases[i].ok)
+			assert_int_equal(v, cases[i].v);
+	}
+}
+
 /* A query string at nginx's limit, all bytes that re-encoding triples: Link keeps next and stays bounded. */
 static void test_canvas_link_bounded(void **state)
 {
@@ -369,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_canvas_link_nested_query),
 		cmocka_unit_test(test_canvas_link_bounded),
 		cmocka_unit_test(test_canvas_link_cap),
+		cmocka_unit_test(test_ruby_integer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
