@@ -85,8 +85,8 @@ BEGIN
     RETURN c;
 END $$;
 
--- GET /api/v1/accounts/:account_id/features: every feature of the account, by name (one page; Canvas
--- paginates, and rolesd's features fit in one).
+-- GET /api/v1/accounts/:account_id/features: every feature of the account, by name, with the account's id:
+-- {"account_id": N, "items": [...]}; fcgi/handlers/feature_flags.c pages it as Canvas' Api.paginate does.
 CREATE OR REPLACE FUNCTION rd_features_list(p_ref text, p_perm text) RETURNS text
     LANGUAGE plpgsql STABLE
     AS $$
@@ -94,9 +94,10 @@ DECLARE
     acct bigint := rd_account_resolve(p_ref);
 BEGIN
     PERFORM rd_require_permission(acct, p_perm);
-    RETURN (SELECT coalesce(json_agg(rd_feature_json(c) ORDER BY c.api_name), '[]')::text
-              FROM canvas_conditions c, tenants t
-             WHERE c.kind = 'feature' AND t.id = rd_tenant() AND t.root_account_id = acct);
+    RETURN json_build_object('account_id', acct, 'items',
+                             (SELECT coalesce(json_agg(rd_feature_json(c) ORDER BY c.api_name), '[]')
+                                FROM canvas_conditions c, tenants t
+                               WHERE c.kind = 'feature' AND t.id = rd_tenant() AND t.root_account_id = acct))::text;
 END $$;
 
 -- GET /api/v1/accounts/:account_id/features/enabled: the names of the features that are on.
@@ -125,7 +126,7 @@ BEGIN
 END $$;
 
 -- PUT /api/v1/accounts/:account_id/features/flags/:feature (state = off | allowed | on | allowed_on; Canvas'
--- "allowed" states keep the feature off / on at the root). DELETE (p_state NULL, p_delete): back to the
+-- "allowed" states keep the feature off / on at the root; no state: the flag unchanged). DELETE (p_state NULL, p_delete): back to the
 -- default; answers the flag that was removed, as Canvas does (404 when there is none).
 CREATE OR REPLACE FUNCTION rd_feature_flag_write(p_ref text, p_perm text, p_feature text, p_state text,
                                                  p_delete boolean) RETURNS text
@@ -137,8 +138,17 @@ DECLARE
     before json;
 BEGIN
     PERFORM rd_require_permission(acct, p_perm);
+    -- Canvas' update: an unknown feature is a 400 "invalid feature" (a delete finds no flag: 404)
+    IF NOT p_delete AND NOT EXISTS (SELECT 1 FROM canvas_conditions x WHERE x.kind = 'feature' AND x.api_name = p_feature)
+       AND acct = (SELECT t.root_account_id FROM tenants t WHERE t.id = rd_tenant()) THEN
+        PERFORM rd_canvas_bad('invalid feature');
+    END IF;
     c := rd_feature_find(acct, p_feature);
     before := rd_feature_flag_json(c);
+    -- and a PUT without state keeps the flag as it is (Canvas sets state only when the parameter is given)
+    IF NOT p_delete AND p_state IS NULL THEN
+        RETURN before::text;
+    END IF;
     IF p_delete THEN
         IF before ->> 'context_type' IS NULL THEN
             PERFORM rd_not_found();

@@ -17,7 +17,7 @@ def perms_of(client, names, account="self"):
 
 def test_feature_list_and_enabled(stack):
     t = stack.new_tenant()
-    r = t.admin.get(flags_path())
+    r = t.admin.get(flags_path(), params={"per_page": "100"})
     assert r.status == 200, r
     by = {f["feature"]: f for f in r.json()}
     f = by["temporary_enrollments"]
@@ -26,6 +26,22 @@ def test_feature_list_and_enabled(stack):
     assert "catalog_enabled" not in by, "account settings are not features"
     enabled = t.admin.get(flags_path() + "/enabled").json()
     assert "admin_manage_access_tokens" in enabled and "temporary_enrollments" not in enabled, enabled
+
+
+def test_feature_list_is_paginated(stack):
+    """Canvas' FeatureFlagsController#index runs Api.paginate: 10 a page, a Link header, 404 for page 0."""
+    t = stack.new_tenant()
+    everything = t.admin.get(flags_path(), params={"per_page": "100"}).json()
+    assert len(everything) > 10
+    r = t.admin.get(flags_path())
+    assert r.status == 200 and r.json() == everything[:10], r
+    link = r.header("Link")
+    assert "/api/v1/accounts/%d/features?page=2&per_page=10>; rel=\"next\"" % t.root_account_id in link, link
+    r = t.admin.get(flags_path(), params={"page": "2", "per_page": "5"})
+    assert r.json() == everything[5:10] and 'rel="prev"' in r.header("Link"), r
+    assert t.admin.get(flags_path(), params={"page": "99"}).json() == []
+    assert t.admin.get(flags_path(), params={"page": "0"}).status == 404
+    assert t.anon.get(flags_path(), params={"page": "0"}).status == 401, "authorisation first"
 
 
 def test_put_and_delete_a_flag_switch_the_condition(stack):
@@ -49,7 +65,13 @@ def test_flag_errors(stack):
     t = stack.new_tenant()
     r = t.admin.put(flags_path(feature="temporary_enrollments"), form={"state": "sideways"})
     assert r.status == 400, r
-    assert t.admin.put(flags_path(feature="no_such_feature"), form={"state": "on"}).status == 404
+    # Canvas' update: an unknown feature is a 400 "invalid feature"; without state the flag stays as it is
+    r = t.admin.put(flags_path(feature="no_such_feature"), form={"state": "on"})
+    assert r.status == 400 and r.json() == {"message": "invalid feature"}, r
+    assert t.admin.delete(flags_path(feature="no_such_feature")).status == 404
+    before = t.admin.get(flags_path(feature="temporary_enrollments")).json()
+    r = t.admin.put(flags_path(feature="temporary_enrollments"), form={"x": "1"})
+    assert r.status == 200 and r.json() == before, r
     assert t.admin.get(flags_path(feature="catalog_enabled")).status == 404, "a setting, not a feature"
     s = sub_account(t)
     assert t.admin.get(flags_path(s)).json() == [], "RootAccount features do not apply to sub-accounts"
