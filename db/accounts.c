@@ -7,6 +7,6 @@ struct rd_stmt rd_dbaccounts_update =
 struct rd_stmt rd_dbaccounts_sub_list =
 	RD_STMT("accounts_sub_list", "SELECT * FROM api.accounts_sub_list($1, $2, $3, $4, $5, $6, $7)", 4);
 struct rd_stmt rd_dbaccounts_sub_create =
-	RD_STMT("accounts_sub_create", "SELECT api.accounts_sub_create($1, $2, $3, $4, $5, $6)", 3);
+	RD_STMT("accounts_sub_create", "SELECT api.accounts_sub_create($1, $2, $3, $4, $5, $6, $7)", 4);
 struct rd_stmt rd_dbaccounts_sub_delete =
 	RD_STMT("accounts_sub_delete", "SELECT api.accounts_sub_delete($1, $2, $3, $4, $5)", 2);

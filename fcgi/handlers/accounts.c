@@ -44,7 +44,7 @@ static enum rd_err settings_param(struct rd_req *req, char **out)
 
 /* The members of account[...] each write reads; any other is named in the answer's warnings. */
 static const char *const update_keys[] = {"name", "sis_account_id", "parent_account_id", "settings", NULL};
-static const char *const create_keys[] = {"name", "sis_account_id", NULL};
+static const char *const create_keys[] = {"name", "sis_account_id", "parent_account_id", NULL};
 
 enum rd_err accounts_update(struct rd_req *req)
 {
@@ -89,16 +89,18 @@ enum rd_err accounts_sub_list(struct rd_req *req)
 
 enum rd_err accounts_sub_create(struct rd_req *req)
 {
-	struct acct_param name, sis;
-	const char *params[3];
+	struct acct_param name, sis, parent;
+	const char *params[4];
 	enum rd_err e;
 
 	if ((e = acct_param(req, "account", "name", &name)) != RD_OK ||
-	    (e = acct_param(req, "account", "sis_account_id", &sis)) != RD_OK)
+	    (e = acct_param(req, "account", "sis_account_id", &sis)) != RD_OK ||
+	    (e = acct_param(req, "account", "parent_account_id", &parent)) != RD_OK)
 		return e;
 	params[0] = req->pathv[0];
 	params[1] = name.s;
 	params[2] = sis.s;
+	params[3] = parent.s;
 	e = rd_req_db_json(req, &rd_dbaccounts_sub_create, params);
 	if (e == RD_OK)
 		acct_warn_ignored(req, "account", create_keys);

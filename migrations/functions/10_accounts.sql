@@ -380,7 +380,8 @@ BEGIN
 END $$;
 
 -- POST /api/v1/accounts/:account_id/sub_accounts with account[name] (required), account[sis_account_id].
-CREATE OR REPLACE FUNCTION rd_accounts_sub_create(p_ref text, p_perm text, p_name text, p_sis text) RETURNS text
+CREATE OR REPLACE FUNCTION rd_accounts_sub_create(p_ref text, p_perm text, p_name text, p_sis text,
+                                                  p_parent text DEFAULT NULL) RETURNS text
     LANGUAGE plpgsql
     AS $$
 DECLARE
@@ -388,6 +389,15 @@ DECLARE
     parent accounts;
     body text;
 BEGIN
+    -- Canvas' SubAccountsController#create: account[parent_account_id] names the parent, the URL account or
+    -- one below it (subaccount_or_self: 404 otherwise), and the permission is checked there
+    IF nullif(p_parent, '') IS NOT NULL THEN
+        parent.id := rd_account_resolve(p_parent);
+        IF parent.id <> acct AND NOT rd_account_in_chain(acct, parent.id) THEN
+            PERFORM rd_not_found();
+        END IF;
+        acct := parent.id;
+    END IF;
     PERFORM rd_require_permission(acct, p_perm);
     PERFORM rd_canvas_writable();
     PERFORM rd_acct_tree_lock();

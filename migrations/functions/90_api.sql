@@ -118,7 +118,7 @@ BEGIN
     RETURN NEXT;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.accounts_sub_create(p_host text, p_token_hash text, a1 text, a3 text, a4 text, p_request_id text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.accounts_sub_create(p_host text, p_token_hash text, a1 text, a3 text, a4 text, a5 text, p_request_id text DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_generic_plan
     AS $$
@@ -131,7 +131,7 @@ BEGIN
     v_err := c.err; v_msg := c.msg; v_tenant := c.tenant_id; v_user := c.user_id;
     IF v_err IS NULL THEN
         BEGIN
-            o1 := rd_accounts_sub_create(a1, 'manage_account_settings', a3, a4);
+            o1 := rd_accounts_sub_create(a1, 'manage_account_settings', a3, a4, a5);
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_err = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
         END;

@@ -298,3 +298,32 @@ def test_json_suffix_on_trailing_ids(stack):
     r = t.admin.get("/api/v1/users/%d.json" % t.admin_user_id)
     assert r.status == 200 and r.json()["id"] == t.admin_user_id, r
     assert t.admin.get("/api/v1/users/self.json").json()["id"] == t.admin_user_id
+
+
+def test_create_under_parent_account_id(stack):
+    """Canvas' SubAccountsController#create: account[parent_account_id] names the parent, the URL account or
+    one below it (404 otherwise), and the permission is checked on that parent."""
+    t = stack.new_tenant()
+    a = sub_account(t, name="A")
+    b = sub_account(t, a, name="B")
+    other = sub_account(t, name="Other")
+    r = t.admin.post("/api/v1/accounts/self/sub_accounts", form={"account[name]": "Under B",
+                                                                "account[parent_account_id]": str(b)})
+    assert r.status == 200 and r.json()["parent_account_id"] == b and "warnings" not in r.json(), r
+    r = t.admin.post("/api/v1/accounts/%d/sub_accounts" % a, json_body={"account": {"name": "Also under B",
+                                                                                   "parent_account_id": b}})
+    assert r.status == 200 and r.json()["parent_account_id"] == b, r
+    # not below the URL account: 404, and nothing is made
+    r = t.admin.post("/api/v1/accounts/%d/sub_accounts" % a, form={"account[name]": "Stray",
+                                                                  "account[parent_account_id]": str(other)})
+    assert_404(r)
+    assert "Stray" not in [x["name"] for x in t.admin.get("/api/v1/accounts/self/sub_accounts",
+                                                          params={"recursive": "1", "per_page": "100"}).json()]
+    # the permission is the parent's: an admin of B may create under B through the root's URL
+    u = t.new_user("B admin")
+    member(t, b, u.id, builtin_role(t, "AccountAdmin"))
+    r = u.client.post("/api/v1/accounts/self/sub_accounts", form={"account[name]": "By B's admin",
+                                                                  "account[parent_account_id]": str(b)})
+    assert r.status == 200 and r.json()["parent_account_id"] == b, r
+    assert_forbidden(u.client.post("/api/v1/accounts/self/sub_accounts", form={"account[name]": "At root"}),
+                     "manage_account_settings", t.root_account_id)
