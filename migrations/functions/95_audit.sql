@@ -151,13 +151,26 @@ CREATE OR REPLACE TRIGGER audit_api2_role_permissions AFTER INSERT OR DELETE ON 
     FOR EACH ROW EXECUTE PROCEDURE rd_audit_row('api2_role_permission');
 
 -- One audit row as the API shows it.
+-- A stored row image as the API shows it: its timestamps (stored as PostgreSQL writes them,
+-- 2026-12-03T05:30:30.954071+00:00) in the Canvas form, ISO 8601 UTC without fractions.
+CREATE OR REPLACE FUNCTION rd_audit_image(p jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT CASE WHEN jsonb_typeof(p) = 'object' THEN
+        coalesce((SELECT jsonb_object_agg(e.k, CASE WHEN jsonb_typeof(e.v) = 'string'
+                                                     AND e.v #>> '{}' ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d$'
+                                                    THEN to_jsonb(rd_canvas_iso((e.v #>> '{}')::timestamptz)) ELSE e.v END)
+                    FROM jsonb_each(p) e(k, v)), '{}')
+    ELSE p END
+    $$;
+
 CREATE OR REPLACE FUNCTION rd_audit_json(a audit_events) RETURNS json
     LANGUAGE sql STABLE
     AS $$
     SELECT json_build_object('id', a.id, 'created_at', rd_canvas_iso(a.at), 'user_id', a.user_id,
                              'token_id', a.token_id, 'request_id', a.request_id, 'account_id', a.account_id,
                              'entity', a.entity, 'entity_id', a.entity_id, 'action', a.action,
-                             'before', a.before, 'after', a.after)
+                             'before', rd_audit_image(a.before), 'after', rd_audit_image(a.after))
     $$;
 
 -- GET /api/v1/accounts/:account_id/audit: the trail of the account and its sub-accounts, newest first,

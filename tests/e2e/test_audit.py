@@ -42,6 +42,10 @@ def test_every_kind_of_change_is_recorded(stack):
             assert "token_hash" not in (e["after"] or {}) and tok["token"] not in str(e), e
     ids = [e["id"] for e in events]
     assert ids == sorted(ids, reverse=True), "newest first"
+    # canvas-conventions.md: timestamps ISO 8601 UTC without fractions, in the row images too
+    import re
+    stamps = re.findall(r'"(\d{4}-\d\d-\d\dT[^"]*)"', str(events).replace("'", '"'))
+    assert stamps and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", x) for x in stamps), stamps
     acct = [e for e in events if e["entity"] == "account" and e["action"] == "update"][0]
     assert acct["before"]["name"] == "Sci" and acct["after"]["name"] == "Science", acct
 
