@@ -179,8 +179,7 @@ static int cmd_tenant_set(const struct rd_config *cfg, int argc, char **argv)
 	char *features = NULL, *settings = NULL;
 	int rc;
 
-	if (parse_opts(argc, argv, &o) != 0 || o.nhosts != 1 ||
-	    (o.features == NULL && o.settings == NULL && o.retention == NULL)) {
+	if (parse_opts(argc, argv, &o) != 0 || o.nhosts != 1) { /* no option: prints the tenant's as they are */
 		json_decref(o.features);
 		json_decref(o.settings);
 		return usage("tenant");

@@ -101,15 +101,16 @@ static int has_json_suffix(const char *path, size_t len)
 }
 
 /*
- * Rails' Journey::Router::Utils.normalize_path, for Canvas paths: runs of '/' become one and a trailing '/'
- * is dropped, so that /api/v1/accounts/1/roles/ and /api/v1/accounts//1/roles are the routes Canvas answers
- * for them. In place (the path only shrinks); an encoded slash (%2F) is part of its segment and stays.
+ * Rails' Journey::Router::Utils.normalize_path, for Canvas paths (leading slashes included): runs of '/'
+ * become one and a trailing '/' is dropped, so that /api/v1/accounts/1/roles/, /api/v1/accounts//1/roles and
+ * //api/v1/accounts/1/roles are the routes Canvas answers for them. In place (the path only shrinks); an encoded slash (%2F) is part of its segment and stays.
  */
 static void normalize_canvas_path(char *path)
 {
 	char *in = path, *out = path;
+	size_t lead = strspn(path, "/");
 
-	if (strncmp(path, "/api/", 5) != 0)
+	if (lead == 0 || strncmp(path + lead - 1, "/api/", 5) != 0)
 		return;
 	for (; *in != '\0'; in++) {
 		if (*in == '/' && out > path && out[-1] == '/')

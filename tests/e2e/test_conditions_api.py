@@ -152,6 +152,8 @@ def test_operator_cli_sets_the_same_conditions(stack):
     assert out["features"]["temporary_enrollments"] == "on", out
     assert out["settings"]["admins_can_view_notifications"] is True and out["settings"]["mfa_settings"] == "required"
     assert out["audit_retention_days"] == 30
+    # no option: the tenant's as they are (README "The binary": every option is optional)
+    assert json.loads(stack.cli("tenant", "set", "--host", t.host).stdout) == out
     assert t.admin.get(flags_path(feature="temporary_enrollments")).json()["state"] == "on"
     assert perms_of(t.admin, ["temporary_enrollments_add", "reset_any_mfa"]) == {
         "temporary_enrollments_add": True, "reset_any_mfa": True}

@@ -97,6 +97,10 @@ static void test_canvas_slashes_normalised(void **state)
 	route(&req, "GET", "/api/v1/accounts/1/roles.json/", RD_OK, h_list);
 	rd_req_reset(&req);
 
+	route(&req, "GET", "//api/v1/accounts/1/roles", RD_OK, h_list); /* leading slashes too */
+	assert_string_equal(req.path, "/api/v1/accounts/1/roles");
+	rd_req_reset(&req);
+
 	route(&req, "GET", "/api2/roles/5/", RD_ERR_NO_ROUTE, NULL); /* api2 paths are taken as they are */
 	rd_req_reset(&req);
 }
