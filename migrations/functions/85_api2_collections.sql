@@ -585,11 +585,13 @@ BEGIN
         ELSIF length(v #>> '{}') > 65535 THEN
             p_errors := p_errors || rd_api2_error('description', 'is too long (maximum is 65535 characters)');
         ELSE
-            -- blank fields are null (api2-roles.md §1): an empty description is none
-            r.description := nullif(v #>> '{}', '');
+            -- blank fields are null (api2-roles.md §1): an empty or whitespace-only description is none
+            r.description := CASE WHEN NOT rd_canvas_blank(v #>> '{}') THEN v #>> '{}' END;
         END IF;
     END IF;
-    r.description_plain := rd_api2_plain(r.description);
+    -- and so is a plain text with nothing but whitespace left once the tags are gone ("<p></p>", "<br>")
+    r.description_plain := CASE WHEN NOT rd_canvas_blank(rd_api2_plain(r.description))
+                                THEN rd_api2_plain(r.description) END;
     SELECT x.p_errors, x.val INTO p_errors, b FROM rd_api2_bool_value(p_params -> 'inherit_memberships',
                                                                      'inherit_memberships', p_errors) x;
     IF p_base.id IS NOT NULL AND p_base.parent_id IS NULL THEN

@@ -563,3 +563,23 @@ def test_moves_and_creates_racing_a_delete_of_the_parent(stack):
                                                                                           "parent_id": p})))
         for what, r in race(jobs):
             assert r.status in ((204, 422) if what == "delete" else (200, 422)), (what, r)
+
+
+def test_blank_descriptions_and_plain_texts_are_null(stack):
+    """Blank fields are null (api2-roles.md §1): a whitespace-only description, and a description_plain with
+    nothing but whitespace left once the tags are gone, are null; a plain text with words keeps its spaces."""
+    t = stack.new_tenant()
+    site = my_site(t)
+    for d in ["   ", "\n\t", "\u00a0"]:
+        c = mkcoll(t, "Blank", site["id"], description=d)
+        assert c["description"] is None and c["description_plain"] is None, (d, c)
+    for d in ["<p></p>", "<br>", "<p> &nbsp; </p>", "<!-- nothing -->"]:
+        c = mkcoll(t, "Tags only", site["id"], description=d)
+        assert c["description"] == d and c["description_plain"] is None, (d, c)
+        assert ok(t.admin.get("/api2/collections/" + c["id"]))["description_plain"] is None, c
+    c = mkcoll(t, "Words", site["id"], description="<p> Hi </p>")
+    assert c["description_plain"] == " Hi ", c
+    c = ok(t.admin.request("PATCH", "/api2/collections/" + c["id"], json_body={"description": "<p></p>"}))
+    assert c["description"] == "<p></p>" and c["description_plain"] is None, c
+    c = ok(t.admin.request("PATCH", "/api2/collections/" + c["id"], json_body={"description": " \n"}))
+    assert c["description"] is None and c["description_plain"] is None, c
