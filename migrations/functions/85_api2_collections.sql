@@ -1209,7 +1209,9 @@ BEGIN
     RETURN rd_api2_user_json(u);
 END $$;
 
--- DELETE /api2/groups/:id/users/:user_id: Administrator users; 204 also when the user was not a member.
+-- DELETE /api2/groups/:id/users/:user_id: Administrator users; 204 also when the user was not a member. A
+-- built-in group's members are everyone (Public) or every signed-in user (Registered Users): nobody can be
+-- taken out of one, so that is a 422 rather than a 204 that removed nothing.
 CREATE OR REPLACE FUNCTION rd_api2_group_users_remove(p_id text, p_user text) RETURNS boolean
     LANGUAGE plpgsql
     AS $$
@@ -1219,6 +1221,10 @@ BEGIN
     PERFORM rd_api2_require_admin_user();
     PERFORM rd_api2_require_writable();
     g := rd_api2_group_find(p_id, true);
+    IF g.builtin IS NOT NULL THEN
+        PERFORM rd_api2_raise_invalid(jsonb_build_array(rd_api2_error('user_id',
+            'a built-in group''s members cannot be removed')));
+    END IF;
     DELETE FROM api2_group_users x
      WHERE x.tenant_id = g.tenant_id AND x.group_id = g.id AND x.user_id = rd_api2_parse_id(p_user);
     RETURN FOUND;

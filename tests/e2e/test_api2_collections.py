@@ -338,6 +338,11 @@ def test_groups_and_users(stack):
         "display_name"] == "Staff 2"
     # members
     invalid(t.admin.post("/api2/groups/%s/users" % public, json_body={"user_id": str(u.id)}), "user_id")
+    # nor can anyone be taken out of one (everyone is in Public, every signed-in user in Registered Users)
+    for builtin in (public, group_id(t, "Registered Users")):
+        invalid(t.admin.delete("/api2/groups/%s/users/%d" % (builtin, u.id)), "user_id")
+        assert ok(t.admin.get("/api2/groups/%s/users/%d" % (builtin, u.id)))["id"] == str(u.id)
+    assert u.client.delete("/api2/groups/%s/users/%d" % (public, u.id)).status == 403
     invalid(t.admin.post("/api2/groups/%s/users" % g["id"], json_body={"user_id": "999999999"}), "user_id")
     first = ok(t.admin.post("/api2/groups/%s/users" % g["id"], json_body={"user_id": str(u.id)}))
     assert ok(t.admin.post("/api2/groups/%s/users" % g["id"], json_body={"user_id": str(u.id)})) == first
