@@ -1275,8 +1275,9 @@ BEGIN
     END IF;
 END $$;
 
--- GET /api2/memberships: filters user_id, group_id, collection_id, role_id (unknown ids: 422); Administrator
--- users see every membership, others those of collections where they hold collection-share.
+-- GET /api2/memberships: filters user_id, group_id, collection_id, role_id (a value that is not an id: 422; an
+-- id that names nothing matches nothing, so the memberships of a deleted collection or group list as none);
+-- Administrator users see every membership, others those of collections where they hold collection-share.
 CREATE OR REPLACE FUNCTION rd_api2_memberships_list(p_params jsonb, p_page bigint, p_per_page int)
     RETURNS TABLE (total bigint, items text)
     LANGUAGE plpgsql STABLE
