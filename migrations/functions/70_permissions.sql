@@ -145,7 +145,9 @@ END $$;
 --     hard-locked, not out of scope), PUT .../accounts/D/roles/<id> with permissions[p][explicit]=1 and
 --     enabled=1 (applies to self and descendants) at D, the nearest account to p_account where the override
 --     is stored and takes effect: the role is visible there (built-in, or defined at D or above), no lock
---     above D, and the root account for a root-only permission;
+--     above D, the root account for a root-only permission, and the walk reaches D's row (not decided
+--     above it, e.g. by a self-only grant on the membership's account, nor replaced by a row between D and
+--     the membership's account);
 --   * admin: POST .../accounts/R/admins user_id, role_id for each role usable at R that would grant it (R =
 --     p_account, or the root for a root-only permission), AccountAdmin first, at most five.
 -- A proposal of conditions alone when the user's current roles grant it once they are on.
@@ -164,6 +166,9 @@ DECLARE
     d bigint;
     g record;
     n int := 0;
+    skip boolean;
+    du int;
+    dec_d int;
 BEGIN
     SELECT x.* INTO perm FROM canvas_permissions x WHERE x.name = p_permission;
     IF NOT FOUND OR perm.account_only = 'site_admin' THEN
@@ -183,9 +188,16 @@ BEGIN
           JOIN roles r ON r.tenant_id = rd_tenant() AND r.id = um.role_id
          ORDER BY um.role_id, um.depth
     LOOP
-        -- the walk of this membership: skip when it grants, or no override can change it
-        CONTINUE WHEN EXISTS (SELECT 1 FROM rd_membership_walk(m.role_id, m.account_id, p_account, ARRAY[p_permission]) w
-                               WHERE w.granted OR w.reason IN ('unavailable', 'scope'));
+        -- the walk of this membership: skip when it grants, or no override can change it; else keep the
+        -- membership's depth (du) and the step that decided (dec_d), 0 = p_account
+        SELECT bool_or(w.granted OR w.reason IN ('unavailable', 'scope')), min(w.membership_depth),
+               max(w.depth) FILTER (WHERE w.decided)
+          INTO skip, du, dec_d
+          FROM rd_membership_walk(m.role_id, m.account_id, p_account, ARRAY[p_permission]) w;
+        CONTINUE WHEN skip;
+        -- D must also take effect (§3.1 step 5, RC = the membership's account U): at U it always does; below
+        -- U only if the walk is not already decided above D (a self-only grant at U stops it there); above U
+        -- only if D's row is locked or no row between D and U replaces its value
         SELECT c.account_id INTO d
           FROM unnest(chain) WITH ORDINALITY c(account_id, depth)
          WHERE (m.workflow_state = 'built_in' OR m.role_account = ANY (rd_canvas_chain(c.account_id)))
@@ -195,6 +207,17 @@ BEGIN
                                                   AND o.role_id = m.role_id AND o.permission = p_permission
                                                   AND o.locked
                             WHERE a.depth > c.depth)
+           AND CASE WHEN c.depth - 1 = du THEN true
+                    WHEN c.depth - 1 < du THEN dec_d IS NULL OR dec_d <= c.depth - 1
+                    ELSE EXISTS (SELECT 1 FROM role_overrides o
+                                  WHERE o.tenant_id = rd_tenant() AND o.account_id = c.account_id
+                                    AND o.role_id = m.role_id AND o.permission = p_permission AND o.locked)
+                         OR NOT EXISTS (SELECT 1 FROM unnest(chain) WITH ORDINALITY a(account_id, depth)
+                                          JOIN role_overrides o ON o.tenant_id = rd_tenant()
+                                                               AND o.account_id = a.account_id
+                                                               AND o.role_id = m.role_id
+                                                               AND o.permission = p_permission
+                                         WHERE a.depth - 1 >= du AND a.depth < c.depth) END
          ORDER BY c.depth
          LIMIT 1;
         CONTINUE WHEN d IS NULL;

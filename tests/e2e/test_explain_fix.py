@@ -86,12 +86,37 @@ def root_only_from_a_sub_account(stack):
     return t, u, s, "become_user"
 
 
+def self_only_on_the_membership_account(stack):
+    """A self-only grant on the membership's account ends the walk there (§3.1 step 5: value on and the role
+    context reached), so an override below it is never consulted: only a change at the root helps."""
+    t = stack.new_tenant()
+    s = sub_account(t, name="S")
+    role = make_role(t, "Clerk")
+    override(t, t.root_account_id, role, "read_reports", enabled=True, desc=False)
+    u = t.new_user("Clerk")
+    admin_of(t, u, t.root_account_id, role)
+    return t, u, s, "read_reports"
+
+
+def self_only_between(stack):
+    """The same below the membership: a self-only grant on S decides for X below it."""
+    t = stack.new_tenant()
+    s = sub_account(t, name="S")
+    x = sub_account(t, s, name="X")
+    role = make_role(t, "Clerk")
+    override(t, s, role, "read_reports", enabled=True, desc=False)
+    u = t.new_user("Clerk")
+    admin_of(t, u, t.root_account_id, role)
+    return t, u, x, "read_reports"
+
+
 def builtin_admin(t):
     return t.admin.get("/api/v1/accounts/self/roles/AccountAdmin").json()["id"]
 
 
 SCENARIOS = [custom_role_at_root, role_defined_on_a_sub_account, locked_off_above, hidden_by_a_setting,
-             hidden_by_a_feature, root_only_from_a_sub_account]
+             hidden_by_a_feature, root_only_from_a_sub_account, self_only_on_the_membership_account,
+             self_only_between]
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
@@ -122,6 +147,15 @@ def test_locked_above_is_changed_at_the_lock(stack):
     e = explain(t, u, x, perm)
     [o] = [p for p in e["would_grant"]["proposals"] if p["kind"] == "override"]
     assert o["account_id"] != x, "an override below the lock would have no effect"
+
+
+def test_override_proposed_where_the_walk_reaches_it(stack):
+    t, u, s, perm = self_only_on_the_membership_account(stack)
+    [o] = [p for p in explain(t, u, s, perm)["would_grant"]["proposals"] if p["kind"] == "override"]
+    assert o["account_id"] == t.root_account_id, o
+    t, u, x, perm = self_only_between(stack)
+    [o] = [p for p in explain(t, u, x, perm)["would_grant"]["proposals"] if p["kind"] == "override"]
+    assert o["account_id"] != x, o
 
 
 def test_hidden_permission_names_its_condition(stack):
