@@ -47,6 +47,27 @@ static PGresult *run_params(PGconn *c, const char *sql, int n, const char *const
 	return r;
 }
 
+/*
+ * run_params for the tenant and token commands: an error is one line, PostgreSQL's primary message
+ * (an operator's mistake, such as an unknown feature, needs no CONTEXT of plpgsql frames).
+ */
+static PGresult *run_params_short(PGconn *c, const char *sql, int n, const char *const *params, const char *what)
+{
+	PGresult *r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+	const char *msg;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK) {
+		msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+		if (msg != NULL)
+			fprintf(stderr, "rolesd: %s: %s\n", what, msg);
+		else
+			fprintf(stderr, "rolesd: %s: %s", what, PQerrorMessage(c));
+		PQclear(r);
+		return NULL;
+	}
+	return r;
+}
+
 static char *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -564,7 +585,17 @@ int rd_admin_tenant_create(const char *conninfo, const char *name, const char *c
 	params[4] = tok->hint;
 	if (run(c, "BEGIN", "begin") != 0)
 		goto out;
-	r = run_params(c,
+	r = run_params_short(c, "SELECT string_agg(DISTINCT lower(h), ', ') FROM unnest($1::text[]) h "
+			     "WHERE lower(h) IN (SELECT host FROM tenant_hosts)",
+			     1, (const char *const *)&harr, "checking the hosts");
+	if (r == NULL)
+		goto out;
+	if (!PQgetisnull(r, 0, 0)) {
+		fprintf(stderr, "rolesd: host already in use by another tenant: %s\n", PQgetvalue(r, 0, 0));
+		goto out;
+	}
+	PQclear(r);
+	r = run_params_short(c,
 		       "SELECT tenant_id, root_account_id, admin_user_id FROM "
 		       "rd_tenant_create($1, $2::text[], $3, $4, $5)",
 		       5, params, "creating tenant");
@@ -613,11 +644,14 @@ static int begin_as_host(PGconn *c, const char *host)
 
 	if (run(c, "BEGIN", "begin") != 0)
 		return -1;
-	r = run_params(c,
+	r = run_params_short(c,
 		       "SELECT set_config('rolesd.tenant_id', coalesce((SELECT tenant_id FROM tenant_hosts "
 		       "WHERE host = lower($1))::text, ''), true)",
 		       1, &host, "finding the tenant");
-	if (r == NULL) {
+	if (r == NULL || PQgetvalue(r, 0, 0)[0] == '\0') {
+		if (r != NULL)
+			fprintf(stderr, "rolesd: no tenant on host %s\n", host);
+		PQclear(r);
 		(void)run(c, "ROLLBACK", "rollback");
 		return -1;
 	}
@@ -639,7 +673,7 @@ int rd_admin_tenant_set(const char *conninfo, const char *host, const char *feat
 		PQfinish(c);
 		return 1;
 	}
-	r = run_params(c, "SELECT rd_tenant_settings_set($1::jsonb, $2::jsonb, $3::int)", 3, params,
+	r = run_params_short(c, "SELECT rd_tenant_settings_set($1::jsonb, $2::jsonb, $3::int)", 3, params,
 		       "setting the tenant's conditions");
 	if (r != NULL && PQntuples(r) == 1 && run(c, "COMMIT", "commit") == 0) {
 		printf("%s\n", PQgetvalue(r, 0, 0));
@@ -669,7 +703,7 @@ int rd_admin_token_create(const char *conninfo, const char *host, const char *us
 		PQfinish(c);
 		return 1;
 	}
-	r = run_params(c,
+	r = run_params_short(c,
 		       "INSERT INTO access_tokens (tenant_id, user_id, token_hash, token_hint, purpose, expires_at) "
 		       "SELECT h.tenant_id, u.id, decode($3, 'hex'), $4, 'cli', $5::timestamptz "
 		       "FROM tenant_hosts h JOIN users u ON u.tenant_id = h.tenant_id AND u.id = $2::bigint "
@@ -701,7 +735,7 @@ int rd_admin_token_revoke(const char *conninfo, const char *host, const char *to
 		PQfinish(c);
 		return 1;
 	}
-	r = run_params(c,
+	r = run_params_short(c,
 		       "UPDATE access_tokens t SET revoked_at = now() FROM tenant_hosts h "
 		       "WHERE h.host = lower($1) AND t.tenant_id = h.tenant_id AND t.id = $2::bigint "
 		       "AND t.revoked_at IS NULL RETURNING t.id",

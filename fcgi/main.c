@@ -4,9 +4,11 @@
  */
 #define _GNU_SOURCE
 #include <jansson.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../db/admin.h"
 #include "auth.h"
@@ -172,6 +174,51 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/*
+ * Values checked before anything is sent to the database; a bad one is a usage error (stderr, exit 2)
+ * naming the option, never a PostgreSQL message. What needs the database (an unknown host, user or token,
+ * a host already taken) is exit 1.
+ */
+static int bad_value(const char *cmd, const char *opt, const char *value, const char *expected)
+{
+	fprintf(stderr, "rolesd: %s: expected %s, got '%s'\n", opt, expected, value);
+	return usage(cmd);
+}
+
+/* A number of 1 to 18 digits (a bigint id, a count). */
+static int is_number(const char *v)
+{
+	size_t n = strspn(v, "0123456789");
+
+	return n > 0 && n <= 18 && v[n] == '\0';
+}
+
+/* A host as nginx's $host can carry it: letters, digits, '.', '-', '_', or a bracketed IPv6 address. */
+static int is_host(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n > 253)
+		return 0;
+	if (v[0] == '[')
+		return n > 2 && v[n - 1] == ']' && strspn(v + 1, "0123456789abcdefABCDEF:.") == n - 2;
+	return strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") == n;
+}
+
+/* The API's token[expires_at] shape: an ISO-8601 date or time, optionally with a zone. */
+static int is_iso8601(const char *v)
+{
+	regex_t re;
+	int ok;
+
+	if (regcomp(&re, "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?)?"
+			 "(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$", REG_EXTENDED | REG_NOSUB) != 0)
+		abort();
+	ok = regexec(&re, v, 0, NULL, 0) == 0;
+	regfree(&re);
+	return ok;
+}
+
 /* rolesd tenant set: the conditions and the audit retention of the tenant of --host (one transaction). */
 static int cmd_tenant_set(const struct rd_config *cfg, int argc, char **argv)
 {
@@ -183,6 +230,12 @@ static int cmd_tenant_set(const struct rd_config *cfg, int argc, char **argv)
 		json_decref(o.features);
 		json_decref(o.settings);
 		return usage("tenant");
+	}
+	if (o.retention != NULL && (!is_number(o.retention) || strlen(o.retention) > 5 || atoi(o.retention) < 1 ||
+				    atoi(o.retention) > 36500)) {
+		json_decref(o.features);
+		json_decref(o.settings);
+		return bad_value("tenant", "--audit-retention-days", o.retention, "a number of days from 1 to 36500");
 	}
 	if (o.features != NULL)
 		features = json_dumps(o.features, JSON_COMPACT);
@@ -201,6 +254,7 @@ static int cmd_tenant(const struct rd_config *cfg, int argc, char **argv)
 	char token[RD_TOKEN_LEN + 1], hash[65], hint[RD_TOKEN_HINT_LEN + 1];
 	struct rd_admin_token tok = {token, hash, hint};
 	struct opts o;
+	int i, j;
 
 	if (argc >= 1 && strcmp(argv[0], "list") == 0 && argc == 1)
 		return rd_admin_tenant_list(cfg->admin_database_url);
@@ -209,6 +263,13 @@ static int cmd_tenant(const struct rd_config *cfg, int argc, char **argv)
 	if (argc < 1 || strcmp(argv[0], "create") != 0 || parse_opts(argc - 1, argv + 1, &o) != 0 ||
 	    o.nhosts == 0 || o.name == NULL || o.name[0] == '\0')
 		return usage("tenant");
+	for (i = 0; i < o.nhosts; i++) {
+		if (!is_host(o.hosts[i]))
+			return bad_value("tenant", "--host", o.hosts[i], "a host name");
+		for (j = 0; j < i; j++)
+			if (strcasecmp(o.hosts[i], o.hosts[j]) == 0)
+				return bad_value("tenant", "--host", o.hosts[i], "each host once");
+	}
 	if (rd_auth_token_new(token, hash, hint) != 0) {
 		fprintf(stderr, "rolesd: no randomness available\n");
 		return 1;
@@ -226,14 +287,23 @@ static int cmd_token(const struct rd_config *cfg, int argc, char **argv)
 	if (argc < 1 || parse_opts(argc - 1, argv + 1, &o) != 0 || o.nhosts != 1)
 		return usage("token");
 	if (strcmp(argv[0], "create") == 0 && o.user != NULL) {
+		if (!is_number(o.user))
+			return bad_value("token", "--user", o.user, "a user id (a number)");
+		if (o.expires_at != NULL && o.expires_at[0] == '\0')
+			o.expires_at = NULL; /* empty: never, as the API's token[expires_at] */
+		if (o.expires_at != NULL && !is_iso8601(o.expires_at))
+			return bad_value("token", "--expires-at", o.expires_at, "an ISO-8601 time such as 2030-01-01T00:00:00Z");
 		if (rd_auth_token_new(token, hash, hint) != 0) {
 			fprintf(stderr, "rolesd: no randomness available\n");
 			return 1;
 		}
 		return rd_admin_token_create(cfg->admin_database_url, o.hosts[0], o.user, o.expires_at, &tok);
 	}
-	if (strcmp(argv[0], "revoke") == 0 && o.token_id != NULL)
+	if (strcmp(argv[0], "revoke") == 0 && o.token_id != NULL) {
+		if (!is_number(o.token_id))
+			return bad_value("token", "--token-id", o.token_id, "a token id (a number)");
 		return rd_admin_token_revoke(cfg->admin_database_url, o.hosts[0], o.token_id);
+	}
 	return usage("token");
 }
 

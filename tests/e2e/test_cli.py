@@ -86,3 +86,33 @@ def test_workers_default_to_the_cpus_the_process_may_use(stack):
     finally:
         p.send_signal(signal.SIGTERM)
         p.wait(10)
+
+
+def test_bad_input_is_a_usage_error_or_one_line_naming_it(stack):
+    """Values the command line can check are usage errors (exit 2) naming the option; what needs the
+    database (an unknown host, user or token, a host already taken) is exit 1 with one line, never a
+    PostgreSQL message with its CONTEXT."""
+    t = stack.new_tenant()
+    bad, twice = "bad " + t.host, "twice." + t.host
+    for args, opt in [(("token", "create", "--host", t.host, "--user", "abc"), "--user"),
+                      (("token", "revoke", "--host", t.host, "--token-id", "x"), "--token-id"),
+                      (("token", "create", "--host", t.host, "--user", "1", "--expires-at", "yesterday"), "--expires-at"),
+                      (("tenant", "set", "--host", t.host, "--audit-retention-days", "abc"), "--audit-retention-days"),
+                      (("tenant", "set", "--host", t.host, "--audit-retention-days", "0"), "--audit-retention-days"),
+                      (("tenant", "create", "--host", bad, "--name", "X"), "--host"),
+                      (("tenant", "create", "--host", "", "--name", "X"), "--host"),
+                      (("tenant", "create", "--host", twice, "--host", twice.upper(), "--name", "X"), "--host")]:
+        p = run(stack, *args)
+        assert p.returncode == 2 and p.stderr.startswith("rolesd: %s: expected " % opt), (args, p)
+        assert "usage: rolesd %s" % args[0] in p.stderr and p.stdout == "", (args, p)
+    for args, line in [(("tenant", "set", "--host", "nowhere.test"), "rolesd: no tenant on host nowhere.test"),
+                       (("token", "create", "--host", "nowhere.test", "--user", "1"), "rolesd: no tenant on host nowhere.test"),
+                       (("token", "revoke", "--host", t.host, "--token-id", "999999"),
+                        "rolesd: no active token 999999 on host %s" % t.host),
+                       (("tenant", "create", "--host", t.host.upper(), "--name", "Again"),
+                        "rolesd: host already in use by another tenant: %s" % t.host),
+                       (("tenant", "set", "--host", t.host, "--feature", "no_such_feature=on"),
+                        "rolesd: setting the tenant's conditions: unknown feature no_such_feature")]:
+        p = run(stack, *args)
+        assert p.returncode == 1 and p.stderr == line + "\n" and p.stdout == "", (args, p)
+    assert stack.sql("SELECT host FROM tenant_hosts WHERE host IN ('%s', '%s', '')" % (bad, twice)) == []
