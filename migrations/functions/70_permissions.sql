@@ -50,6 +50,9 @@ BEGIN
     IF uid <> rd_user() THEN
         PERFORM rd_require_permission(acct, p_perm);
     END IF;
+    IF p_permission = 'read' THEN
+        RETURN rd_permissions_explain_read(uid, acct);
+    END IF;
     IF NOT rd_permission_exists(p_permission) THEN
         PERFORM rd_not_found();
     END IF;
@@ -138,6 +141,57 @@ BEGIN
       INTO result;
     RETURN result::text;
 END $$;
+
+-- explain for the pseudo-permission `read` (Canvas' :read right on an account, which GET account,
+-- sub-accounts and the feature reads need, and which their 403 names): held through any live admin
+-- membership on the account's chain, whatever its role, so there is no walk and no override to propose.
+-- Same keys as the answer for a permission; each membership is `granted` with reason `membership`;
+-- would_grant: the roles usable at the account (every one confers `read`) and, when not granted, the admin
+-- requests for them (AccountAdmin first, at most five).
+CREATE OR REPLACE FUNCTION rd_permissions_explain_read(p_uid bigint, p_account bigint) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+    WITH ms AS (
+        SELECT m.membership_id, m.role_id, m.account_id, m.depth, r.name, r.base_role_type
+          FROM rd_user_memberships(p_uid, p_account) m
+          JOIN roles r ON r.tenant_id = rd_tenant() AND r.id = m.role_id
+    ), usable AS (
+        SELECT r.id, r.name, r.base_role_type, r.workflow_state, r.account_id
+          FROM roles r
+         WHERE r.tenant_id = rd_tenant() AND r.base_role_type IN ('AccountAdmin', 'AccountMembership')
+           AND ((r.workflow_state = 'built_in' AND r.name = 'AccountAdmin')
+                OR (r.workflow_state = 'active' AND rd_account_in_chain(r.account_id, p_account)))
+    ), proposals AS (
+        SELECT u.* FROM usable u WHERE NOT EXISTS (SELECT 1 FROM ms)
+         ORDER BY u.workflow_state <> 'built_in', u.id LIMIT 5
+    )
+    SELECT json_build_object(
+        'permission', 'read',
+        'account_id', p_account,
+        'user_id', p_uid,
+        'granted', EXISTS (SELECT 1 FROM ms),
+        'conditions', '[]'::json,
+        'memberships', coalesce((SELECT json_agg(json_build_object(
+                'id', m.membership_id, 'role_id', m.role_id, 'role', m.name,
+                'base_role_type', m.base_role_type, 'account_id', m.account_id,
+                'granted', true, 'reason', 'membership', 'decided_at', m.account_id,
+                'walk', '[]'::json) ORDER BY m.depth DESC, m.membership_id) FROM ms m), '[]'::json),
+        'would_grant', json_build_object(
+            'roles', coalesce((SELECT json_agg(json_build_object(
+                    'id', u.id, 'role', u.name, 'base_role_type', u.base_role_type,
+                    'workflow_state', u.workflow_state, 'account_id', u.account_id) ORDER BY u.id)
+                FROM usable u), '[]'::json),
+            'overrides', '[]'::json,
+            'proposals', coalesce((SELECT json_agg(json_build_object(
+                    'kind', 'admin', 'role_id', pr.id, 'role', pr.name, 'account_id', p_account,
+                    'description', format('Make user %s an admin with the role %s (id %s) on account %s',
+                                          p_uid, pr.name, pr.id, p_account),
+                    'requests', json_build_array(json_build_object(
+                        'method', 'POST', 'path', format('/api/v1/accounts/%s/admins', p_account),
+                        'params', json_build_object('user_id', p_uid::text, 'role_id', pr.id::text))))
+                    ORDER BY pr.workflow_state <> 'built_in', pr.id)
+                FROM proposals pr), '[]'::json)))::text
+    $$;
 
 -- What would grant p_permission to p_uid on p_account, as changes the API accepts, each with the exact
 -- requests in order (p_pre: requests that come first in every proposal, the conditions to switch on):

@@ -177,3 +177,27 @@ def test_root_only_proposes_no_override_below_the_root(stack):
     e = explain(t, u, s, perm)
     kinds = {(p["kind"], p["account_id"]) for p in e["would_grant"]["proposals"]}
     assert kinds and all(k == "admin" and a == t.root_account_id for k, a in kinds), kinds
+
+
+def test_read_from_a_403_to_explain_and_the_fix(stack):
+    """GET account names the pseudo-permission `read` in its 403 (Canvas' :read right); explain answers it
+    like any permission, and each of its proposals lets the user read the account."""
+    t = stack.new_tenant()
+    s = sub_account(t, name="S")
+    u = t.new_user("Dept")
+    admin_of(t, u, s, make_role(t, "Dept"))
+    r = u.client.get("/api/v1/accounts/%d" % t.root_account_id)
+    assert r.status == 403 and r.json()["errors"][0]["permission"] == "read", r
+    mine = u.client.get("/api/v1/accounts/%d/permissions/read/explain" % t.root_account_id)
+    assert mine.status == 200 and mine.json()["granted"] is False, mine
+    e = explain(t, u, t.root_account_id, "read")
+    assert e["permission"] == "read" and e["granted"] is False and e["memberships"] == [], e
+    proposals = e["would_grant"]["proposals"]
+    assert proposals and proposals[0]["role"] == "AccountAdmin", e
+    for p in proposals:
+        follow(t, p)
+        assert u.client.get("/api/v1/accounts/%d" % t.root_account_id).status == 200, p
+        t.admin.delete("/api/v1/accounts/%d/admins/%d" % (t.root_account_id, u.id), params={"role_id": p["role_id"]})
+    e = explain(t, u, s, "read")
+    assert e["granted"] is True and [(m["account_id"], m["reason"]) for m in e["memberships"]] == [(s, "membership")], e
+    assert e["would_grant"]["proposals"] == [], e
