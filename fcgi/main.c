@@ -263,6 +263,10 @@ static int cmd_tenant(const struct rd_config *cfg, int argc, char **argv)
 	if (argc < 1 || strcmp(argv[0], "create") != 0 || parse_opts(argc - 1, argv + 1, &o) != 0 ||
 	    o.nhosts == 0 || o.name == NULL || o.name[0] == '\0')
 		return usage("tenant");
+	if (o.name[strspn(o.name, " \t\r\n")] == '\0')
+		return bad_value("tenant", "--name", o.name, "a name that is not blank");
+	if (o.admin_name != NULL && o.admin_name[strspn(o.admin_name, " \t\r\n")] == '\0')
+		return bad_value("tenant", "--admin-name", o.admin_name, "a name that is not blank");
 	for (i = 0; i < o.nhosts; i++) {
 		if (!is_host(o.hosts[i]))
 			return bad_value("tenant", "--host", o.hosts[i], "a host name");

@@ -101,6 +101,9 @@ def test_bad_input_is_a_usage_error_or_one_line_naming_it(stack):
                       (("tenant", "set", "--host", t.host, "--audit-retention-days", "0"), "--audit-retention-days"),
                       (("tenant", "create", "--host", bad, "--name", "X"), "--host"),
                       (("tenant", "create", "--host", "", "--name", "X"), "--host"),
+                      (("tenant", "create", "--host", bad.replace(" ", "-"), "--name", "  "), "--name"),
+                      (("tenant", "create", "--host", bad.replace(" ", "-"), "--name", "X", "--admin-name", ""),
+                       "--admin-name"),
                       (("tenant", "create", "--host", twice, "--host", twice.upper(), "--name", "X"), "--host")]:
         p = run(stack, *args)
         assert p.returncode == 2 and p.stderr.startswith("rolesd: %s: expected " % opt), (args, p)
@@ -115,4 +118,5 @@ def test_bad_input_is_a_usage_error_or_one_line_naming_it(stack):
                         "rolesd: setting the tenant's conditions: unknown feature no_such_feature")]:
         p = run(stack, *args)
         assert p.returncode == 1 and p.stderr == line + "\n" and p.stdout == "", (args, p)
-    assert stack.sql("SELECT host FROM tenant_hosts WHERE host IN ('%s', '%s', '')" % (bad, twice)) == []
+    assert stack.sql("SELECT host FROM tenant_hosts WHERE host IN ('%s', '%s', '%s', '')"
+                     % (bad, bad.replace(" ", "-"), twice)) == []
