@@ -18,6 +18,37 @@
 #include "../router.h"
 #include "accounts_util.h"
 
+/*
+ * The members of token[...] other than purpose and expires_at are ignored (issue 16, no silent no-ops): each
+ * is a `warnings` entry of the answer. Canvas' token[scopes] above all: a rolesd token acts with every
+ * permission of its user, and a client asking for a narrower one must learn that it did not get it.
+ */
+static void warn_ignored_token_members(struct rd_req *req, json_t *body)
+{
+	json_t *given = json_object_get(req->params, "token"), *warnings = NULL, *v;
+	const char *key;
+	char name[300], msg[500];
+
+	if (!json_is_object(given))
+		return;
+	json_object_foreach(given, key, v) {
+		if (strcmp(key, "purpose") == 0 || strcmp(key, "expires_at") == 0)
+			continue;
+		if (warnings == NULL) {
+			warnings = json_array();
+			json_object_set_new(body, "warnings", warnings);
+		}
+		snprintf(name, sizeof name, "token[%s]", key);
+		if (strcmp(key, "scopes") == 0)
+			snprintf(msg, sizeof msg, "rolesd tokens are not scoped: the token acts with every permission "
+						  "of its user; %s was ignored", name);
+		else
+			snprintf(msg, sizeof msg, "rolesd does not keep %s; it was ignored", name);
+		json_array_append_new(warnings, json_pack("{s:s,s:b,s:s,s:s}", "setting", name, "ignored", 1,
+							  "reason", "unknown_setting", "message", msg));
+	}
+}
+
 enum rd_err tokens_create(struct rd_req *req)
 {
 	struct acct_param purpose, expires_at;
@@ -45,6 +76,7 @@ enum rd_err tokens_create(struct rd_req *req)
 		e = RD_ERR_INTERNAL;
 		goto out;
 	}
+	warn_ignored_token_members(req, body);
 	if (req->idem_active) {
 		/* An Idempotency-Key stores the answer: store it without the token, which is shown once and kept
 		 * nowhere (a replay answers the token's object; a client that lost the secret revokes it). */

@@ -151,3 +151,20 @@ def test_tokens_cross_tenant_404(stack):
     assert_404(t.admin.get("/api/v1/users/%d/tokens" % o.admin_user_id))
     assert_404(t.admin.delete("/api/v1/users/%d/tokens/%s" % (o.admin_user_id, ot)))
     assert_404(t.admin.delete("/api/v1/users/self/tokens/%s" % ot))
+
+
+def test_ignored_token_members_are_warnings(stack):
+    """Issue 16, no silent no-ops: Canvas' token[scopes] (and any other token[...] member rolesd does not
+    keep) still mints the token, but the answer says the token is not scoped."""
+    t = stack.new_tenant()
+    u = t.new_user("Tok")
+    r = u.client.post("/api/v1/users/self/tokens", form=[("token[purpose]", "narrow"),
+                                                         ("token[scopes][]", "url:GET|/api/v1/accounts"),
+                                                         ("token[remember_access]", "1")])
+    assert r.status == 200 and len(r.json()["token"]) == 64, r
+    w = r.json()["warnings"]
+    assert [(x["setting"], x["ignored"], x["reason"]) for x in w] == [
+        ("token[scopes]", True, "unknown_setting"), ("token[remember_access]", True, "unknown_setting")], w
+    assert "not scoped" in w[0]["message"], w
+    r = u.client.post("/api/v1/users/self/tokens", form={"token[purpose]": "plain"})
+    assert r.status == 200 and "warnings" not in r.json(), r
