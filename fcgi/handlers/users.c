@@ -26,6 +26,11 @@ out:
 	return e;
 }
 
+/* The members of user[...] and pseudonym[...] the create reads; any other (Canvas' pseudonym[password],
+ * user[time_zone], ...) is named in the answer's warnings (issue 16, no silent no-ops). */
+static const char *const user_keys[] = {"name", "short_name", "sortable_name", NULL};
+static const char *const pseudonym_keys[] = {"unique_id", "sis_user_id", NULL};
+
 enum rd_err users_create(struct rd_req *req)
 {
 	struct acct_param name, short_name, sortable_name, unique_id, sis_user_id;
@@ -44,7 +49,12 @@ enum rd_err users_create(struct rd_req *req)
 	params[3] = sortable_name.s;
 	params[4] = unique_id.s;
 	params[5] = sis_user_id.s;
-	return rd_req_db_json(req, &rd_dbusers_create, params);
+	e = rd_req_db_json(req, &rd_dbusers_create, params);
+	if (e == RD_OK) {
+		acct_warn_ignored(req, "user", user_keys);
+		acct_warn_ignored(req, "pseudonym", pseudonym_keys);
+	}
+	return e;
 }
 
 enum rd_err users_show(struct rd_req *req)

@@ -154,3 +154,17 @@ def test_users_of_a_deleted_account_belong_to_the_root(stack):
     assert t.admin.delete("/api/v1/accounts/self/sub_accounts/%d" % sub).status == 200
     r = t.admin.get("/api/v1/accounts/self/users", params={"search_term": "orphan"})
     assert r.status == 200 and [x["id"] for x in r.json()] == [uid], r
+
+
+def test_create_user_names_ignored_members_in_warnings(stack):
+    """Issue 16, no silent no-ops: Canvas' pseudonym[password] or user[time_zone] are not kept; the user is
+    created and each ignored member is a warnings entry."""
+    t = stack.new_tenant()
+    r = t.admin.post("/api/v1/accounts/self/users", form=[("user[name]", "Pat Doe"), ("user[time_zone]", "UTC"),
+                                                         ("pseudonym[unique_id]", "pat"),
+                                                         ("pseudonym[password]", "secret")])
+    assert r.status == 200 and r.json()["login_id"] == "pat", r
+    assert sorted((w["setting"], w["reason"]) for w in r.json()["warnings"]) == [
+        ("pseudonym[password]", "unknown_setting"), ("user[time_zone]", "unknown_setting")], r
+    r = t.admin.post("/api/v1/accounts/self/users", form={"user[name]": "Lee", "pseudonym[unique_id]": "lee"})
+    assert r.status == 200 and "warnings" not in r.json(), r
