@@ -199,7 +199,18 @@ static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd
 	if (st == RD_PARAMS_OK) {
 		if (read_body(fr, cfg->max_body, &body, &body_len) != 0)
 			st = RD_PARAMS_TOO_LARGE;
-		else if (body_len > 0)
+		else if (body_len > 0 && req->surface == RD_SURFACE_CANVAS) {
+			/* Rails' params are request_parameters.merge(query_parameters): body and query string are
+			 * parsed apart, and a top-level key of the query string replaces the body's whole value */
+			json_t *merged = json_object();
+			st = rd_params_parse_body(merged,
+						  body_type(req, FCGX_GetParam("CONTENT_TYPE", fr->envp), body, body_len),
+						  body, body_len, &lim, &perr);
+			if (merged == NULL || json_object_update(merged, req->params) != 0)
+				abort();
+			json_decref(req->params);
+			req->params = merged;
+		} else if (body_len > 0)
 			st = rd_params_parse_body(req->params,
 						  body_type(req, FCGX_GetParam("CONTENT_TYPE", fr->envp), body, body_len),
 						  body, body_len, &lim, &perr);

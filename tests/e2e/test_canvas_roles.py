@@ -969,3 +969,26 @@ def test_parameter_without_value_is_absent(stack):
     assert len(t.admin.get("/api/v1/accounts/self/roles?per_page=").json()) == 1
     # and the other parameters a link repeats keep the name, as Rails' nil.to_query does: "x="
     assert "/roles?x=&page=1&per_page=10>" in t.admin.get("/api/v1/accounts/self/roles?x").header("Link")
+
+
+def test_query_string_key_replaces_the_body_one(stack):
+    # Rails' params are request_parameters.merge(query_parameters): the query string and the body are parsed
+    # apart and a top-level key of the query string wins, its whole value replacing the body's
+    t = stack.new_tenant()
+    r = t.admin.post("/api/v1/accounts/self/roles", params=[("label", "From Query")], form=[("label", "From Body")])
+    assert r.status == 200 and r.json()["role"] == "From Query", r
+    r = t.admin.post("/api/v1/accounts/self/roles", params=[("label", "Query JSON")],
+                     json_body={"label": "Body JSON", "base_role_type": "TaEnrollment"})
+    assert r.status == 200, r
+    assert (r.json()["role"], r.json()["base_role_type"]) == ("Query JSON", "TaEnrollment")
+    rid = r.json()["id"]
+    r = t.admin.put("/api/v1/accounts/self/roles/%d" % rid,
+                    params=[("permissions[read_roster][explicit]", "1"), ("permissions[read_roster][enabled]", "0")],
+                    form=[("permissions[read_forum][explicit]", "1"), ("permissions[read_forum][enabled]", "0")])
+    assert r.status == 200, r
+    perms = r.json()["permissions"]
+    assert perms["read_roster"]["explicit"] is True and perms["read_roster"]["enabled"] is False
+    assert perms["read_forum"]["explicit"] is False and perms["read_forum"]["enabled"] is True
+    # the two are not one tree: a scalar in one and a hash in the other do not clash
+    r = t.admin.post("/api/v1/accounts/self/roles", params=[("label", "Scalar")], form=[("label[x]", "1")])
+    assert r.status == 200 and r.json()["role"] == "Scalar", r
