@@ -143,6 +143,49 @@ static const char *body_type(const struct rd_req *req, const char *ct, const cha
 	return i < n && body[i] == '{' ? "application/json" : ct;
 }
 
+/* Whether Rack reads a POST body of this type into req.POST (form_data? / parseable_data?). */
+static int rack_form_type(const char *ct)
+{
+	static const char *const forms[] = {"application/x-www-form-urlencoded", "multipart/form-data",
+					    "multipart/related", "multipart/mixed"};
+	size_t i, n;
+
+	if (ct == NULL || ct[0] == '\0')
+		return 1;
+	for (i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		n = strlen(forms[i]);
+		if (strncasecmp(ct, forms[i], n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Rack::MethodOverride, which Canvas keeps in its middleware: a POST whose form body has _method, or else an
+ * X-HTTP-Method-Override header, naming an HTTP method (any case) is routed as that method. form: the body's
+ * own parameters when Rack reads them, else NULL. Returns the method, or NULL to keep POST. (HEAD is routed
+ * as GET, as a HEAD request is.)
+ */
+static const char *method_override(const json_t *form, const char *header)
+{
+	static const char *const methods[] = {"GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS", "PATCH",
+					      "LINK", "UNLINK"};
+	const json_t *v = form != NULL ? json_object_get(form, "_method") : NULL;
+	const char *m;
+	size_t i;
+
+	if (v != NULL && !json_is_null(v)) /* req.POST["_method"] || the header: the parameter alone decides */
+		m = json_is_string(v) ? json_string_value(v) : NULL;
+	else
+		m = header;
+	if (m == NULL)
+		return NULL;
+	for (i = 0; i < sizeof methods / sizeof methods[0]; i++)
+		if (strcasecmp(m, methods[i]) == 0)
+			return strcmp(methods[i], "HEAD") == 0 ? "GET" : methods[i];
+	return NULL;
+}
+
 /*
  * A request refused before its handler (a wrong method, a malformed body, parameters or Idempotency-Key) is
  * still answered 404 for an unknown host and 401 for a bad token first: canvas-roles.md 2.1, a bad token
@@ -174,6 +217,8 @@ static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd
 	enum rd_err e;
 	char *body = NULL, *idem;
 	size_t body_len = 0;
+	const char *override_header = FCGX_GetParam("HTTP_X_HTTP_METHOD_OVERRIDE", fr->envp);
+	const char *override = NULL;
 
 	memset(&perr, 0, sizeof perr);
 	if (uri == NULL)
@@ -202,10 +247,11 @@ static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd
 		else if (body_len > 0 && req->surface == RD_SURFACE_CANVAS) {
 			/* Rails' params are request_parameters.merge(query_parameters): body and query string are
 			 * parsed apart, and a top-level key of the query string replaces the body's whole value */
+			const char *ct = FCGX_GetParam("CONTENT_TYPE", fr->envp);
 			json_t *merged = json_object();
-			st = rd_params_parse_body(merged,
-						  body_type(req, FCGX_GetParam("CONTENT_TYPE", fr->envp), body, body_len),
-						  body, body_len, &lim, &perr);
+			st = rd_params_parse_body(merged, body_type(req, ct, body, body_len), body, body_len, &lim, &perr);
+			if (st == RD_PARAMS_OK && strcmp(req->method, "POST") == 0)
+				override = method_override(rack_form_type(ct) ? merged : NULL, override_header);
 			if (merged == NULL || json_object_update(merged, req->params) != 0)
 				abort();
 			json_decref(req->params);
@@ -224,6 +270,30 @@ static enum rd_err prepare(struct rd_req *req, FCGX_Request *fr, const struct rd
 			rd_buf_free(&fp);
 		}
 		free(body);
+	}
+	if (st == RD_PARAMS_OK && req->surface == RD_SURFACE_CANVAS && strcmp(req->method, "POST") == 0) {
+		if (body_len == 0)
+			override = method_override(NULL, override_header);
+		if (override != NULL && strcmp(override, "POST") != 0) {
+			/* routed again as the method named: the first answer's captures and Allow header go */
+			int i;
+			for (i = 0; i < req->npathv; i++) {
+				free(req->pathv[i]);
+				req->pathv[i] = NULL;
+			}
+			req->npathv = 0;
+			req->route = NULL;
+			if (e == RD_ERR_METHOD && req->nheaders > 0 &&
+			    strcmp(req->headers[req->nheaders - 1].name, "Allow") == 0) {
+				req->nheaders--;
+				free(req->headers[req->nheaders].name);
+				free(req->headers[req->nheaders].value);
+			}
+			req->method = override;
+			e = rd_router_match(rd_routes, req);
+			if (e != RD_OK && e != RD_ERR_METHOD && e != RD_ERR_NOT_FOUND)
+				return e;
+		}
 	}
 	if (st == RD_PARAMS_OK && strcmp(req->method, "GET") != 0) {
 		/* dry_run[]=1 or {"dry_run":{...}} reads as false: the client asked for a preview and the write
