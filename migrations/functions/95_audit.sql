@@ -61,7 +61,8 @@ CREATE OR REPLACE FUNCTION rd_audit_retention_days(p_tenant bigint) RETURNS int
 -- checks that this list names every one): what the `entity` filter accepts.
 CREATE OR REPLACE FUNCTION rd_audit_entities() RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT ARRAY['account', 'account_setting', 'admin', 'api2_role', 'api2_role_permission', 'feature_flag',
+    AS $$ SELECT ARRAY['account', 'account_setting', 'admin', 'api2_collection', 'api2_group', 'api2_group_user',
+                       'api2_membership', 'api2_role', 'api2_role_permission', 'feature_flag',
                        'role', 'role_override', 'tenant_setting', 'token'] $$;
 
 -- Deletes the current tenant's audit rows older than its retention; the count deleted. Run by every write
@@ -122,8 +123,9 @@ BEGIN
                     ELSE (r ->> 'account_id')::bigint END;
     END IF;
     PERFORM rd_audit(TG_ARGV[0], acct,
-                     CASE WHEN TG_TABLE_NAME = 'api2_role_permissions' THEN (r ->> 'role_id') || ':' || (r ->> 'permission')
-                          ELSE r ->> 'id' END,
+                     CASE TG_TABLE_NAME WHEN 'api2_role_permissions' THEN (r ->> 'role_id') || ':' || (r ->> 'permission')
+                                        WHEN 'api2_group_users' THEN (r ->> 'group_id') || ':' || (r ->> 'user_id')
+                                        ELSE r ->> 'id' END,
                      b - 'tenant_id', a - 'tenant_id');
     RETURN NULL;
 END $$;
@@ -149,6 +151,17 @@ CREATE OR REPLACE TRIGGER audit_api2_roles AFTER INSERT OR DELETE OR UPDATE OF t
     FOR EACH ROW EXECUTE PROCEDURE rd_audit_row('api2_role');
 CREATE OR REPLACE TRIGGER audit_api2_role_permissions AFTER INSERT OR DELETE ON api2_role_permissions
     FOR EACH ROW EXECUTE PROCEDURE rd_audit_row('api2_role_permission');
+-- api2's collections tree, groups, their users and the memberships through which api2 roles are held: rows
+-- without an account, recorded on the root account as the api2 roles are (an update of modified_on alone,
+-- a collection touched, is compared and skipped)
+CREATE OR REPLACE TRIGGER audit_api2_collections AFTER INSERT OR UPDATE OR DELETE ON api2_collections
+    FOR EACH ROW EXECUTE PROCEDURE rd_audit_row('api2_collection');
+CREATE OR REPLACE TRIGGER audit_api2_groups AFTER INSERT OR UPDATE OR DELETE ON api2_groups
+    FOR EACH ROW EXECUTE PROCEDURE rd_audit_row('api2_group');
+CREATE OR REPLACE TRIGGER audit_api2_group_users AFTER INSERT OR DELETE ON api2_group_users
+    FOR EACH ROW EXECUTE PROCEDURE rd_audit_row('api2_group_user');
+CREATE OR REPLACE TRIGGER audit_api2_memberships AFTER INSERT OR UPDATE OR DELETE ON api2_memberships
+    FOR EACH ROW EXECUTE PROCEDURE rd_audit_row('api2_membership');
 
 -- One audit row as the API shows it.
 -- A stored row image as the API shows it: its timestamps (stored as PostgreSQL writes them,

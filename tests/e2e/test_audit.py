@@ -1,5 +1,5 @@
 """The audit trail (issue 16): every change to roles, overrides, admin memberships, tokens, accounts,
-conditions and api2 roles is recorded with who, which token, which request, before and after;
+conditions, api2 roles and api2 collections, groups and memberships is recorded with who, which token, which request, before and after;
 GET /api/v1/accounts/:account_id/audit shows the account and its sub-accounts to holders of
 manage_role_overrides there or above, newest first, with filters and keyset pages."""
 from accounts_helpers import assert_forbidden, make_role, override, sub_account
@@ -74,6 +74,37 @@ def test_api2_role_changes_are_recorded(stack):
     kinds = [(e["entity"], e["action"]) for e in audit(t, per_page=100)]
     assert ("api2_role", "create") in kinds and ("api2_role", "update") in kinds and ("api2_role", "delete") in kinds
     assert ("api2_role_permission", "create") in kinds
+
+
+def test_api2_collections_groups_and_memberships_are_recorded(stack):
+    """The collections tree, groups, their users and the memberships through which api2 roles are held are
+    changes to who may do what, recorded like the roles themselves (on the root account)."""
+    t = stack.new_tenant()
+    admin = t.admin
+    site = [c for c in admin.get("/api2/collections", params={"display_name": "My Site"}).json()["items"]][0]
+    coll = admin.post("/api2/collections", json_body={"display_name": "Biology", "parent_id": site["id"]}).json()
+    admin.post("/api2/collections/%s" % coll["id"], json_body={"display_name": "Biology 101"})
+    group = admin.post("/api2/groups", json_body={"display_name": "Lab"}).json()
+    u = t.new_user("Member")
+    assert admin.post("/api2/groups/%s/users" % group["id"], json_body={"user_id": str(u.id)}).status == 200
+    role = admin.get("/api2/roles", params={"display_name": "Viewer"}).json()["items"][0]["id"]
+    m = admin.post("/api2/memberships", json_body={"collection_id": coll["id"], "role_id": role,
+                                                   "group_id": group["id"]})
+    assert m.status == 200, m
+    admin.delete("/api2/groups/%s/users/%s" % (group["id"], u.id))
+    admin.delete("/api2/collections/%s" % coll["id"])
+    events = audit(t, per_page=100)
+    kinds = {(e["entity"], e["action"]) for e in events}
+    for k in [("api2_collection", "create"), ("api2_collection", "update"), ("api2_collection", "delete"),
+              ("api2_group", "create"), ("api2_group_user", "create"), ("api2_group_user", "delete"),
+              ("api2_membership", "create"), ("api2_membership", "delete")]:
+        assert k in kinds, (k, sorted(kinds))
+    upd = [e for e in events if e["entity"] == "api2_collection" and e["action"] == "update"]
+    assert len(upd) == 1 and upd[0]["before"]["display_name"] == "Biology", upd
+    gu = [e for e in events if e["entity"] == "api2_group_user"][0]
+    assert gu["entity_id"] == "%s:%s" % (group["id"], u.id) and gu["account_id"] == t.root_account_id, gu
+    only = audit(t, entity="api2_membership", per_page=100)
+    assert [e["action"] for e in only] == ["delete", "create"], only  # the delete: the collection's cascade
 
 
 def test_filters_and_pages(stack):
