@@ -265,7 +265,7 @@ CREATE OR REPLACE FUNCTION rd_canvas_walk(du int, dflt boolean, e int, a int, l 
     $$;
 
 -- Whether p_user holds p_perm on p_chain[1] (p_chain: rd_canvas_chain of that account) through any live admin
--- membership (0027: active, on an active account of the chain, role active or built-in). For a membership of
+-- membership (0027: active, on an active account of the chain, role not deleted: 0032). For a membership of
 -- role R on U: root-only permissions never come through a sub-account membership, site-admin-only ones
 -- never (rolesd has no Site Admin), a permission hidden for the tenant is locked off; a base type the
 -- permission is not available to gets the default (hard lock); otherwise the walk of §3.1 with RC = U over
@@ -390,7 +390,7 @@ CREATE OR REPLACE FUNCTION rd_canvas_authorized(p_chain bigint[], p_perm text) R
 
 -- The caller holds, on an active account of p_chain, an active membership of a base role type that has
 -- p_perm locked on (rd_canvas_require's fast path). A live membership (0027) is one of those: active, on an
--- active account, of an active or built-in role. It is the case of rd_canvas_user_holds that needs no
+-- active account, of a role not deleted (active, inactive or built-in). It is the case of rd_canvas_user_holds that needs no
 -- override rows (a locked default ends the walk before it starts), kept as its own query because it is the
 -- cheap test every authorised request makes (about 150 k instructions against the walk's 420 k).
 CREATE OR REPLACE FUNCTION rd_canvas_locked_on(p_chain bigint[], p_perm text) RETURNS TABLE (ok boolean)

@@ -107,7 +107,7 @@ BEGIN
 END $$;
 
 -- The memberships that count for p_user on p_account: active admin memberships on an active account of the
--- account's chain whose role is active or built-in (an inactive custom role confers nothing).
+-- account's chain whose role is not deleted (a deactivated role keeps working for its holders, as in Canvas).
 CREATE OR REPLACE FUNCTION rd_user_memberships(p_user bigint, p_account bigint)
     RETURNS TABLE (membership_id bigint, role_id bigint, account_id bigint, depth int)
     LANGUAGE sql STABLE
@@ -118,7 +118,7 @@ CREATE OR REPLACE FUNCTION rd_user_memberships(p_user bigint, p_account bigint)
       JOIN accounts a ON a.tenant_id = au.tenant_id AND a.id = au.account_id
       JOIN roles r ON r.tenant_id = au.tenant_id AND r.id = au.role_id
      WHERE au.user_id = p_user AND au.workflow_state = 'active' AND a.workflow_state = 'active'
-       AND r.workflow_state IN ('active', 'built_in')
+       AND r.workflow_state IN ('active', 'inactive', 'built_in')
     $$;
 
 -- THE effective-permission function: for each requested permission (all manageable permissions of the

@@ -28,7 +28,10 @@ BEGIN
     SELECT a.workflow_state, a.parent_account_id INTO a_state, a_parent
       FROM accounts a WHERE a.tenant_id = NEW.tenant_id AND a.id = NEW.account_id;
     NEW.role_type := r_type;
-    NEW.live := coalesce(NEW.workflow_state = 'active' AND a_state = 'active' AND r_state IN ('active', 'built_in'), false);
+    -- a deactivated role keeps working for those who hold it (Canvas' Deactivate a role: "Existing users
+    -- assigned to the role will continue to function with the same permissions"); a deleted one does not
+    NEW.live := coalesce(NEW.workflow_state = 'active' AND a_state = 'active'
+                         AND r_state IN ('active', 'inactive', 'built_in'), false);
     NEW.at_root := a_state IS NOT NULL AND a_parent IS NULL;
     RETURN NEW;
 END $$;
@@ -294,7 +297,7 @@ BEGIN
                JOIN accounts a ON a.tenant_id = au.tenant_id AND a.id = au.account_id
                JOIN roles r ON r.tenant_id = au.tenant_id AND r.id = au.role_id
               WHERE au.tenant_id = rd_tenant() AND au.user_id = p_user AND au.workflow_state = 'active'
-                AND a.workflow_state = 'active' AND r.workflow_state IN ('active', 'built_in')
+                AND a.workflow_state = 'active' AND r.workflow_state IN ('active', 'inactive', 'built_in')
               ORDER BY au.id
     LOOP
         lack := rd_caller_lacks(m.role_id, m.account_id);

@@ -343,14 +343,15 @@ CREATE OR REPLACE FUNCTION rd_permissions_check_named(p_ref text, p_perm text, p
            OFFSET 0) g
      CROSS JOIN LATERAL rd_canvas_chain_of(CASE WHEN g.ok THEN g.id END) c
      CROSS JOIN LATERAL (
-           -- rd_user_memberships' rule: active membership, active account, active or built-in role
+           -- rd_user_memberships' rule: active membership, active account, a role not deleted
            SELECT EXISTS (SELECT 1
                             FROM account_users au
                             JOIN accounts a ON a.tenant_id = au.tenant_id AND a.id = au.account_id
                             JOIN roles x ON x.tenant_id = au.tenant_id AND x.id = au.role_id
                            WHERE au.tenant_id = rd_tenant() AND au.user_id = rd_user()
                              AND au.workflow_state = 'active' AND au.account_id = ANY (c.ids)
-                             AND a.workflow_state = 'active' AND x.workflow_state IN ('active', 'built_in')) AS yes
+                             AND a.workflow_state = 'active'
+                             AND x.workflow_state IN ('active', 'inactive', 'built_in')) AS yes
            OFFSET 0) m
      CROSS JOIN LATERAL (
            SELECT coalesce(json_object_agg(w.n, m.yes AND rd_canvas_user_has_on(rd_user(), c.ids, w.n) ORDER BY w.o),

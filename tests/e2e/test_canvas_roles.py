@@ -257,7 +257,9 @@ def test_sub_account_admin_and_grants(stack):
     assert u.client.get("/api/v1/accounts/%d/roles" % x).status == 403
 
 
-def test_inactive_role_membership_confers_nothing(stack):
+def test_deactivated_role_keeps_working_for_its_holders(stack):
+    """Canvas' Deactivate a role: "prevents it from being assigned to new users. Existing users assigned to
+    the role will continue to function with the same permissions they had previously"."""
     t = stack.new_tenant()
     mgr = create(t, "self", "Manager", **{"permissions[manage_role_overrides][explicit]": 1,
                                           "permissions[manage_role_overrides][enabled]": 1})
@@ -265,6 +267,24 @@ def test_inactive_role_membership_confers_nothing(stack):
     grant_membership(t, u, t.root_account_id, mgr["id"])
     assert u.client.get("/api/v1/accounts/self/roles").status == 200
     assert t.admin.delete("/api/v1/accounts/self/roles/%d" % mgr["id"]).status == 200
+    assert u.client.get("/api/v1/accounts/self/roles").status == 200
+    assert u.client.get("/api/v1/accounts/self/permissions",
+                        params={"permissions[]": "manage_role_overrides"}).json() == {"manage_role_overrides": True}
+    # and its overrides still decide what it grants
+    t.admin.put("/api/v1/accounts/self/roles/%d" % mgr["id"],
+                form={"permissions[manage_role_overrides][explicit]": "1",
+                      "permissions[manage_role_overrides][enabled]": "0"})
+    assert u.client.get("/api/v1/accounts/self/roles").status == 403
+    # but nobody new is given it
+    v = t.new_user("New")
+    r = t.admin.post("/api/v1/accounts/self/admins", form={"user_id": v.id, "role_id": mgr["id"]})
+    assert r.status in (400, 404), r
+    # a deleted role (rolesd keeps no API for it; Canvas' soft delete) confers nothing
+    t.admin.put("/api/v1/accounts/self/roles/%d" % mgr["id"],
+                form={"permissions[manage_role_overrides][explicit]": "1",
+                      "permissions[manage_role_overrides][enabled]": "1"})
+    assert u.client.get("/api/v1/accounts/self/roles").status == 200
+    t.sql("UPDATE roles SET workflow_state = 'deleted', deleted_at = now() WHERE id = %d" % mgr["id"])
     assert u.client.get("/api/v1/accounts/self/roles").status == 403
 
 

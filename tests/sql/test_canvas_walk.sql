@@ -1,7 +1,7 @@
 -- The caller's effective permission as one query (rd_canvas_user_holds and rd_canvas_walk,
 -- 30_canvas_resolution.sql) answers exactly what the step-by-step walk answers — the plpgsql loop it replaced,
 -- kept here as the reference — for random users with random memberships (some ended, on a deleted account, of
--- an inactive role) and random overrides (some locked) on a random tree, for root-only, site-admin-only,
+-- an inactive role, which still counts, or a deleted one) and random overrides (some locked) on a random tree, for root-only, site-admin-only,
 -- conditional and ordinary permissions, with the tenant's conditions at their defaults and changed.
 SELECT no_plan();
 \set tenant Walk
@@ -40,7 +40,7 @@ BEGIN
           JOIN canvas_permission_bases b ON b.base_role_type = r.base_role_type AND b.ord = perm.ord
          WHERE au.tenant_id = rd_tenant() AND au.user_id = p_user AND au.workflow_state = 'active'
            AND au.account_id = ANY (p_chain) AND a.workflow_state = 'active'
-           AND r.workflow_state IN ('active', 'built_in')
+           AND r.workflow_state IN ('active', 'inactive', 'built_in')
          ORDER BY NOT b.available AND b.default_on DESC, 2 DESC, au.id
     LOOP
         IF perm.account_only = 'root' AND NOT m.u_root THEN
@@ -111,7 +111,12 @@ SELECT pg_temp.random_overrides(1500, (SELECT ids FROM tree), (SELECT ids FROM a
 SELECT pg_temp.random_members(12, (SELECT ids FROM tree), (SELECT ids FROM account_roles));
 DO $$
 BEGIN
-    -- an ended membership, and a leaf account with a membership deleted
+    -- a role deleted (its memberships count no more; an inactive one's still do), an ended membership, and a
+    -- leaf account with a membership deleted
+    UPDATE roles SET workflow_state = 'deleted', deleted_at = now()
+     WHERE tenant_id = rd_tenant() AND id = (SELECT max(au.role_id) FROM account_users au
+                                               JOIN roles r ON r.tenant_id = au.tenant_id AND r.id = au.role_id
+                                              WHERE au.tenant_id = rd_tenant() AND r.workflow_state = 'active');
     UPDATE account_users SET workflow_state = 'deleted'
      WHERE tenant_id = rd_tenant() AND id = (SELECT min(id) FROM account_users WHERE tenant_id = rd_tenant() AND user_id > 1);
     UPDATE accounts SET workflow_state = 'deleted'

@@ -49,7 +49,9 @@ SELECT is(pg_temp.m_facts(), 'false/false', 'its account deleted: not live');
 UPDATE accounts SET workflow_state = 'active' WHERE tenant_id = rd_tenant() AND id = (SELECT account_id FROM m);
 SELECT is(pg_temp.m_facts(), 'true/false', 'the account back: live again');
 UPDATE roles SET workflow_state = 'inactive' WHERE tenant_id = rd_tenant() AND id = (SELECT role_id FROM m);
-SELECT is(pg_temp.m_facts(), 'false/false', 'its role inactive: not live');
+SELECT is(pg_temp.m_facts(), 'true/false', 'its role deactivated: still live (Canvas: holders keep its permissions)');
+UPDATE roles SET workflow_state = 'deleted' WHERE tenant_id = rd_tenant() AND id = (SELECT role_id FROM m);
+SELECT is(pg_temp.m_facts(), 'false/false', 'its role deleted: not live');
 UPDATE roles SET workflow_state = 'active' WHERE tenant_id = rd_tenant() AND id = (SELECT role_id FROM m);
 SELECT is(pg_temp.m_facts(), 'true/false', 'the role active again: live again');
 UPDATE accounts SET parent_account_id = NULL, root_account_id = NULL
