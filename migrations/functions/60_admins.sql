@@ -247,9 +247,11 @@ END $$;
 -- not hold there, with that account; NULLs when there is none (the caller may hand that membership out).
 -- "Somewhere" is p_rc and every account below it where the answer can differ: those with override rows for
 -- p_role (the membership may grant more there) or for a role the caller holds (the caller may hold less
--- there). Below such an account nothing changes again until the next one. Canvas checks p_rc only, so a
--- role whose overrides grant more on a sub-account could be handed out by someone who lacks it there; we
--- close that gap (README, Deliberate differences).
+-- there), and, where such an override applies to the account and its descendants differently
+-- (applies_to_self <> applies_to_descendants, on p_rc itself too), one child of that account without
+-- override rows of its own (a child with some is in the set already). Below those nothing changes again
+-- until the next one. Canvas checks p_rc only, so a role whose overrides grant more on a sub-account could
+-- be handed out by someone who lacks it there; we close that gap (README, Deliberate differences).
 CREATE OR REPLACE FUNCTION rd_caller_lacks(p_role bigint, p_rc bigint, OUT permission text, OUT account_id bigint)
     LANGUAGE plpgsql STABLE
     AS $$
@@ -257,16 +259,28 @@ DECLARE
     x bigint;
 BEGIN
     FOR x IN
+        WITH ov AS (
+            SELECT a.id, bool_or(ro.applies_to_self IS DISTINCT FROM ro.applies_to_descendants) AS split
+              FROM role_overrides ro
+              JOIN accounts a ON a.tenant_id = ro.tenant_id AND a.id = ro.account_id
+             WHERE ro.tenant_id = rd_tenant() AND a.workflow_state = 'active' AND p_rc = ANY (a.chain)
+               AND (ro.role_id = p_role
+                    OR ro.role_id IN (SELECT au.role_id FROM account_users au
+                                       WHERE au.tenant_id = rd_tenant() AND au.user_id = rd_user()
+                                         AND au.workflow_state = 'active'))
+             GROUP BY a.id)
         SELECT p_rc
         UNION
-        SELECT a.id
-          FROM role_overrides ro
-          JOIN accounts a ON a.tenant_id = ro.tenant_id AND a.id = ro.account_id
-         WHERE ro.tenant_id = rd_tenant() AND a.workflow_state = 'active' AND p_rc = ANY (a.chain[2:])
-           AND (ro.role_id = p_role
-                OR ro.role_id IN (SELECT au.role_id FROM account_users au
-                                   WHERE au.tenant_id = rd_tenant() AND au.user_id = rd_user()
-                                     AND au.workflow_state = 'active'))
+        SELECT ov.id FROM ov
+        UNION
+        SELECT c.id
+          FROM ov
+          CROSS JOIN LATERAL (SELECT ch.id FROM accounts ch
+                               WHERE ch.tenant_id = rd_tenant() AND ch.parent_account_id = ov.id
+                                 AND ch.workflow_state = 'active'
+                                 AND NOT EXISTS (SELECT 1 FROM ov o2 WHERE o2.id = ch.id)
+                               ORDER BY ch.id LIMIT 1) c
+         WHERE ov.split
     LOOP
         permission := (
             WITH names AS (SELECT array_agg(m.permission) AS arr FROM rd_manageable_permissions(x) m),

@@ -56,3 +56,34 @@ def test_token_for_a_user_whose_role_grants_more_below_is_refused(stack):
     member(t, t.root_account_id, holder.id, sneaky)
     r = caller.client.post("/api/v1/users/%d/tokens" % holder.id, form={"token[purpose]": "x"})
     assert_forbidden(r, "manage_account_settings", sub)
+
+
+def test_role_whose_override_on_the_held_account_applies_to_descendants_only_is_refused(stack):
+    # An override on the held account itself with applies_to_self=false grants nothing there but everything
+    # below: the sub-accounts must be checked although they carry no override rows of their own.
+    t, sub, caller, sneaky, narrow = scenario(stack)
+    leaf = sub_account(t, parent_id=sub, name="Leaf")
+    downward = make_role(t, "Downward")
+    override(t, t.root_account_id, downward, "manage_account_settings", self_=False, desc=True)
+    victim = t.new_user("Other")
+    r = caller.client.post("/api/v1/accounts/self/admins", form={"user_id": victim.id, "role_id": downward})
+    assert_forbidden(r, "manage_account_settings", sub)
+    # the same one level down, held on the sub-account: its child Leaf is where the role grants more
+    t.sql("DELETE FROM role_overrides WHERE tenant_id = %d AND role_id = %d" % (t.id, downward))
+    override(t, sub, downward, "manage_account_settings", self_=False, desc=True)
+    r = caller.client.post("/api/v1/accounts/%d/admins" % sub, form={"user_id": victim.id, "role_id": downward})
+    assert_forbidden(r, "manage_account_settings", leaf)
+    assert t.sql("SELECT count(*) FROM account_users WHERE tenant_id = %d AND role_id = %d"
+                 % (t.id, downward))[-1][0] == "0"
+    r = victim.client.put("/api/v1/accounts/%d" % sub, form={"account[name]": "Mine"})
+    assert r.status == 403, r
+    # and a caller holding only a self-only override lacks it below as well
+    t.sql("UPDATE role_overrides SET applies_to_descendants = false WHERE tenant_id = %d AND role_id = %d"
+          " AND permission = 'manage_account_memberships'" % (t.id, narrow))
+    plain = make_role(t, "Plain memberships")
+    override(t, t.root_account_id, plain, "manage_account_memberships")
+    r = caller.client.post("/api/v1/accounts/self/admins", form={"user_id": victim.id, "role_id": plain})
+    assert_forbidden(r, "manage_account_memberships", sub)
+    # someone who holds it everywhere may hand the role out
+    r = t.admin.post("/api/v1/accounts/self/admins", form={"user_id": victim.id, "role_id": downward})
+    assert r.status == 200, r
