@@ -297,7 +297,10 @@ BEGIN
     IF p_parent IS NOT NULL THEN
         PERFORM rd_acct_tree_lock();
     END IF;
-    SELECT * INTO cur FROM accounts a WHERE a.tenant_id = rd_tenant() AND a.id = acct FOR UPDATE;
+    -- FOR NO KEY UPDATE (the UPDATE's own lock), not FOR UPDATE: an override write holds the stored-states
+    -- lock when its role_states rows take their foreign-key (key share) lock on this row, and a move waits
+    -- for that lock in its trigger (test_move_lock_order.py)
+    SELECT * INTO cur FROM accounts a WHERE a.tenant_id = rd_tenant() AND a.id = acct FOR NO KEY UPDATE;
     IF cur.workflow_state <> 'active' THEN
         PERFORM rd_not_found();
     END IF;
