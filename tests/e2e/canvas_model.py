@@ -420,6 +420,8 @@ class Model:
         return (SELF if r["ctx"] is x else DESC) in r["value"]
 
     def user_has(self, memberships, x, perm):
-        """memberships: list of (role, account) (active roles only)."""
+        """memberships: list of (role, account). A deactivated role still counts (Canvas' Deactivate a role:
+        "Existing users assigned to the role will continue to function with the same permissions"); a
+        deleted one does not."""
         return any(self.membership_grants(role, acct, x, perm) for role, acct in memberships
-                   if role.state in ("active", "built_in"))
+                   if role.state in ("active", "inactive", "built_in"))
