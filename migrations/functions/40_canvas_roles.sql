@@ -610,13 +610,19 @@ END $$;
 
 -- Each step is a subquery fenced with OFFSET 0, so that it is computed once and later steps refer to its
 -- result (without the fences the planner substitutes each step's expression into every later use: the role
--- lookup ran four times, and the render's arguments stopped it from being inlined).
+-- lookup ran four times, and the render's arguments stopped it from being inlined), and so that the steps
+-- run in order: a step that may raise must not run on rows an earlier step has not yet narrowed down (the
+-- chain unfenced, a plan could scan the tenant's accounts and look the role up on each one's chain before
+-- joining the URL account: a `make test` run once answered "role not found" for an unknown account and for a
+-- name found only on the URL account's chain).
 CREATE OR REPLACE FUNCTION rd_canvas_role_show(p_ref text, p_role text, p_perm text) RETURNS TABLE (body text)
     LANGUAGE sql STABLE
     AS $$
     SELECT x.body
       FROM (SELECT coalesce(f.id, rd_account_resolve(p_ref)) AS id FROM rd_canvas_account_fast(p_ref) f OFFSET 0) acct
-     CROSS JOIN LATERAL rd_canvas_chain_of(acct.id) c
+     -- OFFSET 0: a chain pulled up into the join would let the planner scan accounts, and look the role up
+     -- on each account's chain (raising "role not found" there), before the URL account is resolved
+     CROSS JOIN LATERAL (SELECT ch.ids FROM rd_canvas_chain_of(acct.id) ch OFFSET 0) c
      CROSS JOIN LATERAL (
            SELECT coalesce(
                       CASE WHEN p_role ~ '^[0-9]{1,18}$'

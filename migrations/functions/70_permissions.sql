@@ -341,7 +341,8 @@ CREATE OR REPLACE FUNCTION rd_permissions_check_named(p_ref text, p_perm text, p
                        WHEN p_perm IS NULL THEN true
                        ELSE rd_permission_required(acct.id, p_perm) END AS ok
            OFFSET 0) g
-     CROSS JOIN LATERAL rd_canvas_chain_of(CASE WHEN g.ok THEN g.id END) c
+     -- OFFSET 0: not pulled up into the join, so nothing below runs on another account's chain first
+     CROSS JOIN LATERAL (SELECT ch.ids FROM rd_canvas_chain_of(CASE WHEN g.ok THEN g.id END) ch OFFSET 0) c
      CROSS JOIN LATERAL (
            -- rd_user_memberships' rule: active membership, active account, a role not deleted
            SELECT EXISTS (SELECT 1
