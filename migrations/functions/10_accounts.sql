@@ -279,7 +279,9 @@ END $$;
 
 -- PUT /api/v1/accounts/:id with account[name], account[sis_account_id] ('' clears it) and
 -- account[parent_account_id] (moves a sub-account; never under itself or a descendant). NULL = unchanged.
--- Needs p_perm on the account and, for a move, on the new parent too.
+-- Needs p_perm on the account and, for a move, on the new parent too; and a move may not give anyone, the
+-- caller included, a permission on the moved subtree that the caller did not hold there before it
+-- (rd_move_snapshot / rd_move_gain, 60_admins.sql): 403 naming the first such permission and account.
 CREATE OR REPLACE FUNCTION rd_accounts_update(p_ref text, p_perm text, p_name text, p_sis text, p_parent text,
                                               p_settings json DEFAULT NULL)
     RETURNS text
@@ -291,6 +293,9 @@ DECLARE
     new_parent bigint;
     body text;
     warnings text;
+    move_before jsonb;
+    gain_perm text;
+    gain_acct bigint;
 BEGIN
     PERFORM rd_require_permission(acct, p_perm);
     PERFORM rd_canvas_writable();
@@ -318,6 +323,10 @@ BEGIN
                                     'cannot move an account under itself or one of its sub-accounts');
         END IF;
         PERFORM rd_require_permission(new_parent, p_perm);
+        IF new_parent IS DISTINCT FROM cur.parent_account_id THEN
+            -- what the move may hand out (the superset rule, 60_admins.sql): taken before it, checked after
+            move_before := rd_move_snapshot(acct, new_parent);
+        END IF;
     END IF;
     UPDATE accounts a
        SET name = coalesce(p_name, a.name),
@@ -326,6 +335,12 @@ BEGIN
            updated_at = now()
      WHERE a.tenant_id = rd_tenant() AND a.id = acct
     RETURNING rd_accounts_json(a) INTO body;
+    IF move_before IS NOT NULL THEN
+        SELECT g.permission, g.account_id INTO gain_perm, gain_acct FROM rd_move_gain(move_before) g;
+        IF gain_perm IS NOT NULL THEN
+            PERFORM rd_forbidden(gain_perm, gain_acct);
+        END IF;
+    END IF;
     -- account[settings][...]: the permission conditions kept as account settings (25_conditions.sql)
     warnings := rd_account_settings_apply(acct, p_settings);
     IF p_settings IS NOT NULL AND cur.parent_account_id IS NULL THEN

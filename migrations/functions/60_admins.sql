@@ -298,6 +298,90 @@ BEGIN
     END LOOP;
 END $$;
 
+-- The superset rule for a move of p_account under p_new_parent (PUT account[parent_account_id]): moving a
+-- subtree hands it to the memberships of the new parent's chain and puts it under that chain's overrides and
+-- out from under the old one's (its locks too), so it is a grant like an admin membership. Nobody, the caller
+-- included, may come out of it holding on an account of the subtree a permission that the caller did not
+-- hold there before (Canvas asks manage_account_settings on both accounts only; README, Security).
+--
+-- Where to look: p_account, every active account of its subtree holding live memberships or override rows
+-- of a role held by the caller or on the new chain or in the subtree, and one child without either of each
+-- of those (below them nothing changes until the next one, as in rd_caller_lacks). Who: the caller and every user with a live membership on the new parent's chain or in
+-- the subtree (a membership only on the old chain can only lose). What: at each point, the manageable
+-- permissions the caller lacks there now. Taken before the move; NULL when the caller lacks nothing at any
+-- point (an AccountAdmin of the root: one check per point, no snapshot).
+CREATE OR REPLACE FUNCTION rd_move_snapshot(p_account bigint, p_new_parent bigint) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    pts bigint[];
+    lacks jsonb;
+    uids bigint[];
+BEGIN
+    WITH sub AS (
+        SELECT a.id FROM accounts a
+         WHERE a.tenant_id = rd_tenant() AND a.workflow_state = 'active' AND p_account = ANY (a.chain)
+    ), held AS (
+        -- the roles whose rows can change an answer of someone who matters: the caller's, and those of the
+        -- memberships on the new chain or in the subtree
+        SELECT DISTINCT au.role_id FROM account_users au
+         WHERE au.tenant_id = rd_tenant() AND au.live
+           AND (au.user_id = rd_user() OR au.account_id = ANY (rd_canvas_chain(p_new_parent))
+                OR au.account_id IN (SELECT sub.id FROM sub))
+    ), marked AS (
+        SELECT p_account AS id
+        UNION
+        SELECT s.id FROM sub s
+         WHERE EXISTS (SELECT 1 FROM role_overrides o
+                        WHERE o.tenant_id = rd_tenant() AND o.account_id = s.id
+                          AND o.role_id IN (SELECT held.role_id FROM held))
+            OR EXISTS (SELECT 1 FROM account_users au
+                        WHERE au.tenant_id = rd_tenant() AND au.account_id = s.id AND au.live)
+    )
+    SELECT array_agg(DISTINCT x.id ORDER BY x.id) INTO pts
+      FROM (SELECT m.id FROM marked m
+            UNION
+            SELECT c.id FROM marked m
+             CROSS JOIN LATERAL (SELECT ch.id FROM accounts ch
+                                  WHERE ch.tenant_id = rd_tenant() AND ch.parent_account_id = m.id
+                                    AND ch.workflow_state = 'active'
+                                    AND NOT EXISTS (SELECT 1 FROM marked m2 WHERE m2.id = ch.id)
+                                  ORDER BY ch.id LIMIT 1) c) x;
+    SELECT jsonb_object_agg(l.x, l.names) INTO lacks
+      FROM (SELECT x, array_agg(p.permission ORDER BY p.permission) AS names
+              FROM unnest(pts) x, LATERAL rd_user_permissions(rd_user(), x, NULL) p
+             WHERE NOT p.granted
+             GROUP BY x) l;
+    IF lacks IS NULL THEN
+        RETURN NULL;
+    END IF;
+    uids := ARRAY(SELECT DISTINCT au.user_id FROM account_users au
+                   WHERE au.tenant_id = rd_tenant() AND au.live AND au.user_id <> rd_user()
+                     AND (au.account_id = ANY (rd_canvas_chain(p_new_parent))
+                          OR au.account_id IN (SELECT a.id FROM accounts a
+                                                WHERE a.tenant_id = rd_tenant() AND p_account = ANY (a.chain))));
+    RETURN jsonb_build_object('lacks', lacks, 'users', to_jsonb(uids || rd_user()),
+        'before', coalesce((SELECT jsonb_agg(jsonb_build_array(u, l.key::bigint, p.permission))
+                              FROM unnest(uids) u, jsonb_each(lacks) l,
+                                   LATERAL rd_user_permissions(u, l.key::bigint,
+                                       ARRAY(SELECT jsonb_array_elements_text(l.value))) p
+                             WHERE p.granted), '[]'));
+END $$;
+
+-- After the move: the first permission someone of the snapshot holds now on a point where the caller lacked it
+-- and they did not hold it before, with that account; NULLs when there is none.
+CREATE OR REPLACE FUNCTION rd_move_gain(p_before jsonb, OUT permission text, OUT account_id bigint)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT p.permission, l.key::bigint
+      FROM jsonb_array_elements_text(p_before -> 'users') u, jsonb_each(p_before -> 'lacks') l,
+           LATERAL rd_user_permissions(u::bigint, l.key::bigint, ARRAY(SELECT jsonb_array_elements_text(l.value))) p
+     WHERE p.granted
+       AND NOT p_before -> 'before' @> jsonb_build_array(jsonb_build_array(u::bigint, l.key::bigint, p.permission))
+     ORDER BY l.key::bigint, p.permission
+     LIMIT 1
+    $$;
+
 -- Raises RD403 unless the caller holds every permission that each admin membership of p_user confers where
 -- it is held (the caller may then manage p_user's tokens without gaining anything).
 CREATE OR REPLACE FUNCTION rd_require_superset_of_user(p_user bigint) RETURNS void

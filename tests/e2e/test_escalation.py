@@ -87,3 +87,109 @@ def test_role_whose_override_on_the_held_account_applies_to_descendants_only_is_
     # someone who holds it everywhere may hand the role out
     r = t.admin.post("/api/v1/accounts/self/admins", form={"user_id": victim.id, "role_id": downward})
     assert r.status == 200, r
+
+
+# A move (PUT account[parent_account_id]) hands the moved subtree to the memberships of the new parent's chain
+# and puts it under that chain's overrides instead of the old one's: it may not give anyone, the caller
+# included, a permission on the subtree that the caller did not hold there before.
+
+def parent_of(t, acct):
+    return int(t.sql("SELECT parent_account_id FROM accounts WHERE tenant_id = %d AND id = %d" % (t.id, acct))[-1][0])
+
+
+def holds(client, acct, permission):
+    r = client.get("/api/v1/accounts/%d/permissions" % acct, params={"permissions[]": permission})
+    assert r.status == 200, r
+    return r.json()[permission]
+
+
+def test_move_under_an_account_where_the_caller_holds_more_is_refused(stack):
+    t = stack.new_tenant()
+    science = sub_account(t, name="Science")
+    tech = sub_account(t, name="Tech")
+    leaf = sub_account(t, parent_id=science, name="Leaf")
+    boss = make_role(t, "Tech Boss")
+    for p in ("manage_account_settings", "manage_role_overrides"):
+        override(t, t.root_account_id, boss, p)
+    settings = make_role(t, "Settings only")
+    override(t, t.root_account_id, settings, "manage_account_settings")
+    caller = t.new_user("Caller")
+    member(t, tech, caller.id, boss)            # strong on Tech
+    member(t, science, caller.id, settings)     # settings only on Science
+    assert not holds(caller.client, leaf, "manage_role_overrides")
+    r = caller.client.put("/api/v1/accounts/%d" % science, form={"account[parent_account_id]": tech})
+    assert_forbidden(r, "manage_role_overrides", science)
+    assert parent_of(t, science) == t.root_account_id
+    assert not holds(caller.client, leaf, "manage_role_overrides")
+    # nor may it hand Science to Tech's other admins
+    other = t.new_user("Other")
+    t.sql("DELETE FROM account_users WHERE tenant_id = %d AND user_id = %d AND role_id = %d" % (t.id, caller.id, boss))
+    member(t, tech, caller.id, settings)
+    member(t, tech, other.id, boss)
+    r = caller.client.put("/api/v1/accounts/%d" % science, form={"account[parent_account_id]": tech})
+    assert_forbidden(r, "manage_role_overrides", science)
+    assert parent_of(t, science) == t.root_account_id
+    # the tenant's admin holds everything there: the same move is theirs to make
+    r = t.admin.put("/api/v1/accounts/%d" % science, form={"account[parent_account_id]": tech})
+    assert r.status == 200 and r.json()["parent_account_id"] == tech, r
+
+
+def test_move_out_from_under_a_lock_is_refused(stack):
+    t = stack.new_tenant()
+    dept = sub_account(t, name="Dept")
+    science = sub_account(t, parent_id=dept, name="Science")
+    staff = make_role(t, "Staff")
+    override(t, t.root_account_id, staff, "manage_account_settings")
+    override(t, t.root_account_id, staff, "manage_role_overrides")
+    # Dept locks manage_role_overrides off for Staff in its subtree
+    override(t, dept, staff, "manage_role_overrides", enabled=False, locked=True)
+    caller = t.new_user("Caller")
+    member(t, science, caller.id, staff)
+    mover = make_role(t, "Mover")
+    override(t, t.root_account_id, mover, "manage_account_settings", self_=True, desc=False)
+    member(t, t.root_account_id, caller.id, mover)  # settings on the root itself, as the new parent
+    assert not holds(caller.client, science, "manage_role_overrides")
+    r = caller.client.put("/api/v1/accounts/%d" % science, form={"account[parent_account_id]": t.root_account_id})
+    assert_forbidden(r, "manage_role_overrides", science)
+    assert parent_of(t, science) == dept
+    assert not holds(caller.client, science, "manage_role_overrides")
+
+
+def test_move_that_gives_nobody_more_is_allowed(stack):
+    t = stack.new_tenant()
+    a = sub_account(t, name="A")
+    b = sub_account(t, name="B")
+    science = sub_account(t, parent_id=a, name="Science")
+    settings = make_role(t, "Settings only")
+    override(t, t.root_account_id, settings, "manage_account_settings")
+    caller = t.new_user("Caller")
+    member(t, t.root_account_id, caller.id, settings)
+    holder = t.new_user("Holder")
+    member(t, science, holder.id, settings)
+    r = caller.client.put("/api/v1/accounts/%d" % science, form={"account[parent_account_id]": b})
+    assert r.status == 200 and r.json()["parent_account_id"] == b, r
+
+
+def test_move_under_admins_whose_role_grants_more_deep_in_the_subtree_is_refused(stack):
+    # The new parent's admin gains nothing on the moved account itself, only on a deep account of the
+    # subtree where an override of their role grants more: that account must be looked at too.
+    t = stack.new_tenant()
+    science = sub_account(t, name="Science")
+    lab = sub_account(t, parent_id=science, name="Lab")
+    deep = sub_account(t, parent_id=lab, name="Deep")
+    tech = sub_account(t, name="Tech")
+    reporter = make_role(t, "Deep reporter")
+    override(t, deep, reporter, "read_reports")
+    other = t.new_user("Other")
+    member(t, tech, other.id, reporter)
+    settings = make_role(t, "Settings only")
+    override(t, t.root_account_id, settings, "manage_account_settings")
+    caller = t.new_user("Caller")
+    member(t, t.root_account_id, caller.id, settings)
+    r = caller.client.put("/api/v1/accounts/%d" % science, form={"account[parent_account_id]": tech})
+    assert_forbidden(r, "read_reports", deep)
+    assert parent_of(t, science) == t.root_account_id
+    # without that override nobody gains anything: the same caller may move it
+    t.sql("DELETE FROM role_overrides WHERE tenant_id = %d AND role_id = %d" % (t.id, reporter))
+    r = caller.client.put("/api/v1/accounts/%d" % science, form={"account[parent_account_id]": tech})
+    assert r.status == 200 and r.json()["parent_account_id"] == tech, r
