@@ -452,6 +452,10 @@ BEGIN
                 WHERE a.tenant_id = rd_tenant() AND a.parent_account_id = sub AND a.workflow_state = 'active') THEN
         RAISE EXCEPTION 'You can''t delete a sub-account that has sub-accounts in it.' USING ERRCODE = 'RD409';
     END IF;
+    -- the row first (FOR NO KEY UPDATE, the UPDATE's own lock): an admin added concurrently holds it FOR SHARE
+    -- (rd_admins_create), so its membership has committed before the memberships are ended below, or it
+    -- waits and then finds the account deleted
+    PERFORM 1 FROM accounts a WHERE a.tenant_id = rd_tenant() AND a.id = sub FOR NO KEY UPDATE;
     UPDATE account_users au SET workflow_state = 'deleted', updated_at = now()
      WHERE au.tenant_id = rd_tenant() AND au.account_id = sub AND au.workflow_state = 'active';
     UPDATE accounts a SET workflow_state = 'deleted', updated_at = now()

@@ -552,6 +552,16 @@ BEGIN
         PERFORM rd_forbidden(lack.permission, lack.account_id);
     END IF;
     PERFORM rd_canvas_writable();
+    -- FOR SHARE: a sub-account delete (rd_accounts_sub_delete) locks the row FOR NO KEY UPDATE before it ends
+    -- the account's memberships, so a membership added here either commits before the delete ends it, or is
+    -- added after the delete has committed and finds the account gone (404). The insert's own foreign-key
+    -- lock (key share) does not conflict with the delete's, which then missed a membership committed while it
+    -- ran: an active membership on a deleted account (test_admin_delete_race.py).
+    PERFORM 1 FROM accounts a WHERE a.tenant_id = rd_tenant() AND a.id = acct AND a.workflow_state = 'active'
+        FOR SHARE;
+    IF NOT FOUND THEN
+        PERFORM rd_not_found();
+    END IF;
     INSERT INTO account_users (tenant_id, account_id, user_id, role_id)
     VALUES (rd_tenant(), acct, uid, rid)
     ON CONFLICT (tenant_id, account_id, user_id, role_id) WHERE workflow_state = 'active' DO NOTHING
