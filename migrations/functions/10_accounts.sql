@@ -272,9 +272,18 @@ BEGIN
         IF EXISTS (SELECT 1 FROM accounts a
                     WHERE a.tenant_id = rd_tenant() AND a.sis_account_id = p_sis
                       AND a.workflow_state <> 'deleted' AND a.id IS DISTINCT FROM p_self) THEN
-            PERFORM rd_acct_invalid('sis_account_id', 'taken', format('SIS ID "%s" is already in use', p_sis));
+            PERFORM rd_acct_sis_taken(p_sis);
         END IF;
     END IF;
+END $$;
+
+-- The 400 of an account SIS id already in use: found by rd_accounts_validate, or (a concurrent write took it
+-- between that look and the write) by the unique index accounts_sis, which was a 409 with PostgreSQL's message.
+CREATE OR REPLACE FUNCTION rd_acct_sis_taken(p_sis text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM rd_acct_invalid('sis_account_id', 'taken', format('SIS ID "%s" is already in use', p_sis));
 END $$;
 
 -- PUT /api/v1/accounts/:id with account[name], account[sis_account_id] ('' clears it) and
@@ -328,13 +337,18 @@ BEGIN
             move_before := rd_move_snapshot(acct, new_parent);
         END IF;
     END IF;
-    UPDATE accounts a
-       SET name = coalesce(p_name, a.name),
-           sis_account_id = CASE WHEN p_sis IS NULL THEN a.sis_account_id ELSE nullif(p_sis, '') END,
-           parent_account_id = coalesce(new_parent, a.parent_account_id),
-           updated_at = now()
-     WHERE a.tenant_id = rd_tenant() AND a.id = acct
-    RETURNING rd_accounts_json(a) INTO body;
+    BEGIN
+        UPDATE accounts a
+           SET name = coalesce(p_name, a.name),
+               sis_account_id = CASE WHEN p_sis IS NULL THEN a.sis_account_id ELSE nullif(p_sis, '') END,
+               parent_account_id = coalesce(new_parent, a.parent_account_id),
+               updated_at = now()
+         WHERE a.tenant_id = rd_tenant() AND a.id = acct
+        RETURNING rd_accounts_json(a) INTO body;
+    EXCEPTION WHEN unique_violation THEN
+        -- the SIS id was taken by a concurrent write after rd_accounts_validate looked
+        PERFORM rd_acct_sis_taken(p_sis);
+    END;
     IF move_before IS NOT NULL THEN
         SELECT g.permission, g.account_id INTO gain_perm, gain_acct FROM rd_move_gain(move_before) g;
         IF gain_perm IS NOT NULL THEN
@@ -425,9 +439,14 @@ BEGIN
         PERFORM rd_not_found();
     END IF;
     PERFORM rd_accounts_validate(NULL, coalesce(p_name, ''), p_sis);
-    INSERT INTO accounts AS a (tenant_id, parent_account_id, root_account_id, name, sis_account_id)
-    VALUES (rd_tenant(), acct, coalesce(parent.root_account_id, parent.id), p_name, nullif(p_sis, ''))
-    RETURNING rd_accounts_json(a) INTO body;
+    BEGIN
+        INSERT INTO accounts AS a (tenant_id, parent_account_id, root_account_id, name, sis_account_id)
+        VALUES (rd_tenant(), acct, coalesce(parent.root_account_id, parent.id), p_name, nullif(p_sis, ''))
+        RETURNING rd_accounts_json(a) INTO body;
+    EXCEPTION WHEN unique_violation THEN
+        -- taken by a concurrent account update (which does not take the tree lock)
+        PERFORM rd_acct_sis_taken(p_sis);
+    END;
     RETURN body;
 END $$;
 

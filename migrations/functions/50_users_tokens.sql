@@ -166,6 +166,7 @@ DECLARE
     login text := btrim(coalesce(p_unique_id, ''), E' \t\n\r\f\x0b'); -- Ruby's strip: "admin\t" is "admin"
     full_name text := CASE WHEN NOT rd_canvas_blank(p_name) THEN btrim(p_name) END;
     body text;
+    con text;
 BEGIN
     PERFORM rd_require_permission(acct, p_perm);
     PERFORM rd_canvas_writable();
@@ -189,11 +190,23 @@ BEGIN
     IF length(full_name) > 255 OR length(p_short_name) > 255 OR length(p_sortable_name) > 255 THEN
         PERFORM rd_acct_invalid('name', 'too_long', 'is too long (maximum is 255 characters)', 'user');
     END IF;
-    INSERT INTO users AS u (tenant_id, name, short_name, sortable_name, login_id, sis_user_id, account_id)
-    VALUES (rd_tenant(), full_name, CASE WHEN rd_canvas_blank(p_short_name) THEN full_name ELSE btrim(p_short_name) END,
-            CASE WHEN rd_canvas_blank(p_sortable_name) THEN rd_sortable_name(full_name) ELSE btrim(p_sortable_name) END,
-            login, nullif(p_sis_user_id, ''), acct)
-    RETURNING rd_user_json(u)::text INTO body;
+    BEGIN
+        INSERT INTO users AS u (tenant_id, name, short_name, sortable_name, login_id, sis_user_id, account_id)
+        VALUES (rd_tenant(), full_name, CASE WHEN rd_canvas_blank(p_short_name) THEN full_name ELSE btrim(p_short_name) END,
+                CASE WHEN rd_canvas_blank(p_sortable_name) THEN rd_sortable_name(full_name) ELSE btrim(p_sortable_name) END,
+                login, nullif(p_sis_user_id, ''), acct)
+        RETURNING rd_user_json(u)::text INTO body;
+    EXCEPTION WHEN unique_violation THEN
+        -- a concurrent create took the login or the SIS id after the checks above: the same 400 as theirs (it
+        -- was a 409 with PostgreSQL's message)
+        GET STACKED DIAGNOSTICS con = CONSTRAINT_NAME;
+        IF con = 'users_sis' THEN
+            PERFORM rd_acct_invalid('sis_user_id', 'taken', format('SIS ID "%s" is already in use', p_sis_user_id),
+                                    'pseudonym');
+        END IF;
+        PERFORM rd_acct_invalid('unique_id', 'taken', 'ID already in use for this account and authentication provider',
+                                'pseudonym');
+    END;
     RETURN body;
 END $$;
 
