@@ -30,6 +30,7 @@ BEGIN
     NEW.role_type := r_type;
     -- a deactivated role keeps working for those who hold it (Canvas' Deactivate a role: "Existing users
     -- assigned to the role will continue to function with the same permissions"); a deleted one does not
+    -- (this list is also in the WHEN of the trigger roles_membership_facts below)
     NEW.live := coalesce(NEW.workflow_state = 'active' AND a_state = 'active'
                          AND r_state IN ('active', 'inactive', 'built_in'), false);
     NEW.at_root := a_state IS NOT NULL AND a_parent IS NULL;
@@ -52,8 +53,14 @@ END $$;
 CREATE OR REPLACE TRIGGER account_users_facts
     BEFORE INSERT OR UPDATE OF account_id, role_id, workflow_state, role_type, live, at_root ON account_users
     FOR EACH ROW EXECUTE PROCEDURE rd_membership_facts();
+-- Only a change that can change a fact: the base type, or a state entering or leaving the ones whose
+-- memberships are live (rd_membership_facts' list). Deactivating and activating a role change neither, and
+-- recomputing anyway locked every membership of the role: a deactivate and a sub-account delete (which ends
+-- the account's memberships, then recomputes them) locked the ones of the role on that account in different
+-- orders, and one of them failed with PostgreSQL's "deadlock detected" (409; test_role_state_membership_locks.py).
 CREATE OR REPLACE TRIGGER roles_membership_facts AFTER UPDATE OF workflow_state, base_role_type ON roles
-    FOR EACH ROW WHEN (OLD.workflow_state IS DISTINCT FROM NEW.workflow_state
+    FOR EACH ROW WHEN ((OLD.workflow_state IN ('active', 'inactive', 'built_in'))
+                           IS DISTINCT FROM (NEW.workflow_state IN ('active', 'inactive', 'built_in'))
                        OR OLD.base_role_type IS DISTINCT FROM NEW.base_role_type)
     EXECUTE PROCEDURE rd_membership_facts_changed();
 CREATE OR REPLACE TRIGGER accounts_membership_facts AFTER UPDATE OF workflow_state, parent_account_id ON accounts

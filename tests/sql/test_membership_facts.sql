@@ -23,7 +23,7 @@ CREATE FUNCTION pg_temp.wrong() RETURNS bigint LANGUAGE sql AS $$
      WHERE au.tenant_id = rd_tenant()
        AND (au.role_type IS DISTINCT FROM r.base_role_type
             OR au.live IS DISTINCT FROM (au.workflow_state = 'active' AND a.workflow_state = 'active'
-                                         AND r.workflow_state IN ('active', 'built_in'))
+                                         AND r.workflow_state IN ('active', 'inactive', 'built_in'))
             OR au.at_root IS DISTINCT FROM (a.parent_account_id IS NULL)) $$;
 
 -- 10 users with one to three memberships of random account roles on random accounts
