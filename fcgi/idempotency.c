@@ -116,7 +116,8 @@ enum rd_err rd_idem_end(struct rd_req *req, const char *body_text)
 	if (!req->idem_active)
 		return RD_OK;
 	req->idem_active = 0;
-	if (st >= 500) {
+	/* not kept: a server error, and a deadlock's 409 (the retry it calls for would only replay it) */
+	if (st >= 500 || req->err_transient) {
 		rd_db_rollback(req->db);
 		return RD_OK;
 	}

@@ -64,6 +64,8 @@ enum rd_err rd_req_db(struct rd_req *req, struct rd_stmt *stmt, const char *cons
 	req->err_detail = NULL;
 	if (dberr.detail[0] != '\0')
 		req->err_detail = json_loads(dberr.detail, JSON_DECODE_ANY, NULL);
+	if (strcmp(dberr.sqlstate, "40P01") == 0 || strcmp(dberr.sqlstate, "40001") == 0)
+		req->err_transient = 1;
 	if (e == RD_ERR_INTERNAL || e == RD_ERR_UNAVAILABLE || e == RD_ERR_TIMEOUT) {
 		/* Server-side text is for the log, never for the client. */
 		rd_log("error", "request %s: database error %s: %s", req->request_id ? req->request_id : "-",

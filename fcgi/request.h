@@ -60,6 +60,8 @@ struct rd_req {
 	/* error detail for rd_errors_render */
 	char err_message[256];
 	json_t *err_detail;  /* owned */
+	int err_transient;   /* the error was a deadlock or serialization failure (40P01, 40001): a 409 that a
+	                      * retry may not get, so an Idempotency-Key does not keep it */
 	enum rd_err err;
 };
 
