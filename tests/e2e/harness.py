@@ -148,6 +148,28 @@ class Tenant:
         """psql as superuser with this tenant's RLS setting in place. rows[0] is the set_config row."""
         return self.stack.sql("SELECT set_config('rolesd.tenant_id', '%d', false); %s" % (self.id, query))
 
+class PsqlSession:
+    """A psql session of its own as the superuser in the rolesd database, for tests that hold PostgreSQL locks
+    themselves (a writer's side of a race played in a fixed order)."""
+    def __init__(self):
+        self.p = subprocess.Popen(["psql", "-X", "-q", "-At", "-d", "rolesd"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+
+    def run(self, sql, mark):
+        """Sends sql, then waits for \\echo mark; returns the output before it."""
+        self.p.stdin.write(sql + "\n\\echo " + mark + "\n")
+        self.p.stdin.flush()
+        out = []
+        for line in self.p.stdout:
+            if line.strip() == mark:
+                return "".join(out)
+            out.append(line)
+        raise AssertionError("psql ended: %s" % "".join(out))
+
+    def close(self):
+        self.p.stdin.close()
+        self.p.wait(timeout=10)
+
 
 def wait_until(cond, seconds=10.0, step=0.05):
     """True as soon as cond() is, polling every `step` seconds; False after `seconds`."""

@@ -5,36 +5,14 @@ but PostgreSQL's choice of victim, and the retry it calls for got the stored 409
 until the key expired. A psql session makes the deadlock here: it holds the tenant's stored-states lock that
 an override write waits for while it holds the role's row, then asks for a key-share lock on that row.
 """
-import subprocess
 import threading
 import uuid
 
 import pytest
 
-from harness import wait_until
+from harness import PsqlSession as Session, wait_until
 
 pytestmark = pytest.mark.direct_db  # a psql session holds PostgreSQL locks itself
-
-
-class Session:
-    def __init__(self):
-        self.p = subprocess.Popen(["psql", "-X", "-q", "-At", "-d", "rolesd"], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
-
-    def run(self, sql, mark):
-        """Sends sql, then waits for \\echo mark; returns the output before it."""
-        self.p.stdin.write(sql + "\n\\echo " + mark + "\n")
-        self.p.stdin.flush()
-        out = []
-        for line in self.p.stdout:
-            if line.strip() == mark:
-                return "".join(out)
-            out.append(line)
-        raise AssertionError("psql ended: %s" % "".join(out))
-
-    def close(self):
-        self.p.stdin.close()
-        self.p.wait(timeout=10)
 
 
 def test_a_deadlock_409_is_not_replayed(stack, tenant):

@@ -8,36 +8,14 @@ them; a model check with concurrent writes and moves hit it); FOR NO KEY UPDATE,
 itself takes, lets the key-share lock through. The writer's side is played here by a psql session, so the
 order of the locks is fixed.
 """
-import subprocess
 import threading
 
 import pytest
 
 from accounts_helpers import sub_account
-from harness import wait_until
+from harness import PsqlSession as Session, wait_until
 
 pytestmark = pytest.mark.direct_db  # a psql session holds PostgreSQL locks itself
-
-
-class Session:
-    def __init__(self):
-        self.p = subprocess.Popen(["psql", "-X", "-q", "-At", "-d", "rolesd"], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
-
-    def run(self, sql, mark):
-        """Sends sql, then waits for \\echo mark; returns the output before it."""
-        self.p.stdin.write(sql + "\n\\echo " + mark + "\n")
-        self.p.stdin.flush()
-        out = []
-        for line in self.p.stdout:
-            if line.strip() == mark:
-                return "".join(out)
-            out.append(line)
-        raise AssertionError("psql ended: %s" % "".join(out))
-
-    def close(self):
-        self.p.stdin.close()
-        self.p.wait(timeout=10)
 
 
 def test_move_while_a_writer_holds_the_states_lock(stack, tenant):

@@ -8,36 +8,14 @@ them in different orders and one of them failed with "deadlock detected" (a 409;
 most rounds). A psql session plays the delete here, holding one membership of the role locked: the deactivate
 and the activate must answer without waiting for it.
 """
-import subprocess
 import threading
 
 import pytest
 
 from accounts_helpers import member, sub_account
-from harness import wait_until
+from harness import PsqlSession as Session, wait_until
 
 pytestmark = pytest.mark.direct_db  # a psql session holds PostgreSQL locks itself
-
-
-class Session:
-    def __init__(self):
-        self.p = subprocess.Popen(["psql", "-X", "-q", "-At", "-d", "rolesd"], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
-
-    def run(self, sql, mark):
-        """Sends sql, then waits for \\echo mark; returns the output before it."""
-        self.p.stdin.write(sql + "\n\\echo " + mark + "\n")
-        self.p.stdin.flush()
-        out = []
-        for line in self.p.stdout:
-            if line.strip() == mark:
-                return "".join(out)
-            out.append(line)
-        raise AssertionError("psql ended: %s" % "".join(out))
-
-    def close(self):
-        self.p.stdin.close()
-        self.p.wait(timeout=10)
 
 
 def answered_while_locked(stack, t, request):

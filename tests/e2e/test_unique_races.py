@@ -5,36 +5,14 @@ the value between the two (and commits while the second waits on the unique inde
 PostgreSQL's unique violation, a 409 `duplicate key value violates unique constraint "accounts_sis"`. The
 concurrent writer is played here by a psql session holding its uncommitted row, so the order is fixed.
 """
-import subprocess
 import threading
 
 import pytest
 
 from accounts_helpers import sub_account
-from harness import q, wait_until
+from harness import PsqlSession as Session, q, wait_until
 
 pytestmark = pytest.mark.direct_db  # a psql session holds PostgreSQL locks itself
-
-
-class Session:
-    def __init__(self):
-        self.p = subprocess.Popen(["psql", "-X", "-q", "-At", "-d", "rolesd"], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
-
-    def run(self, sql, mark):
-        """Sends sql, then waits for \\echo mark; returns the output before it."""
-        self.p.stdin.write(sql + "\n\\echo " + mark + "\n")
-        self.p.stdin.flush()
-        out = []
-        for line in self.p.stdout:
-            if line.strip() == mark:
-                return "".join(out)
-            out.append(line)
-        raise AssertionError("psql ended: %s" % "".join(out))
-
-    def close(self):
-        self.p.stdin.close()
-        self.p.wait(timeout=10)
 
 
 def while_uncommitted(stack, t, sql, request):
