@@ -107,8 +107,12 @@ enum rd_err acct_keyset_page(struct rd_req *req, struct rd_page *pg, const char 
 				snprintf(req->page_number, sizeof req->page_number, "%lld", n);
 				*token = req->page_number;
 			}
-		} else if (strcmp(json_string_value(page), "first") != 0) {
+		} else if (strncmp(json_string_value(page), "bk", 2) == 0) {
 			*token = json_string_value(page);
+		} else if (strcmp(json_string_value(page), "first") != 0) {
+			/* no bookmark and no page number in Integer()'s sense ("08", "2abc", ""): SQL would read
+			 * digits as a page number, so it gets one it refuses (404 after authorisation) */
+			*token = "0";
 		}
 	}
 	/* per_page rules are rd_page_canvas's; it must not see the bookmark, which is not a page number */

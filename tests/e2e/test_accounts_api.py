@@ -220,6 +220,12 @@ def test_list_bad_bookmark_is_404(stack):
         r = t.admin.get("/api/v1/accounts/self/sub_accounts", params={"page": page})
         assert r.status == 404, (page, r)
         assert r.json() == {"errors": [{"message": "An error occurred.", "error_code": "not_found"}]}, r
+    # not an Integer() (README: "08" is no page, as on the numbered lists): 404 on every keyset list too
+    for path in ("/api/v1/accounts/self/sub_accounts", "/api/v1/accounts/self/users", "/api/v1/accounts/self/admins",
+                 "/api/v1/accounts/self/audit", "/api/v1/accounts/self/roles"):
+        for page in ("08", "09", "0189", "2abc", ""):
+            r = t.admin.get(path, params={"page": page})
+            assert r.status == 404, (path, page, r)
     # after authentication and authorisation, on every list
     for path in ("/api/v1/accounts/self/sub_accounts", "/api/v1/accounts/self/users", "/api/v1/accounts/self/admins",
                  "/api/v1/accounts/self/audit", "/api/v1/users/%d/tokens" % t.admin_user_id,
