@@ -221,7 +221,7 @@ BEGIN
     IF NULLIF(p_entity, '') IS NOT NULL AND NOT p_entity = ANY (rd_audit_entities()) THEN
         PERFORM rd_canvas_bad('entity must be one of ' || array_to_string(rd_audit_entities(), ', '));
     END IF;
-    -- user_id: a numeric id (also of a user since deleted), or `self` / sis_user_id:<v> as everywhere else
+    -- user_id: a numeric id (also of a user since deleted), or `self` / sis_user_id:<v> / hex:sis_user_id:<hex> as everywhere else
     -- in the API (an unknown one: nothing matches)
     IF NULLIF(btrim(p_user), '') IS NOT NULL THEN
         IF btrim(p_user) ~ '^[0-9]{1,18}$' THEN
@@ -231,8 +231,16 @@ BEGIN
         ELSIF btrim(p_user) LIKE 'sis_user_id:_%' THEN
             uid := coalesce((SELECT u.id FROM users u WHERE u.tenant_id = rd_tenant()
                                 AND u.sis_user_id = substr(btrim(p_user), 13)), -1);
+        ELSIF btrim(p_user) LIKE 'hex:sis_user_id:%' AND substr(btrim(p_user), 17) ~ '^([0-9a-fA-F]{2})+$' THEN
+            BEGIN
+                uid := coalesce((SELECT u.id FROM users u WHERE u.tenant_id = rd_tenant()
+                                    AND u.sis_user_id = convert_from(decode(substr(btrim(p_user), 17), 'hex'), 'UTF8')),
+                                -1);
+            EXCEPTION WHEN character_not_in_repertoire OR untranslatable_character THEN
+                uid := -1;
+            END;
         ELSE
-            PERFORM rd_canvas_bad('user_id must be a user id, self or sis_user_id:<id>');
+            PERFORM rd_canvas_bad('user_id must be a user id, self, sis_user_id:<id> or hex:sis_user_id:<hex>');
         END IF;
     END IF;
     PERFORM rd_audit_purge();

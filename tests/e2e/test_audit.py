@@ -124,6 +124,10 @@ def test_filters_and_pages(stack):
     t.sql("UPDATE users SET sis_user_id = 'other-admin' WHERE id = %d" % u.id)
     assert audit(t, user_id="sis_user_id:other-admin", per_page=100) == mine
     assert audit(t, user_id="sis_user_id:nobody", per_page=100) == []
+    # and hex:sis_user_id:<hex>, as the user paths and explain's user_id take it
+    assert audit(t, user_id="hex:sis_user_id:" + b"other-admin".hex(), per_page=100) == mine
+    assert audit(t, user_id="hex:sis_user_id:" + b"nobody".hex(), per_page=100) == []
+    assert audit(t, user_id="hex:sis_user_id:ff", per_page=100) == []
     assert t.admin.get("/api/v1/accounts/self/audit", params={"user_id": "abc"}).status == 400
     r = t.admin.get("/api/v1/accounts/self/audit", params={"entity": "role", "per_page": 2})
     first = r.json()
