@@ -68,6 +68,17 @@ CREATE OR REPLACE TRIGGER accounts_membership_facts AFTER UPDATE OF workflow_sta
                        OR (OLD.parent_account_id IS NULL) <> (NEW.parent_account_id IS NULL))
     EXECUTE PROCEDURE rd_membership_facts_changed();
 
+-- The roles a new admin membership may be given at p_account (rd_admin_role_resolve's "usable"): the built-in
+-- AccountAdmin, and the active account roles defined on p_account or an ancestor. explain's proposals offer them.
+CREATE OR REPLACE FUNCTION rd_admin_roles_usable(p_account bigint) RETURNS SETOF roles
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT r.* FROM roles r
+     WHERE r.tenant_id = rd_tenant() AND r.base_role_type IN ('AccountAdmin', 'AccountMembership')
+       AND ((r.workflow_state = 'built_in' AND r.name = 'AccountAdmin')
+            OR (r.workflow_state = 'active' AND rd_account_in_chain(r.account_id, p_account)))
+    $$;
+
 -- The account role an admin membership may be given at p_account: role_id (numeric) or, when absent, the
 -- deprecated `role` name, else the built-in AccountAdmin. Usable = an account role (AccountAdmin or
 -- AccountMembership base) that is either the built-in AccountAdmin of this tenant or active and defined on

@@ -96,11 +96,7 @@ BEGIN
           FROM ms JOIN walks w ON w.membership_id = ms.membership_id
          GROUP BY ms.membership_id, ms.role_id, ms.account_id, ms.depth, ms.name, ms.base_role_type
     ), usable AS (
-        SELECT r.id, r.name, r.base_role_type, r.workflow_state, r.account_id
-          FROM roles r
-         WHERE r.tenant_id = rd_tenant() AND r.base_role_type IN ('AccountAdmin', 'AccountMembership')
-           AND ((r.workflow_state = 'built_in' AND r.name = 'AccountAdmin')
-                OR (r.workflow_state = 'active' AND rd_account_in_chain(r.account_id, acct)))
+        SELECT r.id, r.name, r.base_role_type, r.workflow_state, r.account_id FROM rd_admin_roles_usable(acct) r
     ), granting AS (
         SELECT u.* FROM usable u
          WHERE EXISTS (SELECT 1 FROM rd_membership_grants(u.id, acct, acct, ARRAY[p_permission]) g WHERE g.granted)
@@ -156,11 +152,7 @@ CREATE OR REPLACE FUNCTION rd_permissions_explain_read(p_uid bigint, p_account b
           FROM rd_user_memberships(p_uid, p_account) m
           JOIN roles r ON r.tenant_id = rd_tenant() AND r.id = m.role_id
     ), usable AS (
-        SELECT r.id, r.name, r.base_role_type, r.workflow_state, r.account_id
-          FROM roles r
-         WHERE r.tenant_id = rd_tenant() AND r.base_role_type IN ('AccountAdmin', 'AccountMembership')
-           AND ((r.workflow_state = 'built_in' AND r.name = 'AccountAdmin')
-                OR (r.workflow_state = 'active' AND rd_account_in_chain(r.account_id, p_account)))
+        SELECT r.id, r.name, r.base_role_type, r.workflow_state, r.account_id FROM rd_admin_roles_usable(p_account) r
     ), proposals AS (
         SELECT u.* FROM usable u WHERE NOT EXISTS (SELECT 1 FROM ms)
          ORDER BY u.workflow_state <> 'built_in', u.id LIMIT 5
@@ -289,11 +281,8 @@ BEGIN
     END LOOP;
     rc := CASE WHEN perm.account_only = 'root' THEN root ELSE p_account END;
     FOR g IN
-        SELECT r.id, r.name FROM roles r
-         WHERE r.tenant_id = rd_tenant() AND r.base_role_type IN ('AccountAdmin', 'AccountMembership')
-           AND ((r.workflow_state = 'built_in' AND r.name = 'AccountAdmin')
-                OR (r.workflow_state = 'active' AND rd_account_in_chain(r.account_id, rc)))
-           AND NOT EXISTS (SELECT 1 FROM account_users au
+        SELECT r.id, r.name FROM rd_admin_roles_usable(rc) r
+         WHERE NOT EXISTS (SELECT 1 FROM account_users au
                             WHERE au.tenant_id = rd_tenant() AND au.user_id = p_uid AND au.account_id = rc
                               AND au.role_id = r.id AND au.workflow_state = 'active')
            AND EXISTS (SELECT 1 FROM rd_membership_grants(r.id, rc, p_account, ARRAY[p_permission]) x WHERE x.granted)
